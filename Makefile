@@ -1,0 +1,27 @@
+# RedBook: `make run` serves the app, `make test` runs the suite.
+PY := .venv/bin/python
+VENV_STAMP := .venv/.installed
+
+.PHONY: run test lint bench load test-faults e2e-deps clean
+
+$(VENV_STAMP): requirements.txt
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --upgrade pip
+	.venv/bin/pip install --quiet -r requirements.txt
+	touch $(VENV_STAMP)
+
+run: $(VENV_STAMP)
+	bash scripts/run.sh
+
+test: $(VENV_STAMP)
+	bash scripts/test.sh
+
+lint: $(VENV_STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+bench: $(VENV_STAMP)
+	bash scripts/bench.sh
+
+clean:
+	rm -rf var .venv

@@ -1,0 +1,107 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UserQuerySet(models.QuerySet):
+    def active(self):
+        """Accounts whose content may be shown: not suspended, not deactivated."""
+        return self.filter(is_active=True, is_suspended=False)
+
+    def visible_to(self, viewer):
+        """Active accounts, minus those that blocked the viewer or that the viewer blocked."""
+        qs = self.active()
+        if viewer is not None and viewer.is_authenticated:
+            qs = qs.exclude(pk__in=Block.objects.hidden_user_ids(viewer))
+        return qs
+
+
+class RedBookUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    class AccountType(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        BRAND = "brand", _("Brand")
+
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    bio = models.CharField(_("bio"), max_length=300, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    account_type = models.CharField(
+        _("account type"), max_length=10, choices=AccountType.choices, default=AccountType.PERSONAL
+    )
+    is_verified = models.BooleanField(_("verified"), default=False, help_text=_("Granted by staff."))
+    is_suspended = models.BooleanField(_("suspended"), default=False, db_index=True)
+    suspended_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
+    # Explore personalization can be switched off by the user (Explore then shows trending).
+    personalization_enabled = models.BooleanField(_("personalized recommendations"), default=True)
+    last_active_at = models.DateTimeField(_("last active"), null=True, blank=True, db_index=True)
+
+    # Denormalized counters, kept right by the services that change them (F-expressions).
+    followers_count = models.PositiveIntegerField(default=0)
+    following_count = models.PositiveIntegerField(default=0)
+    notes_count = models.PositiveIntegerField(default=0)
+
+    objects = RedBookUserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        indexes = [models.Index(fields=["account_type", "is_verified"])]
+
+    @property
+    def is_brand(self) -> bool:
+        return self.account_type == self.AccountType.BRAND
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def __str__(self):
+        return self.username
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_edges")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_edges")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique_pair"),
+            models.CheckConstraint(condition=~Q(follower=models.F("followee")), name="follow_not_self"),
+        ]
+        indexes = [models.Index(fields=["followee", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.follower_id} -> {self.followee_id}"
+
+
+class BlockQuerySet(models.QuerySet):
+    def hidden_user_ids(self, viewer):
+        """Ids of users the viewer must not see: those they blocked and those blocking them."""
+        blocked = self.filter(blocker=viewer).values_list("blocked_id", flat=True)
+        blocking = self.filter(blocked=viewer).values_list("blocker_id", flat=True)
+        return set(blocked) | set(blocking)
+
+    def between(self, a, b) -> bool:
+        return self.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+            models.CheckConstraint(condition=~Q(blocker=models.F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+TITLE_MAX_LENGTH = 20  # Xiaohongshu keeps titles short
+MAX_IMAGES = 9
+
+
+class NoteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Note.Status.PUBLISHED)
+
+    def public(self):
+        """Published, not hidden by moderation, by an account in good standing."""
+        return self.published().filter(is_hidden=False, author__is_active=True, author__is_suspended=False)
+
+    def visible_to(self, viewer):
+        """What `viewer` may open: public notes minus blocked authors, plus their own."""
+        from accounts.models import Block
+
+        if viewer is None or not viewer.is_authenticated:
+            return self.public()
+        if viewer.is_staff:
+            return self.exclude(status=Note.Status.DELETED)
+        own = Q(author=viewer) & ~Q(status=Note.Status.DELETED)
+        others = Q(
+            pk__in=self.public().exclude(author_id__in=Block.objects.hidden_user_ids(viewer)).values("pk")
+        )
+        return self.filter(own | others)
+
+
+class TaggedNote(TaggedItemBase):
+    """Direct FK through-table: tag lookups stay a plain index scan at a million notes."""
+
+    content_object = models.ForeignKey("Note", on_delete=models.CASCADE)
+
+
+class Note(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        DELETED = "deleted", _("Deleted")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
+    title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
+    body = models.TextField(_("body"), max_length=5000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    place_name = models.CharField(_("place"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=50, blank=True)
+
+    tags = TaggableManager(through=TaggedNote, blank=True)
+    products = models.ManyToManyField("shop.Product", blank=True, related_name="notes")
+
+    # Denormalized counters, kept right by services with F-expressions.
+    like_count = models.PositiveIntegerField(default=0)
+    save_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    view_count = models.PositiveIntegerField(default=0)
+    share_count = models.PositiveIntegerField(default=0)
+    reshare_count = models.PositiveIntegerField(default=0)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["author", "-id"]),
+            models.Index(fields=["lat", "lng"], name="note_latlng", condition=Q(lat__isnull=False)),
+            models.Index(fields=["-like_count"], name="note_hot"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+class NoteImage(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    original = models.ImageField(upload_to="notes/original/%Y/%m/")
+    display = models.ImageField(upload_to="notes/display/%Y/%m/")
+    thumb = models.ImageField(upload_to="notes/thumb/%Y/%m/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    thumb_width = models.PositiveIntegerField()
+    thumb_height = models.PositiveIntegerField()
+    alt_text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["note", "position"], name="noteimage_unique_position")]
+
+
+class Like(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="likes")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "note"], name="like_unique")]
+        indexes = [models.Index(fields=["note", "-created_at"])]
+
+
+class Collection(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
+    name = models.CharField(_("name"), max_length=50)
+    is_private = models.BooleanField(_("private"), default=False)
+    is_default = models.BooleanField(default=False)  # the implicit "Saved" board
+    notes_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=Q(is_default=True), name="one_default_collection"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Save(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saves")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="saves")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "note"], name="save_unique")]
+        indexes = [models.Index(fields=["collection", "-created_at"])]
+
+
+class Comment(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    # One level of replies: a reply's parent is always a root comment.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField(_("comment"), max_length=1000)
+    like_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    is_removed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["note", "parent", "id"])]
+
+
+class CommentLike(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_likes")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "comment"], name="commentlike_unique")]
+
+
+class NoteView(models.Model):
+    """One row per viewer per note per day: the dedupe key and a ranking signal."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="views")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    viewer_key = models.CharField(max_length=64)  # "u:<id>" or "a:<session hash>"
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["note", "viewer_key", "day"], name="noteview_once_a_day")
+        ]
+        indexes = [models.Index(fields=["viewer", "day"])]
+
+
+class Reshare(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reshares")
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="reshares")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "note"], name="reshare_unique")]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+
+class Notification(models.Model):
+    class Verb(models.TextChoices):
+        LIKE = "like", _("liked your note")
+        SAVE = "save", _("saved your note")
+        COMMENT = "comment", _("commented on your note")
+        REPLY = "reply", _("replied to your comment")
+        MENTION = "mention", _("mentioned you")
+        FOLLOW = "follow", _("started following you")
+        SYSTEM = "system", _("system message")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    verb = models.CharField(max_length=10, choices=Verb.choices)
+    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300, blank=True)
+    # Unique per source event, so a retried task never notifies twice.
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
+        ]

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import urls as accounts_urls
+from feeds import urls as feeds_urls
+from posts import urls as posts_urls
+from redbook import health
+from shop import urls as shop_urls
+
+api_v1 = [
+    *accounts_urls.api_urlpatterns,
+    *posts_urls.api_urlpatterns,
+    *shop_urls.api_urlpatterns,
+    *feeds_urls.api_urlpatterns,
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include(accounts_urls)),
+    path("", include(posts_urls)),
+    path("", include(shop_urls)),
+    path("", include(feeds_urls)),
+]
+
+# Media is served by Django itself (nosniff via SecurityMiddleware; every stored
+# image is re-encoded by the upload pipeline). A CDN or django-storages backend can
+# take this over in front without code changes.
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]

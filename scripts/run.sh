@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Serves RedBook on http://127.0.0.1:8000 with its Celery worker and beat.
+# Embedded default (no DATABASE_URL/REDIS_URL): SQLite + a file-system broker.
+# With them set: Postgres + Redis, served by gunicorn. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-1}"
+PY=.venv/bin/python
+mkdir -p var/broker var/broker-processed var/media
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping RedBook..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+echo "Database: ${DATABASE_URL:-sqlite (var/db.sqlite3)}  Broker: ${REDIS_URL:-file system (var/broker)}"
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo --if-empty --users 200 --notes 1500
+[ "$DEBUG" = "1" ] || $PY manage.py collectstatic --noinput >/dev/null
+
+.venv/bin/celery -A redbook worker --loglevel=INFO --concurrency=2 & pids+=($!)
+.venv/bin/celery -A redbook beat --loglevel=INFO & pids+=($!)
+if [ -n "${DATABASE_URL:-}" ]; then
+  .venv/bin/gunicorn redbook.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - & pids+=($!)
+else
+  $PY manage.py runserver 127.0.0.1:8000 & pids+=($!)
+fi
+echo "RedBook is up on http://127.0.0.1:8000  (Ctrl-C stops it)"
+wait -n "${pids[@]}"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole suite: on the local Postgres and Redis when they answer (CI requires
+# them), otherwise on SQLite and the file-system broker, saying loudly what it skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/services.sh
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  if postgres_answers; then
+    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/redbook"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "CI: Postgres at 127.0.0.1:5432 does not answer; refusing to test on SQLite." >&2; exit 1
+  else
+    echo "!!! Postgres not reachable: testing on SQLite; Postgres-only tests will be SKIPPED. !!!" >&2
+  fi
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  if redis_answers; then
+    export REDIS_URL="redis://127.0.0.1:6379/15"
+  elif [ "${CI:-}" = "true" ]; then
+    echo "CI: Redis at 127.0.0.1:6379 does not answer; refusing to test without it." >&2; exit 1
+  else
+    echo "!!! Redis not reachable: testing on the file-system broker; Redis-only tests will be SKIPPED. !!!" >&2
+  fi
+fi
+export DEBUG=1 SECRET_KEY="${SECRET_KEY:-test-only-secret-key}"
+echo "Testing on: ${DATABASE_URL:-sqlite (embedded)} / ${REDIS_URL:-no redis (embedded)}"
+
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "Models changed without a migration: run makemigrations." >&2; exit 1; }
+.venv/bin/python -m pytest "$@"
