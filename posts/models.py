@@ -26,9 +26,7 @@ class NoteQuerySet(models.QuerySet):
         if viewer.is_staff:
             return self.exclude(status=Note.Status.DELETED)
         own = Q(author=viewer) & ~Q(status=Note.Status.DELETED)
-        others = Q(
-            pk__in=self.public().exclude(author_id__in=Block.objects.hidden_user_ids(viewer)).values("pk")
-        )
+        others = Q(pk__in=self.public().exclude(author_id__in=Block.objects.hidden_user_ids(viewer)).values("pk"))
         return self.filter(own | others)
 
 
@@ -125,9 +123,7 @@ class Collection(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["owner"], condition=Q(is_default=True), name="one_default_collection"
-            )
+            models.UniqueConstraint(fields=["owner"], condition=Q(is_default=True), name="one_default_collection")
         ]
 
     def __str__(self):
@@ -149,9 +145,7 @@ class Comment(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     # One level of replies: a reply's parent is always a root comment.
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     body = models.TextField(_("comment"), max_length=1000)
     like_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
@@ -180,9 +174,7 @@ class NoteView(models.Model):
     day = models.DateField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["note", "viewer_key", "day"], name="noteview_once_a_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["note", "viewer_key", "day"], name="noteview_once_a_day")]
         indexes = [models.Index(fields=["viewer", "day"])]
 
 
@@ -206,9 +198,7 @@ class Notification(models.Model):
         FOLLOW = "follow", _("started following you")
         SYSTEM = "system", _("system message")
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     verb = models.CharField(max_length=10, choices=Verb.choices)
     note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="+")

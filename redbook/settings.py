@@ -16,10 +16,8 @@ VAR_DIR = BASE_DIR / "var"  # embedded-mode state: sqlite file, broker folders, 
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-if DEBUG:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
-else:
-    SECRET_KEY = env("SECRET_KEY")  # fails loudly: production must set it
+# Production must set SECRET_KEY: without DEBUG a missing key fails loudly at startup.
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production") if DEBUG else env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -41,6 +39,7 @@ INSTALLED_APPS = [
     "posts",
     "shop",
     "feeds",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +118,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its periodic tasks below
+# Each app adds its periodic tasks here.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-resend": {"task": "outbox.resend_pending", "schedule": 60.0},
+}
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

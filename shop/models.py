@@ -23,18 +23,14 @@ class Category(models.Model):
 class ProductQuerySet(models.QuerySet):
     def listed(self):
         """On sale: listed, not delisted by moderation, by a brand in good standing."""
-        return self.filter(
-            is_listed=True, is_delisted=False, brand__is_active=True, brand__is_suspended=False
-        )
+        return self.filter(is_listed=True, is_delisted=False, brand__is_active=True, brand__is_suspended=False)
 
 
 class Product(models.Model):
     brand = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey(
-        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
-    )
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
     currency = models.CharField(max_length=3, default="CNY")
     # Partner lookups (barcode / the brand's own SKU) come later; carry them from the start.
     gtin = models.CharField(_("GTIN / barcode"), max_length=14, blank=True, db_index=True)
@@ -76,9 +72,7 @@ class ProductImage(models.Model):
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=60)
-    price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
+    price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     # Changed only by the checkout / cancel / refund services, by conditional update.
     stock = models.IntegerField(default=0)
     sku = models.CharField(max_length=64, blank=True)
