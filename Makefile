@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 
-.PHONY: run test lint bench load test-faults e2e-deps clean
+.PHONY: run test lint bench load test-faults test-faults-short e2e-deps clean
 
 $(VENV_STAMP): requirements.txt
 	python3 -m venv .venv
@@ -22,6 +22,14 @@ lint: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	bash scripts/bench.sh
+
+# Kills workers, stops Redis, restarts Postgres (its own, on other ports), then checks.
+test-faults: $(VENV_STAMP)
+	bash scripts/faults.sh
+
+# The same faults in fewer rounds (about 3 minutes): what CI can afford.
+test-faults-short: $(VENV_STAMP)
+	FAULTS_SHORT=1 bash scripts/faults.sh
 
 clean:
 	rm -rf var .venv

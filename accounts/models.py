@@ -82,9 +82,12 @@ class Follow(models.Model):
 class BlockQuerySet(models.QuerySet):
     def hidden_user_ids(self, viewer):
         """Ids of users the viewer must not see: those they blocked and those blocking them."""
-        blocked = self.filter(blocker=viewer).values_list("blocked_id", flat=True)
-        blocking = self.filter(blocked=viewer).values_list("blocker_id", flat=True)
-        return set(blocked) | set(blocking)
+        pairs = self.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
+        return {blocked if blocker == viewer.pk else blocker for blocker, blocked in pairs}
+
+    def involving(self, viewer, user_ref):
+        """Blocks between `viewer` and the user `user_ref` points at (an OuterRef), either way."""
+        return self.filter(Q(blocker=viewer, blocked=user_ref) | Q(blocker=user_ref, blocked=viewer))
 
     def between(self, a, b) -> bool:
         return self.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()

@@ -1,9 +1,37 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from posts import api, views
 
 app_name = "posts"
 
 # Browser pages.
-urlpatterns: list = []
+urlpatterns = [
+    path("notes/new/", views.note_new, name="note-new"),
+    path("notes/<int:note_id>/", views.note_detail, name="note-detail"),
+    path("notes/<int:note_id>/edit/", views.note_edit, name="note-edit"),
+    path("notes/<int:note_id>/delete/", views.note_delete, name="note-delete"),
+    path("notes/<int:note_id>/comment/", views.note_comment, name="note-comment"),
+    path("tags/<str:name>/", views.tag_page, name="tag"),
+    path("collections/<int:collection_id>/", views.collection_page, name="collection"),
+    path("notifications/", views.notifications_page, name="notifications"),
+]
 
 # JSON API, mounted under /api/v1/ by redbook/urls.py.
-api_urlpatterns: list = []
+api_urlpatterns = [
+    path("notes/", api.NoteCreateView.as_view(), name="api-note-create"),
+    path("notes/<int:note_id>/", api.NoteDetailView.as_view(), name="api-note-detail"),
+    path("notes/<int:note_id>/like/", api.NoteLikeView.as_view(), name="api-note-like"),
+    path("notes/<int:note_id>/save/", api.NoteSaveView.as_view(), name="api-note-save"),
+    path("notes/<int:note_id>/view/", api.NoteViewView.as_view(), name="api-note-view"),
+    path("notes/<int:note_id>/reshare/", api.NoteReshareView.as_view(), name="api-note-reshare"),
+    path("notes/<int:note_id>/share/", api.NoteShareView.as_view(), name="api-note-share"),
+    path("notes/<int:note_id>/comments/", api.NoteCommentsView.as_view(), name="api-note-comments"),
+    path("comments/<int:comment_id>/", api.CommentDetailView.as_view(), name="api-comment-detail"),
+    path("comments/<int:comment_id>/like/", api.CommentLikeView.as_view(), name="api-comment-like"),
+    path("collections/", api.CollectionsView.as_view(), name="api-collections"),
+    path("collections/<int:collection_id>/notes/", api.CollectionNotesView.as_view(), name="api-collection-notes"),
+    path("tags/<str:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
+    path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
+    path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
+    path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),
+]

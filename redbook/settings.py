@@ -40,10 +40,16 @@ INSTALLED_APPS = [
     "shop",
     "feeds",
     "outbox",
+    "search",
+    "reliability",
+    "demo",
+    "moderation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
+    "redbook.middleware.SecurityHeadersMiddleware",  # Permissions-Policy, locked-down /media/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "feeds.middleware.LastActiveMiddleware",  # User.last_active_at, at most once per few minutes
+    # Last, so its process_exception sees a view's database error first: 503, not 500.
+    "redbook.db_errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "redbook.urls"
@@ -68,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "posts.context_processors.notifications",
             ],
         },
     },
@@ -76,13 +86,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's native psycopg 3 pool; `check` pings a connection before handing it
-    # out, so the app recovers by itself after Postgres restarts.
+    # Django's native psycopg 3 pool. CONN_HEALTH_CHECKS makes Django give the pool
+    # its `check` (a ping before handing a connection out), so the app recovers by
+    # itself after Postgres restarts. (Passing "check" in the pool options instead
+    # is a TypeError in Django 5.2: it sets that argument itself.)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN", default=2),
         "max_size": env.int("DB_POOL_MAX", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10),
-        "check": "psycopg_pool.ConnectionPool.check_connection",
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # sqlite lock wait
@@ -92,10 +104,28 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 # --- Redis, cache, Celery -------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails open (redbook/cache.py): with Redis down a read is a miss, not a 500.
+    # Short socket timeouts so a hung Redis costs a request one second, not forever.
+    CACHES = {
+        "default": {
+            "BACKEND": "redbook.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
-    # Longer than any countdown/eta we use, so a delayed task is not redelivered early.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that died (kill -9 of the main process) goes back
+        # to the queue after this long. Longer than any countdown we use (retries cap
+        # at 2 min, redbook/celery.py) and than a task should run; short enough that
+        # a lost worker's task is redone within minutes, not hours.
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=5 * 60),
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
+        # A publish on a dead connection fails fast (and is parked by the outbox).
+        "socket_timeout": 5,
+        "socket_connect_timeout": 2,
+    }
 else:
     CACHES = {
         "default": {
@@ -115,16 +145,34 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker keeps reconnecting to a broker that is away, however long, instead of exiting.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# On broker connection loss, cancel running acks_late tasks: their messages go back to
+# the queue and run again (tasks are idempotent) rather than finishing unacknowledged.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-resend": {"task": "outbox.resend_pending", "schedule": 60.0},
+    "posts-flush-views": {"task": "posts.flush_views", "schedule": 30.0},
+    # Explore lists of users active in the last week (feeds/tasks.py).
+    "feeds-rank-explore": {"task": "feeds.rank_active_users", "schedule": env.float("EXPLORE_REFRESH_SECONDS", 900.0)},
+    "canary": {"task": "redbook.canary", "schedule": 60.0},
+    "shop-expire-unpaid-orders": {"task": "shop.expire_unpaid_orders", "schedule": 60.0},
+    "shop-reconcile": {"task": "shop.reconcile", "schedule": 60.0 * 60},
+    "shop-purge-guest-carts": {"task": "shop.purge_guest_carts", "schedule": 60.0 * 60 * 24},
+    # Search: fold buffered query counts into the table; refresh young notes' ranking prior.
+    "search-flush-query-counts": {"task": "search.flush_query_counts", "schedule": 60.0},
+    "search-refresh-hot": {"task": "search.refresh_hot", "schedule": 60.0 * 15},
 }
 
 # --- Auth -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Like ModelBackend, but suspended accounts cannot log in and their sessions end.
+AUTHENTICATION_BACKENDS = ["accounts.authentication.AccountBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -142,7 +190,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- API ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.TokenAuthentication",  # refuses suspended accounts
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -153,6 +201,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/min"),
         "signup": env("THROTTLE_SIGNUP", default="20/hour"),
+        # Abuse limits (redbook/throttling.py): per user, or per IP when anonymous.
+        "login_ip": env("THROTTLE_LOGIN_IP", default="1000/hour"),
+        "post": env("THROTTLE_POST", default="60/hour"),
+        "comment": env("THROTTLE_COMMENT", default="120/hour"),
+        "follow": env("THROTTLE_FOLLOW", default="200/hour"),
+        "report": env("THROTTLE_REPORT", default="60/hour"),
+        "checkout": env("THROTTLE_CHECKOUT", default="60/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -198,6 +253,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: JS in static/js, CSS in static/css. Swagger UI
+# (/api/docs/) alone relaxes style-src, by decorator in redbook/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -219,3 +288,14 @@ LOGGING = {
 
 # --- Product settings -----------------------------------------------------------
 EXPLORE_ACTIVE_WINDOW = timedelta(days=7)
+# Explore ranking (feeds/): candidates per run, list length per user, users per numpy batch,
+# (EXPLORE_REFRESH_SECONDS, in CELERY_BEAT_SCHEDULE, sets how often beat refreshes them.)
+EXPLORE_MAX_CANDIDATES = env.int("EXPLORE_MAX_CANDIDATES", default=50_000)
+EXPLORE_LIST_SIZE = env.int("EXPLORE_LIST_SIZE", default=300)
+EXPLORE_BATCH_SIZE = env.int("EXPLORE_BATCH_SIZE", default=64)
+# Trust and safety: a target reported by this many distinct people is hidden until reviewed.
+MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=5)
+# Shop: the payment gateway by name (shop/payments.py GATEWAYS) and how long an
+# unpaid order holds its units before the beat task cancels it.
+PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")
+ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
 from feeds import urls as feeds_urls
+from moderation import urls as moderation_urls
 from posts import urls as posts_urls
 from redbook import health
+from search import urls as search_urls
 from shop import urls as shop_urls
 
 api_v1 = [
@@ -15,6 +18,8 @@ api_v1 = [
     *posts_urls.api_urlpatterns,
     *shop_urls.api_urlpatterns,
     *feeds_urls.api_urlpatterns,
+    *search_urls.api_urlpatterns,
+    *moderation_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -24,14 +29,23 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI's page carries one inline <style>; only this page allows inline styles.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
     path("", include(accounts_urls)),
     path("", include(posts_urls)),
     path("", include(shop_urls)),
     path("", include(feeds_urls)),
+    path("", include(search_urls)),
 ]
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
 # image is re-encoded by the upload pipeline). A CDN or django-storages backend can
 # take this over in front without code changes.
 urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+
+# A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
+handler500 = "redbook.db_errors.server_error"

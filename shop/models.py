@@ -74,7 +74,9 @@ class Variant(models.Model):
     name = models.CharField(_("name"), max_length=60)
     price = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     # Changed only by the checkout / cancel / refund services, by conditional update.
+    # `stock` is what can still be bought; `reserved` is held by unpaid orders.
     stock = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
     sku = models.CharField(max_length=64, blank=True)
     gtin = models.CharField(max_length=14, blank=True, db_index=True)
     position = models.PositiveSmallIntegerField(default=0)
@@ -84,6 +86,7 @@ class Variant(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="variant_price_positive"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="variant_reserved_not_negative"),
         ]
 
     def __str__(self):
@@ -92,3 +95,150 @@ class Variant(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+# --- Cart ---------------------------------------------------------------------------
+
+MAX_LINE_QUANTITY = 99  # a sane per-line maximum; stock caps it further
+
+
+class Cart(models.Model):
+    """A user's cart, or a visitor's (user empty; its id lives in their session)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="cart"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    def __str__(self):
+        return f"cart {self.pk} of {self.user_id or 'a visitor'}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveSmallIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "variant"], name="cartitem_one_line_per_variant"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY), name="cartitem_quantity_range"
+            ),
+        ]
+
+
+# --- Orders -------------------------------------------------------------------------
+
+
+class Order(models.Model):
+    """One store's order: a cart spanning several brands checks out one store at a time.
+
+    `status` moves only through the guarded transitions in shop/orders.py, each a
+    conditional UPDATE on the current status, so two workers can never both act.
+    """
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    number = models.CharField(_("order number"), max_length=20, unique=True)
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    brand = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sales")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    shipping_fee = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="CNY")
+    shipping_address = models.JSONField()
+    idempotency_key = models.CharField(max_length=100)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text=_("Unpaid orders are cancelled at this time."))
+    paid_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="order_idempotent_per_buyer"),
+            models.CheckConstraint(condition=Q(total__gte=0, subtotal__gte=0), name="order_amounts_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["buyer", "-id"]),
+            models.Index(fields=["brand", "status", "-id"]),
+            models.Index(fields=["expires_at"], condition=Q(status="pending_payment"), name="order_pending_expiry"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_open(self) -> bool:
+        """Still holding reserved units for the buyer."""
+        return self.status == self.Status.PENDING_PAYMENT
+
+    @property
+    def can_cancel(self) -> bool:
+        return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID)
+
+
+class OrderItem(models.Model):
+    """A line, with the name and price as they were when the order was placed."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    variant = models.ForeignKey(Variant, null=True, on_delete=models.SET_NULL, related_name="order_items")
+    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="order_items")
+    name = models.CharField(max_length=200)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="orderitem_quantity_positive")]
+        indexes = [models.Index(fields=["product", "order"])]
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+
+class Payment(models.Model):
+    """One attempt to charge an order; a succeeded row makes paying again a no-op."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Succeeded")
+        DECLINED = "declined", _("Declined")
+        REFUNDED = "refunded", _("Refunded")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
+    gateway = models.CharField(max_length=30)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reference = models.CharField(max_length=100, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(status="succeeded"), name="payment_one_success_per_order"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.status} {self.amount}"

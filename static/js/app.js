@@ -1,0 +1,97 @@
+/* RedBook shared front-end helpers (no dependencies).
+ *
+ * window.RedBook.api(path, {method, body}) -> Promise<data|null>
+ *   fetch against /api/v1/ with the session's CSRF token; JSON in and out, FormData
+ *   sent as-is; rejects with an Error carrying .status and .data on a non-2xx.
+ * window.RedBook.actions.register(name, handler)
+ *   a click on any [data-action="name"] element calls handler(element, event); when the
+ *   handler returns a promise, the element's default (form submit, link) is prevented
+ *   and it is marked busy until the promise settles. Without JavaScript the element's
+ *   plain form or link still works (progressive enhancement).
+ */
+(function () {
+  "use strict";
+
+  document.documentElement.classList.replace("no-js", "js");
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function api(path, options) {
+    options = options || {};
+    var method = (options.method || "GET").toUpperCase();
+    var headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
+    var body = options.body;
+    if (body !== undefined && body !== null && !(body instanceof FormData)) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(body);
+    }
+    var url = path.charAt(0) === "/" ? path : "/api/v1/" + path;
+    return fetch(url, { method: method, headers: headers, body: body, credentials: "same-origin" }).then(function (response) {
+      var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
+      var parsed = response.status === 204 || !isJson ? Promise.resolve(null) : response.json();
+      return parsed.then(function (data) {
+        if (!response.ok) {
+          var error = new Error((data && data.detail) || response.statusText);
+          error.status = response.status;
+          error.data = data;
+          throw error;
+        }
+        return data;
+      });
+    });
+  }
+
+  var handlers = {};
+  var actions = {
+    register: function (name, handler) { handlers[name] = handler; },
+  };
+
+  document.addEventListener("click", function (event) {
+    var element = event.target.closest("[data-action]");
+    if (!element || !handlers[element.dataset.action] || element.getAttribute("aria-busy") === "true") return;
+    var result = handlers[element.dataset.action](element, event);
+    if (!result || typeof result.then !== "function") return;
+    event.preventDefault();
+    element.setAttribute("aria-busy", "true");
+    result.catch(function (error) {
+      if (error.status === 401) {
+        window.location.href = "/accounts/login/?next=" + encodeURIComponent(window.location.pathname);
+        return;
+      }
+      window.alert(error.message);
+    }).then(function () {
+      element.removeAttribute("aria-busy");
+    });
+  });
+
+  /* Follow button: toggles through the API, updates every count shown for that user. */
+  actions.register("follow-toggle", function (button) {
+    var username = button.dataset.username;
+    var following = button.dataset.following === "true";
+    var path = "users/" + encodeURIComponent(username) + "/follow/";
+    return api(path, { method: following ? "DELETE" : "POST" }).then(function (user) {
+      following = !following;
+      button.dataset.following = String(following);
+      button.setAttribute("aria-pressed", String(following));
+      button.value = following ? "unfollow" : "follow";
+      button.textContent = following ? button.dataset.labelFollowing : button.dataset.labelFollow;
+      button.classList.toggle("btn-primary", !following);
+      button.classList.toggle("btn-following", following);
+      document.querySelectorAll('[data-followers-count="' + CSS.escape(username) + '"]').forEach(function (count) {
+        var current = parseInt(count.textContent.replace(/\D/g, ""), 10) || 0;
+        var next = user ? user.followers_count : Math.max(current - 1, 0);
+        count.textContent = next.toLocaleString(document.documentElement.lang);
+      });
+    });
+  });
+
+  /* <select data-autosubmit> submits its form on change (the language switch). */
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+  });
+
+  window.RedBook = { api: api, actions: actions, csrfToken: csrfToken };
+})();

@@ -1,0 +1,219 @@
+"""Accounts JSON API (API.md "Accounts"): thin views over services and selectors."""
+
+from django.contrib.auth import logout
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.models import User
+from accounts.throttling import LoginThrottled
+from redbook.pagination import CursorPagination
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """The public user shape, shared by every app.
+
+    For lists, pass `context={"request": ..., "followed_ids": selectors.followed_ids(...)}`
+    computed once per page; without it `followed_by_me` costs one query per user.
+    """
+
+    avatar_url = serializers.SerializerMethodField()
+    is_brand = serializers.BooleanField(read_only=True)
+    followed_by_me = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "display_name",
+            "bio",
+            "avatar_url",
+            "is_brand",
+            "is_verified",
+            "followers_count",
+            "following_count",
+            "notes_count",
+            "followed_by_me",
+        ]
+        read_only_fields = fields
+
+    def get_avatar_url(self, user) -> str | None:
+        if not user.avatar:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(user.avatar.url) if request else user.avatar.url
+
+    def get_followed_by_me(self, user) -> bool:
+        ids = self.context.get("followed_ids")
+        if ids is None:
+            request = self.context.get("request")
+            ids = selectors.followed_ids(viewer=request and request.user, user_ids=[user.pk])
+        return user.pk in ids
+
+
+class MeSerializer(UserSerializer):
+    """Your own account: the public shape plus what only you see."""
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "email", "location", "account_type", "is_suspended"]
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    account_type = serializers.ChoiceField(choices=User.AccountType.choices, default=User.AccountType.PERSONAL)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    location = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    # A plain file: redbook.images decides what is an image (415/413/400 with a message).
+    avatar = serializers.FileField(required=False)
+
+
+def _client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _user_response(request, user, *, status_code=status.HTTP_200_OK, serializer_class=UserSerializer):
+    return Response(serializer_class(user, context={"request": request}).data, status=status_code)
+
+
+class RegisterView(APIView):
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(request=RegisterSerializer, responses={201: MeSerializer})
+    def post(self, request):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_register(**serializer.validated_data)
+        return _user_response(request, user, status_code=status.HTTP_201_CREATED, serializer_class=MeSerializer)
+
+
+class TokenView(APIView):
+    authentication_classes = ()
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_login(request=request, ip=_client_ip(request), **serializer.validated_data)
+        except LoginThrottled as exc:
+            raise Throttled(wait=exc.wait, detail=exc.message) from exc  # adds Retry-After
+        token = services.token_obtain(user=user)
+        return Response({"token": token.key})
+
+
+class LogoutView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.token_revoke(user=request.user)
+        logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+
+    @extend_schema(responses={200: MeSerializer})
+    def get(self, request):
+        return _user_response(request, request.user, serializer_class=MeSerializer)
+
+    @extend_schema(request=ProfileUpdateSerializer, responses={200: MeSerializer})
+    def patch(self, request):
+        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = services.profile_update(user=request.user, **serializer.validated_data)
+        return _user_response(request, user, serializer_class=MeSerializer)
+
+
+class UserDetailView(APIView):
+    @extend_schema(responses={200: UserSerializer})
+    def get(self, request, username):
+        return _user_response(request, selectors.user_get_visible(username=username, viewer=request.user))
+
+
+class FollowView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    # Blocks are not filtered here on purpose: following someone who blocked you is a 403.
+    @extend_schema(request=None, responses={201: UserSerializer})
+    def post(self, request, username):
+        followee = selectors.user_get_active(username=username)
+        services.follow_create(follower=request.user, followee=followee)
+        followee.refresh_from_db(fields=["followers_count", "following_count"])
+        return _user_response(request, followee, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, username):
+        services.follow_delete(follower=request.user, followee=selectors.user_get_active(username=username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class BlockView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={201: UserSerializer})
+    def post(self, request, username):
+        blocked = selectors.user_get_active(username=username)
+        services.block_create(blocker=request.user, blocked=blocked)
+        blocked.refresh_from_db(fields=["followers_count", "following_count"])
+        return _user_response(request, blocked, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, username):
+        services.block_delete(blocker=request.user, blocked=selectors.user_get_active(username=username))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _EdgeListView(APIView):
+    """A page of users from Follow edges, `followed_by_me` computed once for the page."""
+
+    edges: staticmethod  # selector: (user, viewer) -> Follow queryset
+    side: str  # which end of each edge is listed
+
+    @extend_schema(responses={200: UserSerializer(many=True)})
+    def get(self, request, username):
+        user = selectors.user_get_visible(username=username, viewer=request.user)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(self.edges(user=user, viewer=request.user), request, view=self)
+        users = [getattr(edge, self.side) for edge in page]
+        context = {
+            "request": request,
+            "followed_ids": selectors.followed_ids(viewer=request.user, user_ids=[u.pk for u in users]),
+        }
+        return paginator.get_paginated_response(UserSerializer(users, many=True, context=context).data)
+
+
+class FollowersView(_EdgeListView):
+    edges = staticmethod(selectors.follower_edges)
+    side = "follower"
+
+
+class FollowingView(_EdgeListView):
+    edges = staticmethod(selectors.following_edges)
+    side = "followee"

@@ -1,0 +1,72 @@
+"""Page forms: shape only; the services decide what is allowed."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from redbook.exceptions import ServiceError
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
+    email = forms.EmailField(label=_("Email (optional)"), required=False)
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        help_text=_("At least 8 characters, not too common."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    account_type = forms.ChoiceField(
+        label=_("Account type"),
+        choices=User.AccountType.choices,
+        initial=User.AccountType.PERSONAL,
+        widget=forms.RadioSelect,
+    )
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
+    bio = forms.CharField(
+        label=_("Bio"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 300})
+    )
+    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    # A plain file field: redbook.images decides what an image is, for pages and API alike.
+    avatar = forms.FileField(
+        label=_("Avatar"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or HEIC. Location data in the photo is removed."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+
+
+def add_service_errors(form: forms.Form, exc: Exception, *, field: str | None = None) -> None:
+    """Show a service's ValidationError per field, or a ServiceError on `field`."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    elif isinstance(exc, ServiceError):
+        form.add_error(field, exc.message)
+    else:
+        form.add_error(field, exc.messages)

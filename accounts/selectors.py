@@ -1,0 +1,75 @@
+"""Account reads: profiles, follower lists and "followed by me" for a page at once."""
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Block, Follow, User
+
+
+def user_get_visible(*, username: str, viewer) -> User:
+    """The profile `viewer` may see, else 404 (unknown, suspended, or a block either way)."""
+    return get_object_or_404(User.objects.visible_to(viewer), username=username)
+
+
+def user_get_active(*, username: str) -> User:
+    """An account in good standing, blocks ignored: the target of block/unblock."""
+    return get_object_or_404(User.objects.active(), username=username)
+
+
+def followed_ids(*, viewer, user_ids: Iterable[int]) -> set[int]:
+    """Which of `user_ids` the viewer follows, in one query (empty for anonymous)."""
+    user_ids = list(user_ids)
+    if viewer is None or not viewer.is_authenticated or not user_ids:
+        return set()
+    return set(Follow.objects.filter(follower=viewer, followee_id__in=user_ids).values_list("followee_id", flat=True))
+
+
+def _visible_edges(edges: QuerySet, *, side: str, viewer) -> QuerySet:
+    """Follow edges whose `side` user the viewer may see, newest first, user joined in."""
+    edges = edges.filter(**{f"{side}__is_active": True, f"{side}__is_suspended": False})
+    if viewer is not None and viewer.is_authenticated:
+        edges = edges.exclude(Exists(Block.objects.involving(viewer, OuterRef(side))))
+    return edges.select_related(side).order_by("-id")
+
+
+def follower_edges(*, user: User, viewer) -> QuerySet:
+    """Follow rows pointing at `user`; the list shows each row's `follower`."""
+    return _visible_edges(Follow.objects.filter(followee=user), side="follower", viewer=viewer)
+
+
+def following_edges(*, user: User, viewer) -> QuerySet:
+    """Follow rows from `user`; the list shows each row's `followee`."""
+    return _visible_edges(Follow.objects.filter(follower=user), side="followee", viewer=viewer)
+
+
+def is_blocked_by_me(*, viewer, user: User) -> bool:
+    return viewer.is_authenticated and Block.objects.filter(blocker=viewer, blocked=user).exists()
+
+
+def profile_notes(*, profile: User, viewer) -> list:
+    """The note grid of a profile's "Notes" tab.
+
+    Hook for the posts app: it replaces this body with its own note selector (one
+    query, cards ready for `posts/_note_card.html`).
+    """
+    return []
+
+
+def profile_collections(*, profile: User, viewer) -> list:
+    """The "Collections" tab: hook for the posts app, like `profile_notes`."""
+    return []
+
+
+def blocked_users(*, viewer: User) -> QuerySet:
+    """Accounts the viewer blocked, newest block first (for unblocking)."""
+    return User.objects.filter(blocks_received__blocker=viewer).order_by("-blocks_received__created_at")
+
+
+def edges_page(edges: QuerySet, *, before: str | None, size: int) -> tuple[list, int | None]:
+    """A keyset page of Follow edges (ordered newest first) and the next `before` id."""
+    if before and before.isdigit():
+        edges = edges.filter(id__lt=int(before))
+    page = list(edges[: size + 1])
+    return page[:size], page[size - 1].id if len(page) > size else None

@@ -1,0 +1,162 @@
+"""Account pages: thin views over the same services and selectors as the API."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import LoginForm, ProfileForm, SignupForm, add_service_errors
+from accounts.throttling import LoginThrottled
+from redbook.exceptions import ServiceError
+
+USERS_PAGE_SIZE = 30
+
+
+def _next_url(request, default: str) -> str:
+    """The `next` parameter when it stays on this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _render_form(request, template: str, context: dict, *, status: int | None = None):
+    """Render a form page; a form with errors answers 400 unless told otherwise."""
+    form = context["form"]
+    return render(request, template, context, status=status or (400 if form.errors else 200))
+
+
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_register(**form.cleaned_data)
+        except (ValidationError, ServiceError) as exc:
+            add_service_errors(form, exc, field="username")
+        else:
+            login(request, user, backend="accounts.authentication.AccountBackend")
+            messages.success(request, _("Welcome to RedBook! Tell people a little about you."))
+            return redirect(_next_url(request, "accounts:profile-edit"))
+    return _render_form(request, "accounts/signup.html", {"form": form})
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    context = {"form": form, "next": _next_url(request, "")}
+    if request.method != "POST" or not form.is_valid():
+        return _render_form(request, "accounts/login.html", context)
+    try:
+        user = services.user_login(request=request, ip=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data)
+    except ServiceError as exc:
+        add_service_errors(form, exc)
+        response = _render_form(request, "accounts/login.html", context, status=exc.status_code)
+        if isinstance(exc, LoginThrottled):
+            response["Retry-After"] = str(exc.wait)
+        return response
+    login(request, user)
+    return redirect(_next_url(request, "/"))
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("/")
+
+
+@login_required
+def profile_edit(request):
+    user = request.user
+    initial = {"display_name": user.display_name, "bio": user.bio, "location": user.location}
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {**form.cleaned_data}
+        if not fields["avatar"]:
+            del fields["avatar"]
+        try:
+            services.profile_update(user=user, **fields)
+        except (ValidationError, ServiceError) as exc:
+            user.refresh_from_db()  # drop the half-applied changes from the page's user
+            add_service_errors(form, exc, field="avatar")
+        else:
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile", username=user.username)
+    context = {"form": form, "blocked_users": selectors.blocked_users(viewer=user)}
+    return _render_form(request, "accounts/profile_edit.html", context)
+
+
+def profile(request, username):
+    viewer = request.user
+    user = selectors.user_get_visible(username=username, viewer=viewer)
+    tab = "collections" if request.GET.get("tab") == "collections" else "notes"
+    context = {
+        "profile": user,
+        "is_me": viewer.is_authenticated and viewer.pk == user.pk,
+        "followed_ids": selectors.followed_ids(viewer=viewer, user_ids=[user.pk]),
+        "tab": tab,
+        "notes": selectors.profile_notes(profile=user, viewer=viewer) if tab == "notes" else [],
+        "collections": selectors.profile_collections(profile=user, viewer=viewer) if tab == "collections" else [],
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+def _user_list(request, username, *, edges_selector, side: str, title: str):
+    user = selectors.user_get_visible(username=username, viewer=request.user)
+    edges, next_before = selectors.edges_page(
+        edges_selector(user=user, viewer=request.user), before=request.GET.get("before"), size=USERS_PAGE_SIZE
+    )
+    users = [getattr(edge, side) for edge in edges]
+    context = {
+        "profile": user,
+        "users": users,
+        "title": title,
+        "next_before": next_before,
+        "followed_ids": selectors.followed_ids(viewer=request.user, user_ids=[u.pk for u in users]),
+    }
+    return render(request, "accounts/user_list.html", context)
+
+
+def followers(request, username):
+    return _user_list(request, username, edges_selector=selectors.follower_edges, side="follower", title=_("Followers"))
+
+
+def following(request, username):
+    return _user_list(
+        request, username, edges_selector=selectors.following_edges, side="followee", title=_("Following")
+    )
+
+
+@require_POST
+@login_required
+def follow_toggle(request, username):
+    """Form fallback of the follow button (scripts use the API instead)."""
+    target = selectors.user_get_active(username=username)
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.follow_delete(follower=request.user, followee=target)
+        else:
+            services.follow_create(follower=request.user, followee=target)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect(_next_url(request, f"/u/{target.username}/"))
+
+
+@require_POST
+@login_required
+def block_toggle(request, username):
+    target = selectors.user_get_active(username=username)
+    try:
+        if request.POST.get("action") == "unblock":
+            services.block_delete(blocker=request.user, blocked=target)
+            messages.success(request, _("You unblocked %(name)s.") % {"name": target.name})
+            return redirect(_next_url(request, "accounts:profile-edit"))
+        services.block_create(blocker=request.user, blocked=target)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_next_url(request, "/"))
+    messages.success(request, _("You blocked %(name)s. You will no longer see each other.") % {"name": target.name})
+    return redirect("/")

@@ -1,0 +1,263 @@
+"""Explore ranking: vectorised scoring of candidate notes for a batch of users.
+
+Everything here is pure numpy/scipy over a `World` (arrays loaded in bulk by
+`feeds.world`), so the math is tested on small hand-made worlds and the evaluation
+(`eval_explore`) reuses it with held-out interactions removed.
+
+For each user the score of a candidate note mixes, each normalised per user to [0, 1]:
+- tag affinity: the tags of what the user interacted with (views < likes < comments
+  < saves, recent ones weigh more), of their own notes and of the topics they follow,
+  minus the tags of notes they marked "not interested";
+- co-engagement: item-item cosine similarity over the interaction matrix
+  ("people who liked this also liked"), computed through the users, batch by batch;
+- what the accounts they follow liked or saved;
+- a small popularity prior;
+then multiplies by freshness, demotes authors marked "not interested", drops what
+the user already saw or wrote, and reserves a share of the list for new notes by
+small creators. Every item keeps the reason that contributed most.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+# Interaction weights (a save says more than a like, a like more than a view).
+WEIGHTS = {"view": 1.0, "like": 3.0, "comment": 4.0, "save": 5.0}
+# Mix of the normalised signals.
+W_TAG, W_CF, W_FOLLOWED, W_POPULAR = 1.0, 0.8, 0.5, 0.15
+FRESHNESS_HOURS = 72.0  # a note's freshness halves-ish every few days
+INTEREST_DAYS = 30.0  # recent interactions say more about today's interests
+TRENDING_HOURS = 48.0
+AUTHOR_DEMOTION = 0.2
+NEW_NOTE_HOURS = 72.0
+SMALL_CREATOR_FOLLOWERS = 1000
+NEW_SHARE = 0.15  # part of each list kept for new notes by small creators
+
+# Reason codes stored with each item; feeds.reasons renders them as text.
+REASON_TAG = "tag"
+REASON_TOPIC = "topic"
+REASON_SIMILAR = "similar"
+REASON_LIKED_BY = "liked_by"
+REASON_NEW = "new"
+REASON_POPULAR = "popular"
+REASON_CITY = "city"
+REASON_TRENDING = "trending"
+
+
+def _empty_pairs():
+    return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
+@dataclass
+class World:
+    """Everything the ranking reads, as flat arrays. Items are indexes into `note_ids`."""
+
+    now: float  # epoch seconds
+    note_ids: np.ndarray  # int64, candidate notes
+    note_authors: np.ndarray  # int64 author id per note
+    note_created: np.ndarray  # float64 epoch seconds
+    author_followers: np.ndarray  # int64 follower count of each note's author
+    note_tags: sp.csr_matrix  # items x tags, 1 where the note has the tag
+    tag_names: list[str]
+    note_cities: list[str] = field(default_factory=list)
+    # Interactions: one row per (user, item, kind).
+    act_users: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    act_items: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    act_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    act_times: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    act_endorses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # likes and saves
+    follows: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)  # (follower, followee)
+    topic_follows: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)  # (user, tag index)
+    own_tags: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)  # (user, tag index)
+    hidden_items: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)  # not interested
+    hidden_authors: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)
+    hidden_tags: tuple[np.ndarray, np.ndarray] = field(default_factory=_empty_pairs)
+    usernames: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.note_ids)
+
+
+def _row_normalise(matrix: np.ndarray) -> np.ndarray:
+    peak = np.abs(matrix).max(axis=1, keepdims=True)
+    peak[peak == 0] = 1.0
+    return matrix / peak
+
+
+def _pairs_matrix(rows, cols, shape, data=None) -> sp.csr_matrix:
+    data = np.ones(len(rows), dtype=np.float32) if data is None else data
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=shape, dtype=np.float32)
+    matrix.sum_duplicates()
+    return matrix
+
+
+class Ranker:
+    """Precomputes the world-wide matrices once; `rank` then scores batches of users."""
+
+    def __init__(self, world: World, *, users: np.ndarray | None = None):
+        self.world = world
+        parts = [world.act_users, *world.follows, world.topic_follows[0], world.own_tags[0], world.note_authors]
+        parts += [world.hidden_items[0], world.hidden_authors[0], world.hidden_tags[0]]
+        if users is not None:
+            parts.append(np.asarray(users, dtype=np.int64))
+        self.user_ids = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in parts]))
+        n_users, n_items, n_tags = len(self.user_ids), world.n_items, len(world.tag_names)
+        age_days = np.maximum(world.now - world.act_times, 0) / 86400
+        recency = 0.5 + 0.5 * np.exp(-age_days / INTEREST_DAYS)
+        act_rows = self.rows(world.act_users)
+        # log1p damps repeats (a daily view plus a like plus a save of one note).
+        self.interactions = _pairs_matrix(
+            act_rows, world.act_items, (n_users, n_items), world.act_weights * recency
+        ).log1p()
+        col_norm = np.sqrt(np.asarray(self.interactions.multiply(self.interactions).sum(axis=0))).ravel()
+        col_norm[col_norm == 0] = 1.0
+        self.cosine_factor = (self.interactions @ sp.diags(1.0 / col_norm)).tocsr()
+        self.cosine_factor_t = self.cosine_factor.T.tocsr()
+        endorse = world.act_endorses
+        self.endorsements = _pairs_matrix(act_rows[endorse], world.act_items[endorse], (n_users, n_items))
+        self.endorsements.data[:] = 1.0
+        self.endorsers = self.endorsements.tocsc()
+        self.follow_matrix = _pairs_matrix(self.rows(world.follows[0]), self.rows(world.follows[1]), (n_users, n_users))
+        tags_per_item = np.asarray(world.note_tags.sum(axis=1)).ravel()
+        tags_per_item[tags_per_item == 0] = 1.0
+        self.item_tags = world.note_tags.tocsr().astype(np.float32)
+        self.item_tags_norm = (sp.diags(1.0 / np.sqrt(tags_per_item)) @ self.item_tags).tocsr()
+        self.topic_matrix = _pairs_matrix(self.rows(world.topic_follows[0]), world.topic_follows[1], (n_users, n_tags))
+        self.own_tag_matrix = _pairs_matrix(self.rows(world.own_tags[0]), world.own_tags[1], (n_users, n_tags))
+        self.hidden_tag_matrix = _pairs_matrix(self.rows(world.hidden_tags[0]), world.hidden_tags[1], (n_users, n_tags))
+        self.hidden_item_matrix = _pairs_matrix(
+            self.rows(world.hidden_items[0]), world.hidden_items[1], (n_users, n_items)
+        )
+        author_rows = self.rows(world.note_authors)
+        self.authored = _pairs_matrix(author_rows, np.arange(n_items), (n_users, n_items))
+        hidden_author_pairs = _pairs_matrix(
+            self.rows(world.hidden_authors[0]), self.rows(world.hidden_authors[1]), (n_users, n_users)
+        )
+        self.hidden_author_items = (hidden_author_pairs @ self.authored).tocsr()
+        popularity = np.log1p(np.asarray(self.endorsements.sum(axis=0)).ravel())
+        self.popularity = popularity / popularity.max() if popularity.max() > 0 else popularity
+        age_hours = np.maximum(world.now - world.note_created, 0) / 3600
+        self.freshness = np.exp(-age_hours / FRESHNESS_HOURS)
+        self.new_small = (age_hours < NEW_NOTE_HOURS) & (world.author_followers < SMALL_CREATOR_FOLLOWERS)
+
+    def rows(self, user_ids) -> np.ndarray:
+        return np.searchsorted(self.user_ids, np.asarray(user_ids, dtype=np.int64))
+
+    # --- signals -----------------------------------------------------------------
+    def tag_profile(self, rows: np.ndarray) -> np.ndarray:
+        """Users x tags interest: engaged tags, own tags, followed topics, minus "not interested"."""
+        engaged = _row_normalise((self.interactions[rows] @ self.item_tags).toarray())
+        own = _row_normalise(self.own_tag_matrix[rows].toarray())
+        return engaged + 0.5 * own + self.topic_matrix[rows].toarray() - self.hidden_tag_matrix[rows].toarray()
+
+    def signals(self, rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        profile = self.tag_profile(rows)
+        tag = (self.item_tags_norm @ profile.T).T
+        similar = ((self.interactions[rows] @ self.cosine_factor_t) @ self.cosine_factor).toarray()
+        followed = np.log1p((self.follow_matrix[rows] @ self.endorsements).toarray())
+        popular = np.broadcast_to(self.popularity, tag.shape)
+        return profile, {
+            REASON_TAG: W_TAG * _row_normalise(tag),
+            REASON_SIMILAR: W_CF * _row_normalise(similar),
+            REASON_LIKED_BY: W_FOLLOWED * _row_normalise(followed),
+            REASON_POPULAR: W_POPULAR * popular,
+        }
+
+    # --- ranking -----------------------------------------------------------------
+    def rank(self, user_ids, *, size: int = 300) -> dict[int, list[tuple[int, float, str]]]:
+        """Ranked (note_id, score, reason) lists for `user_ids`; users with no signal at all are left out."""
+        user_ids = np.asarray(user_ids, dtype=np.int64)
+        rows = self.rows(user_ids)
+        profile, parts = self.signals(rows)
+        score = sum(parts.values()) * (0.5 + 0.5 * self.freshness)
+        demoted = self.hidden_author_items[rows].toarray() > 0
+        score = np.where(demoted, score * AUTHOR_DEMOTION - 0.1, score)
+        excluded = (self.interactions[rows] + self.authored[rows] + self.hidden_item_matrix[rows]).toarray() > 0
+        score[excluded] = -np.inf
+        personal = (REASON_TAG, REASON_SIMILAR, REASON_LIKED_BY)
+        has_signal = sum(np.abs(parts[name]).sum(axis=1) for name in personal) > 0
+        n_new = round(size * NEW_SHARE)
+        topics = self.topic_matrix[rows].toarray() > 0
+        names = list(parts)
+        lists = {}
+        for i, user_id in enumerate(user_ids):
+            if not has_signal[i]:
+                continue
+            order = self._merge_new(score[i], parts[REASON_TAG][i], size=size, n_new=n_new)
+            items = np.array([item for item, _, _ in order], dtype=np.int64)
+            best = np.argmax(np.stack([parts[name][i, items] for name in names]), axis=0) if len(items) else []
+            # Social proof explains best: a followed account's like names that account.
+            best = np.where(parts[REASON_LIKED_BY][i, items] > 0, names.index(REASON_LIKED_BY), best)
+            lists[int(user_id)] = [
+                (
+                    int(self.world.note_ids[item]),
+                    item_score,
+                    REASON_NEW if new else self._reason(rows[i], profile[i], topics[i], names[kind], item),
+                )
+                for (item, item_score, new), kind in zip(order, best, strict=True)
+            ]
+        return lists
+
+    def _merge_new(self, score: np.ndarray, tag: np.ndarray, *, size: int, n_new: int):
+        """Best `size - n_new` items, with the best new notes of small creators spread between them."""
+        main = _top(score, size)
+        new_score = np.where(self.new_small & np.isfinite(score), tag + 0.01 * self.freshness, -np.inf)
+        new_score[main] = -np.inf
+        new = _top(new_score, n_new)
+        main = main[: size - len(new)]
+        merged: list[tuple[int, float, bool]] = []
+        step = max(len(main) // max(len(new), 1), 1)
+        queue = list(new)
+        for position, item in enumerate(main):
+            merged.append((item, float(score[item]), False))
+            if queue and position % step == step - 1:
+                merged.append((queue.pop(0), float(score[item]), True))
+        merged += [(item, merged[-1][1] if merged else 0.0, True) for item in queue]
+        return merged
+
+    def _reason(self, row: int, profile: np.ndarray, topics: np.ndarray, best: str, item: int) -> str:
+        if best == REASON_TAG:
+            tags = self.item_tags.indices[self.item_tags.indptr[item] : self.item_tags.indptr[item + 1]]
+            if len(tags):
+                tag = tags[np.argmax(profile[tags])]
+                return f"{REASON_TOPIC if topics[tag] else REASON_TAG}:{self.world.tag_names[tag]}"
+        if best == REASON_LIKED_BY:
+            username = self._followed_endorser(row, item)
+            if username:
+                return f"{REASON_LIKED_BY}:{username}"
+        if best == REASON_SIMILAR:
+            return REASON_SIMILAR
+        return self._popular_reason(item)
+
+    def _followed_endorser(self, row: int, item: int) -> str:
+        followees = self.follow_matrix.indices[self.follow_matrix.indptr[row] : self.follow_matrix.indptr[row + 1]]
+        endorsers = self.endorsers.indices[self.endorsers.indptr[item] : self.endorsers.indptr[item + 1]]
+        common = np.intersect1d(followees, endorsers, assume_unique=True)
+        return self.world.usernames.get(int(self.user_ids[common[0]]), "") if len(common) else ""
+
+    def _popular_reason(self, item: int) -> str:
+        city = self.world.note_cities[item] if self.world.note_cities else ""
+        return f"{REASON_CITY}:{city}" if city else REASON_POPULAR
+
+    def trending(self, *, size: int = 500, item_mask: np.ndarray | None = None) -> list[tuple[int, float, str]]:
+        """Recent engagement with time decay, plus a little freshness: for new users and anonymous visitors."""
+        world = self.world
+        decay = np.exp(-np.maximum(world.now - world.act_times, 0) / (TRENDING_HOURS * 3600))
+        heat = np.bincount(world.act_items, weights=world.act_weights * decay, minlength=world.n_items)
+        score = np.log1p(heat) + 0.5 * self.freshness
+        if item_mask is not None:
+            score = np.where(item_mask, score, -np.inf)
+        return [
+            (int(world.note_ids[item]), float(score[item]), self._popular_reason(item) if heat[item] else REASON_NEW)
+            for item in _top(score, size)
+        ]
+
+
+def _top(score: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the k best finite scores, best first (ties broken by the newer item, i.e. higher index)."""
+    finite = np.flatnonzero(np.isfinite(score))
+    if len(finite) > k:
+        finite = finite[np.argpartition(-score[finite], k - 1)[:k]]
+    return finite[np.lexsort((-finite, -score[finite]))]

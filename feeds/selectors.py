@@ -1,0 +1,292 @@
+"""Feed reads: Follow (pull by keyset), Explore (precomputed lists), Nearby (bounding box + haversine).
+
+Each returns `(items, next_cursor)` where an item is `(note, extra)`: the note comes
+from `posts.selectors.published_cards` (a page hydrated in a fixed number of
+queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_by`).
+"""
+
+import base64
+import binascii
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Block, Follow, User
+from feeds.models import Channel, MutedKeyword, NotInterested
+from feeds.ranking import REASON_POPULAR
+from feeds.reasons import reason_text
+from feeds.store import get_store, trending_key, user_key
+from posts.models import Note, NoteView, Reshare, TaggedNote
+from posts.selectors import published_cards
+from redbook.exceptions import Invalid
+
+EARTH_RADIUS_KM = 6371.0
+KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
+NEARBY_FIRST_RING_KM = 2.0
+EXPLORE_CHUNK = 60  # store items read per round while filling a page
+EXPLORE_MAX_ROUNDS = 12  # bounds the work (and queries) of one page however much is filtered
+LIVE_KEY = "live"  # not a stored list: the most liked notes, read from the database
+LIVE_SIZE = 500
+PER_AUTHOR_PER_20 = 2  # author diversity: at most 2 notes by one author in a page of 20
+
+
+# --- Cursors ------------------------------------------------------------------------
+
+
+def cursor_encode(data: dict) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def cursor_decode(raw: str | None, *, fields: dict[str, type]) -> dict | None:
+    """The cursor's fields checked against `fields` (name -> type); a forged or stale cursor is a 400."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if isinstance(data, dict) and all(
+            isinstance(data.get(name), kind) or (kind is float and isinstance(data.get(name), int)) or name not in data
+            for name, kind in fields.items()
+        ):
+            return data
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        pass
+    raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+
+
+def _hydrate(*, viewer, ids: list[int]) -> dict[int, Note]:
+    return {note.pk: note for note in published_cards(viewer=viewer).filter(pk__in=ids)}
+
+
+def _hidden_users(viewer) -> set[int]:
+    return Block.objects.hidden_user_ids(viewer) if viewer is not None and viewer.is_authenticated else set()
+
+
+# --- Follow -------------------------------------------------------------------------
+
+
+def follow_feed(*, viewer: User, cursor: dict | None, size: int):
+    """Newest notes of the accounts `viewer` follows, and the notes they re-shared.
+
+    Fan-out on read (pull): two keyset queries, one over notes (index notes(author, -id))
+    and one over re-shares (index reshares(user, -created_at)), each limited to a page,
+    merged by time. Postgres walks the newest notes and keeps those whose author is
+    followed, so the cost tracks the page, not the history, for 0 or thousands of
+    followees, and a post or a follow needs no write-time work. Each stream has its
+    own exact keyset in the cursor, so new notes arriving between pages cause neither
+    duplicates nor gaps. If accounts with millions of followers appeared, the upgrade
+    is a hybrid: fan out on write into per-follower Redis timelines for ordinary
+    accounts and merge the few huge accounts' notes in on read.
+    """
+    cursor = cursor or {}
+    followees = Follow.objects.filter(follower=viewer).values("followee_id")
+    notes = Note.objects.public().filter(author_id__in=followees)
+    reshares = Reshare.objects.filter(user_id__in=followees, user__is_active=True, user__is_suspended=False)
+    if "n" in cursor:
+        notes = notes.filter(pk__lt=cursor["n"])
+    if "r" in cursor:
+        reshares = reshares.filter(pk__lt=cursor["r"])
+    note_rows = [("n", pk, at, None) for pk, at in notes.order_by("-id").values_list("pk", "created_at")[: size + 1]]
+    reshare_rows = [
+        ("r", reshare.pk, reshare.created_at, reshare)
+        for reshare in reshares.select_related("user").order_by("-id")[: size + 1]
+    ]
+    events = sorted(note_rows + reshare_rows, key=lambda event: event[2], reverse=True)
+    page, rest = events[:size], events[size:]
+    next_cursor = None
+    if rest:
+        next_cursor = dict(cursor)
+        for kind, pk, _at, _reshare in page:
+            next_cursor[kind] = pk  # rows are newest first per stream, so the last one wins
+    note_ids = [pk if kind == "n" else reshare.note_id for kind, pk, _at, reshare in page]
+    notes_by_id = _hydrate(viewer=viewer, ids=note_ids)
+    items, shown = [], set()
+    for (_kind, _pk, _at, reshare), note_id in zip(page, note_ids, strict=True):
+        if note_id in notes_by_id and note_id not in shown:
+            shown.add(note_id)
+            items.append((notes_by_id[note_id], {"reshared_by": reshare.user if reshare else None}))
+    return items, next_cursor
+
+
+# --- Explore ------------------------------------------------------------------------
+
+
+@dataclass
+class _ExploreFilter:
+    """Drops what the viewer must not or need not see, for a chunk of store items in one query."""
+
+    viewer: User | None
+    channel_tag_ids: list[int]
+    hidden_users: set[int] = field(default_factory=set)
+    muted: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_viewer(cls, viewer, channel: Channel | None):
+        tag_ids = [tag.pk for tag in channel.tags.all()] if channel else []
+        if viewer is None or not viewer.is_authenticated:
+            return cls(viewer=None, channel_tag_ids=tag_ids)
+        muted = list(MutedKeyword.objects.filter(user=viewer).values_list("keyword", flat=True))
+        return cls(viewer=viewer, channel_tag_ids=tag_ids, hidden_users=_hidden_users(viewer), muted=muted)
+
+    def allowed(self, ids: list[int], *, in_channel: bool) -> dict[int, int]:
+        """note id -> author id of the visible, unseen, unmuted notes among `ids`."""
+        notes = Note.objects.public().filter(pk__in=ids)
+        if self.viewer is not None:
+            seen = NoteView.objects.filter(note_id=OuterRef("pk"), viewer_key=f"u:{self.viewer.pk}")
+            hidden = NotInterested.objects.filter(note_id=OuterRef("pk"), user=self.viewer)
+            notes = notes.exclude(author_id__in=self.hidden_users | {self.viewer.pk})
+            notes = notes.exclude(Exists(seen)).exclude(Exists(hidden))
+        if in_channel and self.channel_tag_ids:
+            tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=self.channel_tag_ids)
+            notes = notes.filter(Exists(tagged))
+        for keyword in self.muted:
+            tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__name__icontains=keyword)
+            notes = notes.exclude(Q(title__icontains=keyword) | Q(body__icontains=keyword) | Q(Exists(tagged)))
+        return dict(notes.values_list("pk", "author_id"))
+
+
+def channel_get(slug: str | None) -> Channel | None:
+    """The active channel by slug; none for no slug or a channel without tags ("recommended")."""
+    if not slug:
+        return None
+    channel = Channel.objects.filter(slug=slug, is_active=True).prefetch_related("tags").first()
+    if channel is None:
+        raise Invalid(_("Unknown channel."), code="unknown_channel")
+    return channel if channel.tags.all() else None
+
+
+def channels_list():
+    return Channel.objects.filter(is_active=True).order_by("position", "id")
+
+
+def explore_lists(*, viewer, channel: Channel | None) -> list[str]:
+    """The lists a page is read from, in order: the viewer's own (if any), then trending.
+
+    Before the first ranking run has written trending, a live popularity list stands in.
+    """
+    store = get_store()
+    trending = trending_key(channel.slug if channel else None)
+    lists = [trending if store.exists(trending) else LIVE_KEY]
+    if viewer is None or not viewer.is_authenticated or not viewer.personalization_enabled:
+        return lists
+    own = user_key(viewer.pk)
+    return [own, *lists] if store.exists(own) else lists
+
+
+def _live_page(channel: Channel | None, *, below: float | None, limit: int) -> list[tuple[int, float, str]]:
+    """The most liked public notes, scored by rank, for when no trending list exists yet."""
+    notes = Note.objects.public()
+    if channel:
+        notes = notes.filter(Exists(TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__channels=channel)))
+    skip = 0 if below is None else max(0, LIVE_SIZE - int(below) + 1)
+    ids = notes.order_by("-like_count", "-id").values_list("pk", flat=True)[skip : min(LIVE_SIZE, skip + limit)]
+    return [(pk, float(LIVE_SIZE - skip - i), REASON_POPULAR) for i, pk in enumerate(ids)]
+
+
+def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: int):
+    """A page of Explore: the viewer's precomputed list, then trending, filtered and author-diverse.
+
+    The cursor is (list number, last score read): an exact keyset within one list, and
+    a close one when the list was replaced between two pages.
+    """
+    store = get_store()
+    keys = explore_lists(viewer=viewer, channel=channel)
+    phase, below = (cursor["p"], cursor.get("s")) if cursor else (0, None)
+    if not 0 <= phase < len(keys):
+        raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+    filters = _ExploreFilter.for_viewer(viewer, channel)
+    per_author = max(1, round(size * PER_AUTHOR_PER_20 / 20))
+    picked: list[tuple[int, str]] = []
+    picked_ids: set[int] = set()
+    authors: Counter = Counter()
+    personal_ids: set[int] = set()
+    rounds = 0
+    while phase < len(keys) and len(picked) < size and rounds < EXPLORE_MAX_ROUNDS:
+        rounds += 1
+        personal = keys[phase].startswith("u:")
+        if keys[phase] == LIVE_KEY:
+            rows = _live_page(channel, below=below, limit=EXPLORE_CHUNK)
+        else:
+            rows = store.page(keys[phase], below=below, limit=EXPLORE_CHUNK)
+        if personal:
+            personal_ids.update(note_id for note_id, _, _ in rows)
+        candidates = [note_id for note_id, _, _ in rows if personal or note_id not in personal_ids]
+        allowed = filters.allowed(candidates, in_channel=personal) if candidates else {}
+        for note_id, score, reason in rows:
+            below = score
+            author = allowed.get(note_id)
+            if author is None or authors[author] >= per_author or note_id in picked_ids:
+                continue
+            authors[author] += 1
+            picked_ids.add(note_id)
+            picked.append((note_id, reason))
+            if len(picked) == size:
+                break
+        if len(rows) < EXPLORE_CHUNK and len(picked) < size:
+            phase, below = phase + 1, None
+    next_cursor = {"p": phase, "s": below} if phase < len(keys) else None
+    notes = _hydrate(viewer=viewer, ids=[note_id for note_id, _ in picked])
+    items = [
+        (notes[note_id], {"reason": reason_text(code), "reason_code": code})
+        for note_id, code in picked
+        if note_id in notes
+    ]
+    return items, next_cursor
+
+
+# --- Nearby -------------------------------------------------------------------------
+
+
+def haversine_km(lat1, lng1, lat2, lng2):
+    """Great-circle distance in km (numpy-vectorised over its arguments)."""
+    lat1, lng1, lat2, lng2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1, lng1, lat2, lng2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _box(lat: float, lng: float, radius_km: float) -> dict:
+    """Lookups for the bounding box of a circle, on the indexed (lat, lng) columns."""
+    dlat = radius_km / KM_PER_DEGREE
+    cos_lat = math.cos(math.radians(lat))
+    dlng = 180.0 if cos_lat < 1e-6 else min(180.0, radius_km / (KM_PER_DEGREE * cos_lat))
+    return {
+        "lat__isnull": False,
+        "lat__range": (max(-90.0, lat - dlat), min(90.0, lat + dlat)),
+        "lng__range": (max(-180.0, lng - dlng), min(180.0, lng + dlng)),
+    }
+
+
+def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dict | None, size: int):
+    """Notes with a place within `radius_km`, nearest first, with `distance_km`.
+
+    Never measures the distance to every note: it reads the notes inside a bounding
+    box on the indexed (lat, lng) columns, starting small and doubling until the page
+    is full or the box covers the radius, and computes the exact haversine distance
+    only for that candidate set. The cursor is the keyset (distance, id) of the last item.
+    """
+    after = (cursor["d"], cursor["i"]) if cursor else (-1.0, 0)
+    notes = Note.objects.public()
+    hidden = _hidden_users(viewer)
+    if hidden:
+        notes = notes.exclude(author_id__in=hidden)
+    ring = min(radius_km, max(after[0], 0) + NEARBY_FIRST_RING_KM)
+    while True:
+        rows = np.array(list(notes.filter(**_box(lat, lng, ring)).values_list("pk", "lat", "lng")), dtype=np.float64)
+        rows = rows.reshape(-1, 3)
+        dist = haversine_km(lat, lng, rows[:, 1], rows[:, 2])
+        ids = rows[:, 0].astype(np.int64)
+        keep = (dist <= ring) & ((dist > after[0]) | ((dist == after[0]) & (ids > after[1])))
+        if keep.sum() > size or ring >= radius_km:
+            break
+        ring = min(radius_km, ring * 2)
+    dist, ids = dist[keep], ids[keep]
+    order = np.lexsort((ids, dist))[: size + 1]
+    page = [(int(ids[i]), float(dist[i])) for i in order[:size]]
+    next_cursor = {"d": page[-1][1], "i": page[-1][0]} if len(order) > size else None
+    notes_by_id = _hydrate(viewer=viewer, ids=[pk for pk, _ in page])
+    items = [(notes_by_id[pk], {"distance_km": round(d, 3)}) for pk, d in page if pk in notes_by_id]
+    return items, next_cursor

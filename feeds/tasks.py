@@ -1,0 +1,21 @@
+"""Explore ranking jobs: small, idempotent (a rerun just recomputes the same lists)."""
+
+from celery import shared_task
+
+from accounts.models import User
+from feeds import services
+from redbook.celery import RETRY_TRANSIENT
+
+
+@shared_task(name="feeds.rank_user", **RETRY_TRANSIENT)
+def rank_user(user_id: int) -> None:
+    """Recompute one user's Explore list (after their like, save, follow or "not interested")."""
+    services.explore_refresh_started(user_id=user_id)
+    if User.objects.active().filter(pk=user_id).exists():
+        services.explore_rank(user_ids=[user_id])
+
+
+@shared_task(name="feeds.rank_active_users", **RETRY_TRANSIENT)
+def rank_active_users() -> dict:
+    """Beat: recompute every active user's list and the trending lists."""
+    return services.explore_rank()

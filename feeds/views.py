@@ -1,0 +1,124 @@
+"""Home tab pages (Explore, Follow, Nearby) and the feed settings page: thin views over selectors.
+
+Each tab renders its first page; static/js/feeds.js fetches the next ones from the same
+URL with `?cursor=…&partial=1` (the API's cursor), which returns just the cards.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from feeds import selectors, services
+from feeds.cities import CITIES, city_get
+from feeds.models import MutedKeyword
+from posts.selectors import interaction_sets
+from redbook.exceptions import ServiceError
+
+PAGE_SIZE = 20
+NEARBY_RADIUS_KM = 25.0  # a city and its suburbs
+
+
+def _render_feed(request, template: str, feed, *, context: dict | None = None, **kwargs):
+    try:
+        cursor = selectors.cursor_decode(request.GET.get("cursor"), fields=kwargs.pop("cursor_fields"))
+        items, next_cursor = feed(viewer=request.user, cursor=cursor, size=PAGE_SIZE, **kwargs)
+    except ServiceError as exc:
+        return HttpResponseBadRequest(exc.message)
+    liked, _saved = interaction_sets(viewer=request.user, note_ids=[note.pk for note, _ in items])
+    context = {
+        **(context or {}),
+        "items": items,
+        "liked_ids": liked,
+        "next_cursor": selectors.cursor_encode(next_cursor) if next_cursor else "",
+    }
+    if request.GET.get("partial"):
+        return render(request, "feeds/_items.html", context)
+    return render(request, template, context)
+
+
+def explore(request):
+    try:
+        channel = selectors.channel_get(request.GET.get("channel"))
+    except ServiceError:
+        return redirect("feeds:explore")
+    context = {"channels": selectors.channels_list(), "channel_slug": channel.slug if channel else ""}
+    return _render_feed(
+        request,
+        "feeds/explore.html",
+        selectors.explore_feed,
+        context=context,
+        channel=channel,
+        cursor_fields={"p": int, "s": float},
+    )
+
+
+@login_required
+def follow(request):
+    return _render_feed(request, "feeds/follow.html", selectors.follow_feed, cursor_fields={"n": int, "r": int})
+
+
+def nearby(request):
+    city = city_get(request.GET.get("city"))
+    try:
+        lat = float(request.GET["lat"]) if city is None else city.lat
+        lng = float(request.GET["lng"]) if city is None else city.lng
+    except (KeyError, ValueError):
+        return render(request, "feeds/nearby.html", {"cities": CITIES, "located": False})
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return render(request, "feeds/nearby.html", {"cities": CITIES, "located": False}, status=400)
+    context = {"cities": CITIES, "located": True, "city": city, "lat": lat, "lng": lng}
+    return _render_feed(
+        request,
+        "feeds/nearby.html",
+        selectors.nearby_feed,
+        context=context,
+        lat=lat,
+        lng=lng,
+        radius_km=NEARBY_RADIUS_KM,
+        cursor_fields={"d": float, "i": int},
+    )
+
+
+@login_required
+@require_POST
+def topic_follow_toggle(request, name):
+    """The no-script topic follow button (templates/feeds/_topic_follow_button.html)."""
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.topic_follow_delete(user=request.user, tag_name=name)
+        else:
+            services.topic_follow_create(user=request.user, tag_name=name)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    target = request.POST.get("next", "")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def feed_settings(request):
+    if request.method == "POST":
+        try:
+            _apply_settings(request)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        return redirect("feeds:settings")
+    keywords = MutedKeyword.objects.filter(user=request.user)
+    return render(request, "feeds/settings.html", {"keywords": keywords})
+
+
+def _apply_settings(request) -> None:
+    action = request.POST.get("action")
+    if action == "mute":
+        services.muted_keyword_add(user=request.user, keyword=request.POST.get("keyword", ""))
+        messages.success(request, _("Keyword muted."))
+    elif action == "unmute":
+        services.muted_keyword_remove(user=request.user, keyword_id=request.POST.get("keyword_id"))
+        messages.success(request, _("Keyword unmuted."))
+    elif action == "personalization":
+        services.personalization_set(user=request.user, enabled=request.POST.get("enabled") == "on")
+        messages.success(request, _("Recommendation setting saved."))

@@ -1,0 +1,196 @@
+"""Load the Explore `World` (flat numpy arrays) from the database in a handful of bulk queries.
+
+Candidates are the newest public notes (EXPLORE_MAX_CANDIDATES); interactions are
+read only for them, so the cost follows the candidate window, not the whole history.
+"""
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import scipy.sparse as sp
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.utils import timezone
+from taggit.models import Tag
+
+from accounts.models import Follow, User
+from feeds.models import NotInterested, TopicFollow
+from feeds.ranking import WEIGHTS, World
+from posts.models import Comment, Like, Note, NoteView, Save, TaggedNote
+
+VIEW_WINDOW_DAYS = 30
+
+
+def _rows(queryset) -> list[tuple]:
+    """Fetch a values_list queryset through the raw cursor: no model or tuple-per-row overhead of the ORM."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. `__in` an empty set: Django knows there is no row
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _epoch(values) -> np.ndarray:
+    return np.array([_timestamp(v) for v in values], dtype=np.float64)
+
+
+def _timestamp(value) -> float:
+    """Epoch seconds of a datetime or date (SQLite's raw cursor hands both back as strings)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp()
+    return 0.0
+
+
+def _columns(rows: list[tuple], count: int) -> list[list]:
+    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in range(count)]
+
+
+def _ids(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)
+
+
+class _Index:
+    """Maps sorted ids (note ids, tag ids) to positions; unknown ids map to -1."""
+
+    def __init__(self, ids: np.ndarray):
+        self.ids = np.asarray(ids, dtype=np.int64)
+        self.order = np.argsort(self.ids)
+        self.sorted = self.ids[self.order]
+
+    def __call__(self, ids) -> np.ndarray:
+        ids = _ids(ids)
+        if not len(self.sorted) or not len(ids):
+            return np.full(len(ids), -1, dtype=np.int64)
+        pos = np.clip(np.searchsorted(self.sorted, ids), 0, len(self.sorted) - 1)
+        return np.where(self.sorted[pos] == ids, self.order[pos], -1)
+
+
+def load_world(*, users: list[int] | None = None, max_candidates: int | None = None) -> World:
+    """The world as the ranking needs it. `users` limits the per-user rows (follows, topics, hides)."""
+    max_candidates = max_candidates or settings.EXPLORE_MAX_CANDIDATES
+    notes = _rows(
+        Note.objects.public()
+        .order_by("-id")
+        .values_list("id", "author_id", "created_at", "city", "author__followers_count")[:max_candidates]
+    )
+    note_ids, authors, created, cities, followers = _columns(notes, 5)
+    note_ids = _ids(note_ids)
+    items = _Index(note_ids)
+    min_id = int(note_ids.min()) if len(note_ids) else 0
+
+    tagged = _rows(TaggedNote.objects.filter(content_object_id__gte=min_id).values_list("content_object_id", "tag_id"))
+    hidden = _rows(_for_users(NotInterested.objects, users).values_list("user_id", "note_id", "note__author_id"))
+    hidden_users, hidden_notes, hidden_authors = (_ids(c) for c in _columns(hidden, 3))
+    hidden_tagged = _rows(
+        TaggedNote.objects.filter(content_object_id__in=set(hidden_notes.tolist())).values_list(
+            "content_object_id", "tag_id"
+        )
+    )
+    topics = _rows(_for_users(TopicFollow.objects, users).values_list("user_id", "tag_id"))
+    tag_ids = np.unique(_ids([t for _, t in tagged] + [t for _, t in hidden_tagged] + [t for _, t in topics]))
+    tags = _Index(tag_ids)
+    tag_names = dict(_rows(Tag.objects.filter(id__in=tag_ids.tolist()).values_list("id", "name")))
+
+    tagged_notes, tagged_tags = (_ids(c) for c in _columns(tagged, 2))
+    tagged_items = items(tagged_notes)
+    keep = tagged_items >= 0
+    note_tags = sp.csr_matrix(
+        (np.ones(keep.sum(), dtype=np.float32), (tagged_items[keep], tags(tagged_tags[keep]))),
+        shape=(len(note_ids), len(tag_ids)),
+    )
+    note_tags.data[:] = 1.0
+    authors = _ids(authors)
+    own = (authors[tagged_items[keep]], tags(tagged_tags[keep]))
+
+    hidden_note_tags = dict(_group(hidden_tagged))
+    ht_users = [u for u, n in zip(hidden_users, hidden_notes, strict=True) for _ in hidden_note_tags.get(int(n), [])]
+    ht_tags = [t for n in hidden_notes for t in hidden_note_tags.get(int(n), [])]
+    hidden_items = items(hidden_notes)
+
+    follows = _rows(_for_users(Follow.objects, users, field="follower_id").values_list("follower_id", "followee_id"))
+    follow_from, follow_to = (_ids(c) for c in _columns(follows, 2))
+    usernames = dict(_rows(User.objects.filter(id__in=set(follow_to.tolist())).values_list("id", "username")))
+    topic_users, topic_tags = (_ids(c) for c in _columns(topics, 2))
+
+    act = _interactions(min_id, items)
+    return World(
+        now=time.time(),
+        note_ids=note_ids,
+        note_authors=authors,
+        note_created=_epoch(created),
+        author_followers=_ids(followers),
+        note_tags=note_tags.tocsr(),
+        tag_names=[tag_names.get(int(t), "") for t in tag_ids],
+        note_cities=[c or "" for c in cities],
+        act_users=act[0],
+        act_items=act[1],
+        act_weights=act[2],
+        act_times=act[3],
+        act_endorses=act[4],
+        follows=(follow_from, follow_to),
+        topic_follows=(topic_users, tags(topic_tags)),
+        own_tags=own,
+        hidden_items=(hidden_users[hidden_items >= 0], hidden_items[hidden_items >= 0]),
+        hidden_authors=(hidden_users, hidden_authors),
+        hidden_tags=(_ids(ht_users), tags(ht_tags)),
+        usernames=usernames,
+    )
+
+
+def _for_users(manager, users, *, field="user_id"):
+    return manager.all() if users is None else manager.filter(**{f"{field}__in": users})
+
+
+def _group(pairs):
+    grouped: dict[int, list[int]] = {}
+    for key, value in pairs:
+        grouped.setdefault(int(key), []).append(int(value))
+    return grouped.items()
+
+
+def _interactions(min_id: int, items: _Index):
+    """(users, items, weights, times, endorses) of likes, saves, comments and recent views of candidates."""
+    since = timezone.now().date() - timedelta(days=VIEW_WINDOW_DAYS)
+    sources = [
+        (Like.objects.filter(note_id__gte=min_id).values_list("user_id", "note_id", "created_at"), "like", True),
+        (Save.objects.filter(note_id__gte=min_id).values_list("user_id", "note_id", "created_at"), "save", True),
+        (
+            Comment.objects.filter(note_id__gte=min_id, is_removed=False).values_list(
+                "author_id", "note_id", "created_at"
+            ),
+            "comment",
+            False,
+        ),
+        (
+            NoteView.objects.filter(note_id__gte=min_id, viewer__isnull=False, day__gte=since).values_list(
+                "viewer_id", "note_id", "day"
+            ),
+            "view",
+            False,
+        ),
+    ]
+    parts = []
+    for queryset, kind, endorses in sources:
+        user_col, note_col, time_col = _columns(_rows(queryset), 3)
+        item_col = items(note_col)
+        keep = item_col >= 0
+        times = _epoch(time_col)
+        n = int(keep.sum())
+        parts.append(
+            (
+                _ids(user_col)[keep],
+                item_col[keep],
+                np.full(n, WEIGHTS[kind], dtype=np.float32),
+                times[keep],
+                np.full(n, endorses, dtype=bool),
+            )
+        )
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(5))

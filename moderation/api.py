@@ -1,0 +1,54 @@
+"""Trust-and-safety JSON API (API.md "Trust and safety"): filing reports."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from moderation import services
+from moderation.models import Report, ReportReason, TargetType
+from redbook.throttling import ReportThrottle
+
+
+class ReportCreateSerializer(serializers.Serializer):
+    target_type = serializers.ChoiceField(choices=TargetType.choices)
+    # Opaque: a note, comment or product id, or a username (or id) for users.
+    target_id = serializers.CharField(max_length=150)
+    reason = serializers.ChoiceField(choices=ReportReason.choices)
+    detail = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    target_type = serializers.CharField(source="case.target_type", read_only=True)
+    target_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "target_type", "target_id", "reason", "detail", "created_at"]
+        read_only_fields = fields
+
+    def get_target_id(self, report) -> str:
+        # Echo the id the client used (a username for users), not our internal key.
+        return self.context["target_id"]
+
+
+class ReportCreateView(APIView):
+    """File a report. One per reporter and target: repeating it returns the first
+    report with 200 instead of 201, and changes nothing."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [ReportThrottle]
+
+    @extend_schema(
+        request=ReportCreateSerializer,
+        responses={
+            201: ReportSerializer,
+            200: OpenApiResponse(ReportSerializer, description="Already reported: the existing report."),
+        },
+    )
+    def post(self, request):
+        data = ReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, created = services.report_create(reporter=request.user, **data.validated_data)
+        body = ReportSerializer(report, context={"target_id": data.validated_data["target_id"]}).data
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -1,0 +1,545 @@
+"""Notes JSON API (API.md "Notes" and the notifications row): thin views over services.
+
+`NoteSerializer` and `serialize_notes` are shared: feeds, search and shop render
+their note lists with them, so every list shows the same shape in a fixed number
+of queries.
+"""
+
+import hashlib
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from accounts.api import UserSerializer
+from posts import notifications, selectors, services, view_counts
+from posts.models import Collection, Comment, Note, Notification
+from redbook.exceptions import Invalid
+from redbook.pagination import CursorPagination
+from redbook.throttling import CommentThrottle, PostThrottle
+
+
+def _absolute(request, field) -> str | None:
+    if not field:
+        return None
+    return request.build_absolute_uri(field.url) if request else field.url
+
+
+def _user_context(request, users) -> dict:
+    viewer = request.user if request else None
+    ids = account_selectors.followed_ids(viewer=viewer, user_ids={u.pk for u in users if u is not None})
+    return {"request": request, "followed_ids": ids}
+
+
+# --- Serializers -------------------------------------------------------------------------
+
+
+class NoteImageSerializer(serializers.Serializer):
+    url = serializers.SerializerMethodField()
+    thumb_url = serializers.SerializerMethodField()
+    original_url = serializers.SerializerMethodField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    thumb_width = serializers.IntegerField()
+    thumb_height = serializers.IntegerField()
+
+    def get_url(self, image) -> str:
+        return _absolute(self.context.get("request"), image.display)
+
+    def get_thumb_url(self, image) -> str:
+        return _absolute(self.context.get("request"), image.thumb)
+
+    def get_original_url(self, image) -> str:
+        return _absolute(self.context.get("request"), image.original)
+
+
+class ProductSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    price_min = serializers.DecimalField(max_digits=10, decimal_places=2)
+    price_max = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    image = serializers.SerializerMethodField()
+    brand = serializers.CharField(source="brand.username")
+
+    def get_image(self, product) -> str | None:
+        images = list(product.images.all())  # prefetched by selectors.note_cards
+        return _absolute(self.context.get("request"), images[0].thumb) if images else None
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    """A note. For lists pass context "liked_ids", "saved_ids" (and "followed_ids"):
+    `serialize_notes` does it in one go."""
+
+    author = serializers.SerializerMethodField()
+    images = NoteImageSerializer(many=True, read_only=True)
+    tags = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    products = ProductSummarySerializer(many=True, read_only=True)
+    liked_by_me = serializers.SerializerMethodField()
+    saved_by_me = serializers.SerializerMethodField()
+    share_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Note
+        fields = [
+            "id",
+            "author",
+            "title",
+            "body",
+            "images",
+            "tags",
+            "location",
+            "products",
+            "like_count",
+            "save_count",
+            "comment_count",
+            "view_count",
+            "share_count",
+            "reshare_count",
+            "liked_by_me",
+            "saved_by_me",
+            "status",
+            "share_url",
+            "created_at",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_author(self, note) -> dict:
+        return UserSerializer(note.author, context=self.context).data
+
+    def get_tags(self, note) -> list[str]:
+        return [tag.name for tag in note.tags.all()]
+
+    def get_location(self, note) -> dict | None:
+        if not note.has_location and not note.place_name:
+            return None
+        return {"lat": note.lat, "lng": note.lng, "place_name": note.place_name}
+
+    def _interactions(self, note, key: str) -> bool:
+        ids = self.context.get(key)
+        if ids is None:  # a single note: look it up
+            request = self.context.get("request")
+            liked, saved = selectors.interaction_sets(viewer=request and request.user, note_ids=[note.pk])
+            ids = liked if key == "liked_ids" else saved
+        return note.pk in ids
+
+    def get_liked_by_me(self, note) -> bool:
+        return self._interactions(note, "liked_ids")
+
+    def get_saved_by_me(self, note) -> bool:
+        return self._interactions(note, "saved_ids")
+
+    def get_share_url(self, note) -> str:
+        path = reverse("posts:note-detail", kwargs={"note_id": note.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def serialize_notes(notes, *, request) -> list[dict]:
+    """Notes from `selectors.note_cards` as API dicts: three more queries for the whole list."""
+    notes = list(notes)
+    viewer = request.user if request else None
+    liked, saved = selectors.interaction_sets(viewer=viewer, note_ids=[n.pk for n in notes])
+    context = {**_user_context(request, [n.author for n in notes]), "liked_ids": liked, "saved_ids": saved}
+    return NoteSerializer(notes, many=True, context=context).data
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    liked_by_me = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "body", "parent_id", "created_at", "reply_count", "like_count", "liked_by_me"]
+        read_only_fields = fields
+
+    def get_author(self, comment) -> dict:
+        return UserSerializer(comment.author, context=self.context).data
+
+    def get_liked_by_me(self, comment) -> bool:
+        return comment.pk in self.context.get("liked_comment_ids", set())
+
+
+class RootCommentSerializer(CommentSerializer):
+    """A root comment with its replies (prefetched by selectors.comments_for_note)."""
+
+    replies = serializers.SerializerMethodField()
+
+    class Meta(CommentSerializer.Meta):
+        fields = [*CommentSerializer.Meta.fields, "replies"]
+        read_only_fields = fields
+
+    def get_replies(self, comment) -> list[dict]:
+        replies = getattr(comment, "_prefetched_objects_cache", {}).get("replies", [])
+        return CommentSerializer(replies, many=True, context=self.context).data
+
+
+def serialize_comments(comments, *, request, serializer_class=CommentSerializer) -> list[dict]:
+    comments = list(comments)
+    every = comments + [r for c in comments for r in getattr(c, "_prefetched_objects_cache", {}).get("replies", [])]
+    context = {
+        **_user_context(request, [c.author for c in every]),
+        "liked_comment_ids": selectors.comment_liked_ids(viewer=request.user, comment_ids=[c.pk for c in every]),
+    }
+    return serializer_class(comments, many=True, context=context).data
+
+
+class CollectionSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+
+    class Meta:
+        model = Collection
+        fields = ["id", "name", "is_private", "is_default", "notes_count", "owner", "created_at"]
+        read_only_fields = fields
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+    note = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "verb", "actor", "note", "comment", "text", "is_read", "created_at"]
+        read_only_fields = fields
+
+    def get_actor(self, row) -> dict | None:
+        return UserSerializer(row.actor, context=self.context).data if row.actor else None
+
+    def get_note(self, row) -> dict | None:
+        if row.note is None:
+            return None
+        covers = list(row.note.images.all())
+        thumb = _absolute(self.context.get("request"), covers[0].thumb) if covers else None
+        return {"id": row.note_id, "title": row.note.title, "thumb_url": thumb}
+
+    def get_comment(self, row) -> dict | None:
+        return {"id": row.comment_id, "body": row.comment.body} if row.comment else None
+
+    def get_text(self, row) -> str:
+        return notifications.sentence(actors=[row.actor] if row.actor else [], total=1, verb=row.verb)
+
+    def get_is_read(self, row) -> bool:
+        return row.read_at is not None
+
+
+# --- Input ---------------------------------------------------------------------------------
+
+
+class NoteWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100, required=True, allow_blank=True)
+    body = serializers.CharField(max_length=10000, required=False, allow_blank=True, trim_whitespace=False)
+    lat = serializers.FloatField(required=False, allow_null=True)
+    lng = serializers.FloatField(required=False, allow_null=True)
+    place_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=["draft", "published"], required=False)
+
+
+def _list_param(data, name: str) -> list[str] | None:
+    """`name=a,b` or `name=a&name=b` (form) or `"name": [...]` / "a,b" (JSON); None if absent."""
+    if name not in data:
+        return None
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+    if values is None:
+        return []
+    if isinstance(values, str | int):
+        values = [values]
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+def _product_ids(data) -> list[int] | None:
+    raw = _list_param(data, "product_ids")
+    if raw is None:
+        return None
+    try:
+        return [int(value) for value in raw]
+    except ValueError as exc:
+        raise Invalid(_("product_ids must be product ids."), code="invalid_product_ids") from exc
+
+
+def _note_input(request, *, partial: bool) -> dict:
+    serializer = NoteWriteSerializer(data=request.data, partial=partial)
+    serializer.is_valid(raise_exception=True)
+    fields = dict(serializer.validated_data)
+    status_value = fields.pop("status", None)
+    if status_value is not None:
+        fields["publish"] = status_value == "published"
+    for name, value in (("tags", _list_param(request.data, "tags")), ("product_ids", _product_ids(request.data))):
+        if value is not None:
+            fields[name] = value
+    if "images" in request.FILES:
+        fields["images"] = request.FILES.getlist("images")
+    return fields
+
+
+def _note_response(request, note_id, *, status_code=status.HTTP_200_OK) -> Response:
+    note = selectors.note_get(viewer=request.user, note_id=note_id)
+    return Response(NoteSerializer(note, context=_user_context(request, [note.author])).data, status=status_code)
+
+
+def _paginated(view, request, queryset, *, ordering, serialize):
+    paginator = CursorPagination()
+    paginator.ordering = ordering
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    return paginator.get_paginated_response(serialize(page, request=request))
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+class NoteCreateView(APIView):
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    throttle_classes = (PostThrottle,)
+
+    @extend_schema(request=NoteWriteSerializer, responses={201: NoteSerializer})
+    def post(self, request):
+        fields = _note_input(request, partial=False)
+        publish = fields.pop("publish", True)
+        note = services.note_create(author=request.user, draft=not publish, **fields)
+        return _note_response(request, note.pk, status_code=status.HTTP_201_CREATED)
+
+
+class NoteDetailView(APIView):
+    parser_classes = (MultiPartParser, FormParser, JSONParser)
+
+    @extend_schema(responses={200: NoteSerializer})
+    def get(self, request, note_id):
+        return _note_response(request, note_id)
+
+    @extend_schema(request=NoteWriteSerializer, responses={200: NoteSerializer})
+    def patch(self, request, note_id):
+        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        services.note_update(note=note, editor=request.user, **_note_input(request, partial=True))
+        return _note_response(request, note_id)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, note_id):
+        services.note_delete(note=selectors.note_get(viewer=request.user, note_id=note_id), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class _NoteToggleView(APIView):
+    """POST adds (201), DELETE removes (204); both idempotent."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+    add: staticmethod
+    remove: staticmethod
+    count_field: str
+
+    def _extra(self, request) -> dict:
+        return {}
+
+    @extend_schema(request=None, responses={201: None})
+    def post(self, request, note_id):
+        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        self.add(user=request.user, note=note, **self._extra(request))
+        count = Note.objects.values_list(self.count_field, flat=True).get(pk=note.pk)
+        return Response({self.count_field: count}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, note_id):
+        self.remove(user=request.user, note=selectors.note_get(viewer=request.user, note_id=note_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoteLikeView(_NoteToggleView):
+    add, remove, count_field = staticmethod(services.note_like), staticmethod(services.note_unlike), "like_count"
+
+
+class NoteSaveView(_NoteToggleView):
+    add, remove, count_field = staticmethod(services.note_save), staticmethod(services.note_unsave), "save_count"
+
+    def _extra(self, request) -> dict:
+        raw = request.data.get("collection_id") if hasattr(request.data, "get") else None
+        if raw in (None, ""):
+            return {}
+        try:
+            return {"collection_id": int(raw)}
+        except (TypeError, ValueError) as exc:
+            raise Invalid(_("collection_id must be a board id."), code="invalid_collection") from exc
+
+
+class NoteReshareView(_NoteToggleView):
+    add, remove = staticmethod(services.note_reshare), staticmethod(services.note_unreshare)
+    count_field = "reshare_count"
+
+
+class NoteShareView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(request=None, responses={200: None})
+    def post(self, request, note_id):
+        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        count = services.note_share(note=note)
+        url = request.build_absolute_uri(reverse("posts:note-detail", kwargs={"note_id": note.pk}))
+        return Response({"share_url": url, "share_count": count})
+
+
+def viewer_key(request) -> str:
+    """Who viewed: the user, else the session, else the client address and browser."""
+    if request.user.is_authenticated:
+        return f"u:{request.user.pk}"
+    source = request.session.session_key or "{}|{}".format(
+        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")
+    )
+    return "a:" + hashlib.sha256(source.encode()).hexdigest()[:32]
+
+
+class NoteViewView(APIView):
+    permission_classes = (permissions.AllowAny,)
+
+    @extend_schema(request=None, responses={202: None})
+    def post(self, request, note_id):
+        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        user_id = request.user.pk if request.user.is_authenticated else None
+        view_counts.view_record(note_id=note.pk, viewer_id=user_id, viewer_key=viewer_key(request))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class CommentInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=5000, allow_blank=True, trim_whitespace=False)
+    parent_id = serializers.IntegerField(required=False, allow_null=True)
+
+
+class NoteCommentsView(APIView):
+    throttle_classes = (CommentThrottle,)
+
+    @extend_schema(responses={200: RootCommentSerializer(many=True)})
+    def get(self, request, note_id):
+        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        parent_id = request.query_params.get("parent_id")
+        if parent_id is not None and not parent_id.isdigit():
+            raise Invalid(_("parent_id must be a comment id."), code="invalid_parent")
+        comments = selectors.comments_for_note(note=note, viewer=request.user, parent_id=parent_id and int(parent_id))
+        serializer_class = CommentSerializer if parent_id else RootCommentSerializer
+
+        def serialize(page, *, request):
+            return serialize_comments(page, request=request, serializer_class=serializer_class)
+
+        return _paginated(self, request, comments, ordering=("id",), serialize=serialize)
+
+    @extend_schema(request=CommentInputSerializer, responses={201: CommentSerializer})
+    def post(self, request, note_id):
+        serializer = CommentInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = selectors.note_get_commentable(viewer=request.user, note_id=note_id)
+        comment = services.comment_create(author=request.user, note=note, **serializer.validated_data)
+        data = serialize_comments([comment], request=request)[0]
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class CommentDetailView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, comment_id):
+        services.comment_delete(
+            comment=selectors.comment_get(viewer=request.user, comment_id=comment_id), actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CommentLikeView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={201: None})
+    def post(self, request, comment_id):
+        comment = selectors.comment_get(viewer=request.user, comment_id=comment_id)
+        services.comment_like(user=request.user, comment=comment)
+        count = Comment.objects.values_list("like_count", flat=True).get(pk=comment.pk)
+        return Response({"like_count": count}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, comment_id):
+        services.comment_unlike(
+            user=request.user, comment=selectors.comment_get(viewer=request.user, comment_id=comment_id)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CollectionInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    is_private = serializers.BooleanField(required=False, default=False)
+
+
+class CollectionsView(APIView):
+    """GET: your boards (or `?username=`'s visible ones); POST: a new board."""
+
+    @extend_schema(responses={200: CollectionSerializer(many=True)})
+    def get(self, request):
+        username = request.query_params.get("username")
+        if username:
+            owner = account_selectors.user_get_visible(username=username, viewer=request.user)
+        elif request.user.is_authenticated:
+            owner = request.user
+        else:
+            raise Invalid(_("Pass ?username= or sign in."), code="username_required")
+        boards = selectors.user_collections(owner=owner, viewer=request.user)
+
+        def serialize(page, *, request):
+            return CollectionSerializer(page, many=True).data
+
+        return _paginated(self, request, boards, ordering=("-id",), serialize=serialize)
+
+    @extend_schema(request=CollectionInputSerializer, responses={201: CollectionSerializer})
+    def post(self, request):
+        serializer = CollectionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        board = services.collection_create(owner=request.user, **serializer.validated_data)
+        return Response(CollectionSerializer(board).data, status=status.HTTP_201_CREATED)
+
+
+class CollectionNotesView(APIView):
+    @extend_schema(responses={200: NoteSerializer(many=True)})
+    def get(self, request, collection_id):
+        board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
+        notes = selectors.collection_notes(collection=board, viewer=request.user)
+        return _paginated(self, request, notes, ordering=("-saved_id",), serialize=serialize_notes)
+
+
+class TagNotesView(APIView):
+    @extend_schema(responses={200: NoteSerializer(many=True)})
+    def get(self, request, name):
+        sort = request.query_params.get("sort", "hot")
+        notes = selectors.tag_notes(name=name, viewer=request.user, sort=sort)
+        return _paginated(self, request, notes, ordering=selectors.SORTS[sort], serialize=serialize_notes)
+
+
+class UserNotesView(APIView):
+    @extend_schema(responses={200: NoteSerializer(many=True)})
+    def get(self, request, username):
+        author = account_selectors.user_get_visible(username=username, viewer=request.user)
+        drafts = request.query_params.get("status") == "draft"
+        notes = selectors.user_notes(author=author, viewer=request.user, drafts=drafts)
+        return _paginated(self, request, notes, ordering=("-id",), serialize=serialize_notes)
+
+
+class NotificationsView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(responses={200: NotificationSerializer(many=True)})
+    def get(self, request):
+        rows = notifications.notifications_for(user=request.user)
+
+        def serialize(page, *, request):
+            return NotificationSerializer(page, many=True, context=_user_context(request, [r.actor for r in page])).data
+
+        response = _paginated(self, request, rows, ordering=("-id",), serialize=serialize)
+        response.data["unread_count"] = notifications.unread_count(user=request.user)
+        return response
+
+
+class NotificationsReadView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        notifications.notifications_mark_read(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,182 @@
+"""Note reads: one base queryset for cards and detail, and "liked/saved by me" per page.
+
+Every list here runs a fixed number of queries whatever its length: the note rows
+(author joined), then one prefetch each for images, tags, products and product
+images, then `interaction_sets` (two queries, none for anonymous viewers).
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from accounts.models import Block, User
+from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Reshare, Save
+from redbook.exceptions import Invalid, NotFound
+from shop.models import Product, ProductImage
+
+SORTS = {"new": ("-id",), "hot": ("-like_count", "-id")}
+
+
+def _authenticated(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def note_cards(*, viewer) -> QuerySet:
+    """Notes `viewer` may open, with everything a card or the detail page shows."""
+    products = (
+        Product.objects.listed()
+        .select_related("brand")
+        .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
+    )
+    return (
+        Note.objects.visible_to(viewer)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("images", queryset=NoteImage.objects.order_by("position", "id")),
+            "tags",
+            Prefetch("products", queryset=products),
+        )
+    )
+
+
+def published_cards(*, viewer) -> QuerySet:
+    """What lists show: published notes only (your own drafts open, but list nowhere)."""
+    return note_cards(viewer=viewer).filter(status=Note.Status.PUBLISHED)
+
+
+def interaction_sets(*, viewer, note_ids: Iterable[int]) -> tuple[set[int], set[int]]:
+    """(liked note ids, saved note ids) among `note_ids`, two queries for a whole page."""
+    note_ids = list(note_ids)
+    if not _authenticated(viewer) or not note_ids:
+        return set(), set()
+    liked = set(Like.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
+    saved = set(Save.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
+    return liked, saved
+
+
+def reshared(*, viewer, note: Note) -> bool:
+    return _authenticated(viewer) and Reshare.objects.filter(user=viewer, note=note).exists()
+
+
+def note_get(*, viewer, note_id) -> Note:
+    """A note `viewer` may open (drafts to their author only), else 404."""
+    note = note_cards(viewer=viewer).filter(pk=note_id).first()
+    if note is None:
+        raise NotFound(_("Note not found."))
+    return note
+
+
+def note_get_commentable(*, viewer, note_id) -> Note:
+    """For writing a comment: blocks are checked by the service (403), not hidden (404)."""
+    visible = Note.objects.visible_to(None) | Note.objects.visible_to(viewer)
+    note = visible.filter(pk=note_id).first()
+    if note is None:
+        raise NotFound(_("Note not found."))
+    return note
+
+
+def tag_get(*, name: str) -> Tag | None:
+    return Tag.objects.filter(name__iexact=name).first()
+
+
+def tag_notes(*, name: str, viewer, sort: str = "hot") -> QuerySet:
+    if sort not in SORTS:
+        raise Invalid(_("sort must be hot or new."), code="invalid_sort")
+    tag = tag_get(name=name)
+    if tag is None:
+        return Note.objects.none()
+    return published_cards(viewer=viewer).filter(tags=tag).order_by(*SORTS[sort])
+
+
+def user_notes(*, author: User, viewer, drafts: bool = False) -> QuerySet:
+    """A profile's notes, newest first; `drafts=True` lists the author's own drafts."""
+    if drafts:
+        if not _authenticated(viewer) or viewer.pk != author.pk:
+            return Note.objects.none()
+        return note_cards(viewer=viewer).filter(author=author, status=Note.Status.DRAFT).order_by("-id")
+    return published_cards(viewer=viewer).filter(author=author).order_by("-id")
+
+
+# --- Collections -----------------------------------------------------------------------
+
+
+def _collections_visible_to(viewer) -> QuerySet:
+    qs = Collection.objects.filter(owner__is_active=True, owner__is_suspended=False)
+    if not _authenticated(viewer):
+        return qs.filter(is_private=False)
+    return qs.filter(Q(is_private=False) | Q(owner=viewer)).exclude(owner_id__in=Block.objects.hidden_user_ids(viewer))
+
+
+def collection_get(*, viewer, collection_id) -> Collection:
+    """A board: private ones are 404 to everyone but their owner."""
+    collection = _collections_visible_to(viewer).select_related("owner").filter(pk=collection_id).first()
+    if collection is None:
+        raise NotFound(_("Board not found."))
+    return collection
+
+
+def collection_notes(*, collection: Collection, viewer) -> QuerySet:
+    """The board's notes, most recently saved first (`saved_id` orders and pages them)."""
+    return (
+        published_cards(viewer=viewer)
+        .filter(saves__collection=collection)
+        .annotate(saved_id=F("saves__id"))
+        .order_by("-saved_id")
+    )
+
+
+def user_collections(*, owner: User, viewer) -> QuerySet:
+    """Boards of `owner` the viewer may see, each with `cover` (a thumb path) annotated."""
+    cover = (
+        NoteImage.objects.filter(note__saves__collection=OuterRef("pk"), position=0)
+        .order_by("-note__saves__id")
+        .values("thumb")[:1]
+    )
+    return (
+        _collections_visible_to(viewer)
+        .filter(owner=owner)
+        .select_related("owner")
+        .annotate(cover=Subquery(cover))
+        .order_by("-is_default", "-id")
+    )
+
+
+# --- Comments --------------------------------------------------------------------------
+
+
+def _visible_comments(viewer) -> QuerySet:
+    qs = Comment.objects.filter(is_removed=False, author__is_active=True, author__is_suspended=False)
+    if _authenticated(viewer):
+        qs = qs.exclude(author_id__in=Block.objects.hidden_user_ids(viewer))
+    return qs.select_related("author")
+
+
+def comments_for_note(*, note: Note, viewer, parent_id: int | None = None) -> QuerySet:
+    """Root comments oldest first, each with its first replies; or one root's replies."""
+    qs = _visible_comments(viewer).filter(note=note)
+    if parent_id is not None:
+        return qs.filter(parent_id=parent_id).order_by("id")
+    replies = _visible_comments(viewer).order_by("id")
+    return qs.filter(parent__isnull=True).order_by("id").prefetch_related(Prefetch("replies", queryset=replies))
+
+
+def comment_get(*, viewer, comment_id) -> Comment:
+    """A comment on a note the viewer may open, else 404."""
+    comment = (
+        _visible_comments(viewer)
+        .select_related("note")
+        .filter(pk=comment_id, note__in=Note.objects.visible_to(viewer))
+        .first()
+    )
+    if comment is None:
+        raise NotFound(_("Comment not found."))
+    return comment
+
+
+def comment_liked_ids(*, viewer, comment_ids: Iterable[int]) -> set[int]:
+    comment_ids = list(comment_ids)
+    if not _authenticated(viewer) or not comment_ids:
+        return set()
+    return set(CommentLike.objects.filter(user=viewer, comment_id__in=comment_ids).values_list("comment_id", flat=True))

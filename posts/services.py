@@ -1,0 +1,457 @@
+"""Note writes: create/edit/delete with images, likes, saves, collections, comments, shares.
+
+Counters are denormalized and changed here only, by F-expressions in the same
+transaction as the row they count. Likes, saves, reshares and comment likes are
+idempotent under concurrency: the unique constraint decides, inside a savepoint.
+Notifications and other background work are enqueued after commit (outbox).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Block, User
+from feeds.services import explore_refresh_request
+from outbox.services import enqueue_on_commit
+from posts import tasks, text
+from posts.models import (
+    MAX_IMAGES,
+    TITLE_MAX_LENGTH,
+    Collection,
+    Comment,
+    CommentLike,
+    Like,
+    Note,
+    NoteImage,
+    Reshare,
+    Save,
+)
+from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
+from redbook.images import load_image, make_rendition
+from shop.models import Product
+
+ORIGINAL_MAX = 4096  # px: full phone resolution, re-encoded only to drop metadata
+DISPLAY_MAX = 1080
+THUMB_MAX = 540
+MAX_PRODUCTS = 10
+DEFAULT_COLLECTION_NAME = _("Saved")
+
+
+@dataclass
+class _Renditions:
+    original: object
+    display: object
+    thumb: object
+
+
+def _ensure_can_write(user: User) -> None:
+    if not user.is_active or getattr(user, "is_suspended", False):
+        raise Forbidden(_("This account is suspended."), code="suspended")
+
+
+def _add(model, pk: int, field: str, delta: int) -> None:
+    """counter += delta by an F-expression; never below zero."""
+    model.objects.filter(pk=pk).update(**{field: Greatest(F(field) + delta, 0)})
+
+
+def _insert_once(model, **fields):
+    """Create the row unless the unique constraint says it exists; returns it or None."""
+    try:
+        with transaction.atomic():  # savepoint: a duplicate leaves the outer transaction usable
+            return model.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+# --- Images ------------------------------------------------------------------------
+
+
+def _render_images(files: Sequence) -> list[_Renditions]:
+    """Decode and re-encode every file before anything is stored: one bad file, nothing saved."""
+    rendered = []
+    for upload in files:
+        image = load_image(upload)
+        # PNG stays lossless (screenshots, graphics); photos keep a high-quality JPEG.
+        original_fmt = "PNG" if image.format == "PNG" else "JPEG"
+        rendered.append(
+            _Renditions(
+                original=make_rendition(image, max_size=ORIGINAL_MAX, fmt=original_fmt, quality=95),
+                display=make_rendition(image, max_size=DISPLAY_MAX, fmt="JPEG", quality=85),
+                thumb=make_rendition(image, max_size=THUMB_MAX, fmt="WEBP", quality=80),
+            )
+        )
+        image.close()
+    return rendered
+
+
+def _check_image_count(files: Sequence, *, required: bool) -> None:
+    if len(files) > MAX_IMAGES:
+        raise Invalid(_("A note has at most %(n)s images.") % {"n": MAX_IMAGES}, code="too_many_images")
+    if required and not files:
+        raise Invalid(_("Add at least one image."), code="images_required")
+
+
+def _store_images(note: Note, rendered: list[_Renditions]) -> None:
+    stored = []
+    try:
+        for position, r in enumerate(rendered):
+            image = NoteImage(
+                note=note,
+                position=position,
+                width=r.display.width,
+                height=r.display.height,
+                thumb_width=r.thumb.width,
+                thumb_height=r.thumb.height,
+            )
+            image.original.save(r.original.content.name, r.original.content, save=False)
+            image.display.save(r.display.content.name, r.display.content, save=False)
+            image.thumb.save(r.thumb.content.name, r.thumb.content, save=False)
+            stored.append(image)
+        NoteImage.objects.bulk_create(stored)
+    except Exception:
+        _delete_files(stored)  # the transaction rolls back: do not leave orphan files
+        raise
+
+
+def _delete_files(images: Iterable[NoteImage]) -> None:
+    for image in images:
+        for field in (image.original, image.display, image.thumb):
+            if field:
+                field.delete(save=False)
+
+
+# --- Notes -------------------------------------------------------------------------
+
+
+def _clean_fields(*, title: str, body: str) -> tuple[str, str]:
+    title = (title or "").strip()
+    if not title:
+        raise Invalid(_("A note needs a title."), code="title_required")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise Invalid(_("Titles are at most %(n)s characters.") % {"n": TITLE_MAX_LENGTH}, code="title_too_long")
+    body = (body or "").strip()
+    if len(body) > Note._meta.get_field("body").max_length:
+        raise Invalid(_("The text is too long."), code="body_too_long")
+    return title, body
+
+
+def _clean_location(*, lat, lng, place_name: str) -> dict:
+    if (lat is None) != (lng is None):
+        raise Invalid(_("Give both latitude and longitude, or neither."), code="invalid_location")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise Invalid(_("Coordinates are out of range."), code="invalid_location")
+    place_name = (place_name or "").strip()
+    if len(place_name) > Note._meta.get_field("place_name").max_length:
+        raise Invalid(_("The place name is too long."), code="invalid_location")
+    return {"lat": lat, "lng": lng, "place_name": place_name}
+
+
+def _listed_products(product_ids: Iterable[int]) -> list[Product]:
+    ids = list(dict.fromkeys(product_ids))
+    if len(ids) > MAX_PRODUCTS:
+        raise Invalid(_("Tag at most %(n)s products.") % {"n": MAX_PRODUCTS}, code="too_many_products")
+    products = list(Product.objects.listed().filter(pk__in=ids))
+    if len(products) != len(ids):
+        raise Invalid(_("Some of the products do not exist."), code="unknown_product")
+    return products
+
+
+def _set_tags(note: Note, tags: Iterable[str]) -> None:
+    note.tags.set(text.merge_tags(tags, text.hashtags(note.body)), clear=True)
+
+
+def _after_publish(note: Note) -> None:
+    enqueue_on_commit(tasks.notify_note_mentions, note_id=note.pk)
+
+
+def note_create(
+    *,
+    author: User,
+    title: str,
+    body: str = "",
+    images: Sequence = (),
+    tags: Iterable[str] = (),
+    lat: float | None = None,
+    lng: float | None = None,
+    place_name: str = "",
+    product_ids: Iterable[int] = (),
+    draft: bool = False,
+) -> Note:
+    """A note with its images stored and visible as soon as this returns.
+
+    Drafts may be saved without images; publishing needs 1 to 9.
+    """
+    _ensure_can_write(author)
+    title, body = _clean_fields(title=title, body=body)
+    location = _clean_location(lat=lat, lng=lng, place_name=place_name)
+    _check_image_count(images, required=not draft)
+    products = _listed_products(product_ids)
+    rendered = _render_images(images)
+    status = Note.Status.DRAFT if draft else Note.Status.PUBLISHED
+    with transaction.atomic():
+        note = Note.objects.create(
+            author=author,
+            title=title,
+            body=body,
+            status=status,
+            published_at=None if draft else timezone.now(),
+            **location,
+        )
+        _store_images(note, rendered)
+        _set_tags(note, tags)
+        note.products.set(products)
+        if not draft:
+            _add(User, author.pk, "notes_count", 1)
+            _after_publish(note)
+    return note
+
+
+def note_update(
+    *,
+    note: Note,
+    editor: User,
+    images: Sequence | None = None,
+    tags: Iterable[str] | None = None,
+    product_ids: Iterable[int] | None = None,
+    publish: bool | None = None,
+    **fields,
+) -> Note:
+    """Edit a note (author only). `None` leaves a field as it is; images are replaced as a set.
+
+    `fields` may hold title, body, lat, lng, place_name. `publish=True` publishes a
+    draft; `publish=False` turns a published note back into a draft.
+    """
+    _ensure_can_write(editor)
+    if note.author_id != editor.pk:
+        raise Forbidden(_("Only the author can edit this note."))
+    title, body = _clean_fields(title=fields.get("title", note.title), body=fields.get("body", note.body))
+    location = _clean_location(
+        lat=fields.get("lat", note.lat),
+        lng=fields.get("lng", note.lng),
+        place_name=fields.get("place_name", note.place_name),
+    )
+    was_published = note.status == Note.Status.PUBLISHED
+    published = was_published if publish is None else publish
+    if images is not None:
+        _check_image_count(images, required=published)
+    elif published and not was_published and not note.images.exists():
+        raise Invalid(_("Add at least one image."), code="images_required")
+    products = None if product_ids is None else _listed_products(product_ids)
+    rendered = None if images is None else _render_images(images)
+    with transaction.atomic():
+        note = Note.objects.select_for_update().get(pk=note.pk)
+        if note.status == Note.Status.DELETED:
+            raise NotFound(_("Note not found."))
+        note.title, note.body = title, body
+        for name, value in location.items():
+            setattr(note, name, value)
+        note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
+        if published and not note.published_at:
+            note.published_at = timezone.now()
+        note.save()
+        if rendered is not None:
+            old = list(note.images.all())
+            note.images.all().delete()
+            _store_images(note, rendered)
+            transaction.on_commit(lambda: _delete_files(old))
+        if tags is not None or "body" in fields:
+            _set_tags(note, note.tags.names() if tags is None else tags)
+        if products is not None:
+            note.products.set(products)
+        if published != was_published:
+            _add(User, note.author_id, "notes_count", 1 if published else -1)
+        if published:
+            _after_publish(note)  # new @mentions notify; old ones are deduplicated
+    return note
+
+
+def note_delete(*, note: Note, actor: User) -> None:
+    """Soft delete (author or staff): the note leaves every list at once."""
+    if note.author_id != actor.pk and not actor.is_staff:
+        raise Forbidden(_("Only the author can delete this note."))
+    with transaction.atomic():
+        updated = Note.objects.filter(pk=note.pk).exclude(status=Note.Status.DELETED)
+        was_published = updated.filter(status=Note.Status.PUBLISHED).exists()
+        if updated.update(status=Note.Status.DELETED) and was_published:
+            _add(User, note.author_id, "notes_count", -1)
+
+
+# --- Likes, saves, collections, reshares, shares -------------------------------------
+
+
+def note_like(*, user: User, note: Note) -> bool:
+    """Like (idempotent). Returns whether a like was added."""
+    _ensure_can_write(user)
+    with transaction.atomic():
+        like = _insert_once(Like, user=user, note=note)
+        if like is None:
+            return False
+        _add(Note, note.pk, "like_count", 1)
+        enqueue_on_commit(tasks.notify_like, like_id=like.pk)
+        explore_refresh_request(user_id=user.pk)  # their Explore reflects the like within a minute
+    return True
+
+
+def note_unlike(*, user: User, note: Note) -> bool:
+    with transaction.atomic():
+        deleted, _by_model = Like.objects.filter(user=user, note=note).delete()
+        if deleted:
+            _add(Note, note.pk, "like_count", -1)
+    return bool(deleted)
+
+
+def _default_collection(user: User) -> Collection:
+    existing = Collection.objects.filter(owner=user, is_default=True).first()
+    if existing:
+        return existing
+    created = _insert_once(Collection, owner=user, name=str(DEFAULT_COLLECTION_NAME), is_default=True)
+    return created or Collection.objects.get(owner=user, is_default=True)
+
+
+def collection_create(*, owner: User, name: str, is_private: bool = False) -> Collection:
+    _ensure_can_write(owner)
+    name = (name or "").strip()
+    if not name:
+        raise Invalid(_("A board needs a name."), code="name_required")
+    if len(name) > Collection._meta.get_field("name").max_length:
+        raise Invalid(_("The name is too long."), code="name_too_long")
+    if Collection.objects.filter(owner=owner, name=name).exists():
+        raise Conflict(_("You already have a board with this name."))
+    return Collection.objects.create(owner=owner, name=name, is_private=is_private)
+
+
+def note_save(*, user: User, note: Note, collection_id: int | None = None) -> bool:
+    """Save into a board (default "Saved"); idempotent, and saving again moves it.
+
+    Returns whether a new save was added.
+    """
+    _ensure_can_write(user)
+    with transaction.atomic():
+        if collection_id is None:
+            collection = _default_collection(user)
+        else:
+            collection = Collection.objects.filter(owner=user, pk=collection_id).first()
+            if collection is None:
+                raise NotFound(_("Board not found."))
+        save = _insert_once(Save, user=user, note=note, collection=collection)
+        if save is None:
+            _move_save(user=user, note=note, collection=collection)
+            return False
+        _add(Note, note.pk, "save_count", 1)
+        _add(Collection, collection.pk, "notes_count", 1)
+        enqueue_on_commit(tasks.notify_save, save_id=save.pk)
+        explore_refresh_request(user_id=user.pk)
+    return True
+
+
+def _move_save(*, user: User, note: Note, collection: Collection) -> None:
+    save = Save.objects.select_for_update().filter(user=user, note=note).first()
+    if save is None or save.collection_id == collection.pk:
+        return
+    _add(Collection, save.collection_id, "notes_count", -1)
+    _add(Collection, collection.pk, "notes_count", 1)
+    Save.objects.filter(pk=save.pk).update(collection=collection)
+
+
+def note_unsave(*, user: User, note: Note) -> bool:
+    with transaction.atomic():
+        save = Save.objects.select_for_update().filter(user=user, note=note).first()
+        if save is None:
+            return False
+        save.delete()
+        _add(Note, note.pk, "save_count", -1)
+        _add(Collection, save.collection_id, "notes_count", -1)
+    return True
+
+
+def note_reshare(*, user: User, note: Note) -> bool:
+    """Re-share to your followers (their Follow feed shows it); idempotent."""
+    _ensure_can_write(user)
+    with transaction.atomic():
+        if _insert_once(Reshare, user=user, note=note) is None:
+            return False
+        _add(Note, note.pk, "reshare_count", 1)
+    return True
+
+
+def note_unreshare(*, user: User, note: Note) -> bool:
+    with transaction.atomic():
+        deleted, _by_model = Reshare.objects.filter(user=user, note=note).delete()
+        if deleted:
+            _add(Note, note.pk, "reshare_count", -1)
+    return bool(deleted)
+
+
+def note_share(*, note: Note) -> int:
+    """Count one share (a copied link); returns the new share count."""
+    _add(Note, note.pk, "share_count", 1)
+    return Note.objects.values_list("share_count", flat=True).get(pk=note.pk)
+
+
+# --- Comments ----------------------------------------------------------------------
+
+
+def comment_create(*, author: User, note: Note, body: str, parent_id: int | None = None) -> Comment:
+    """Comment or reply. Replies stay one level deep: a reply to a reply joins its root."""
+    _ensure_can_write(author)
+    body = (body or "").strip()
+    if not body:
+        raise Invalid(_("Write something first."), code="body_required")
+    if len(body) > Comment._meta.get_field("body").max_length:
+        raise Invalid(_("Comments are at most 1000 characters."), code="body_too_long")
+    if note.status != Note.Status.PUBLISHED:
+        raise Invalid(_("Drafts cannot be commented on."), code="not_published")
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, note=note, is_removed=False).first()
+        if parent is None:
+            raise Invalid(_("The comment you reply to does not exist."), code="unknown_parent")
+        if parent.parent_id is not None:
+            parent = Comment.objects.get(pk=parent.parent_id)
+    others = {note.author_id} | ({parent.author_id} if parent else set())
+    blocked = Block.objects.filter(Q(blocker=author, blocked_id__in=others) | Q(blocked=author, blocker_id__in=others))
+    if blocked.exists():
+        raise Forbidden(_("You cannot comment here."), code="blocked")
+    with transaction.atomic():
+        comment = Comment.objects.create(note=note, author=author, parent=parent, body=body)
+        _add(Note, note.pk, "comment_count", 1)
+        if parent:
+            _add(Comment, parent.pk, "reply_count", 1)
+        enqueue_on_commit(tasks.notify_comment, comment_id=comment.pk)
+    return comment
+
+
+def comment_delete(*, comment: Comment, actor: User) -> None:
+    """By the comment's author or the note's author; a root takes its replies along."""
+    if actor.pk not in (comment.author_id, comment.note.author_id) and not actor.is_staff:
+        raise Forbidden(_("You cannot delete this comment."))
+    with transaction.atomic():
+        replies = Comment.objects.filter(parent_id=comment.pk).count()
+        deleted, _by_model = Comment.objects.filter(pk=comment.pk).delete()
+        if not deleted:
+            return
+        _add(Note, comment.note_id, "comment_count", -(1 + replies))
+        if comment.parent_id:
+            _add(Comment, comment.parent_id, "reply_count", -1)
+
+
+def comment_like(*, user: User, comment: Comment) -> bool:
+    _ensure_can_write(user)
+    with transaction.atomic():
+        if _insert_once(CommentLike, user=user, comment=comment) is None:
+            return False
+        _add(Comment, comment.pk, "like_count", 1)
+    return True
+
+
+def comment_unlike(*, user: User, comment: Comment) -> bool:
+    with transaction.atomic():
+        deleted, _by_model = CommentLike.objects.filter(user=user, comment=comment).delete()
+        if deleted:
+            _add(Comment, comment.pk, "like_count", -1)
+    return bool(deleted)

@@ -1,0 +1,189 @@
+"""Note pages: thin views over the same services and selectors as the API."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors as account_selectors
+from posts import notifications, selectors, services
+from posts.models import MAX_IMAGES, TITLE_MAX_LENGTH
+from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
+
+GRID_PAGE_SIZE = 40
+
+
+def _page_errors(view):
+    """Pages show 404 for what you may not see and 403 for what you may not do."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _float_or_none(value: str | None, label: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise Invalid(_("%(field)s must be a number.") % {"field": label}) from exc
+
+
+def _form_fields(request) -> dict:
+    """The note form's POST as service arguments."""
+    post = request.POST
+    try:
+        product_ids = [int(pk) for pk in post.getlist("product_ids") if pk]
+    except ValueError as exc:
+        raise Invalid(_("Pick products from the list.")) from exc
+    return {
+        "title": post.get("title", ""),
+        "body": post.get("body", ""),
+        "tags": [t for t in post.get("tags", "").split(",") if t.strip()],
+        "place_name": post.get("place_name", ""),
+        "lat": _float_or_none(post.get("lat"), _("Latitude")),
+        "lng": _float_or_none(post.get("lng"), _("Longitude")),
+        "product_ids": product_ids,
+    }
+
+
+def _form_page(request, *, note=None, status=200):
+    context = {"note": note, "form": request.POST, "max_images": MAX_IMAGES, "title_max": TITLE_MAX_LENGTH}
+    return render(request, "posts/note_form.html", context, status=status)
+
+
+def _page(request, queryset) -> tuple[list, int | None]:
+    """One page of a grid by ?page=N (a bounded slice), and the next page number."""
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), 50))
+    except ValueError:
+        number = 1
+    start = (number - 1) * GRID_PAGE_SIZE
+    rows = list(queryset[start : start + GRID_PAGE_SIZE + 1])
+    return rows[:GRID_PAGE_SIZE], number + 1 if len(rows) > GRID_PAGE_SIZE else None
+
+
+def _grid_context(request, notes: list) -> dict:
+    liked, _saved = selectors.interaction_sets(viewer=request.user, note_ids=[n.pk for n in notes])
+    return {"notes": notes, "liked_ids": liked}
+
+
+@login_required
+def note_new(request):
+    if request.method != "POST":
+        return _form_page(request)
+    try:
+        fields = _form_fields(request)
+        draft = request.POST.get("status") == "draft"
+        images = request.FILES.getlist("images")
+        note = services.note_create(author=request.user, images=images, draft=draft, **fields)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _form_page(request, status=exc.status_code)
+    messages.success(request, _("Saved as a draft.") if draft else _("Your note is live."))
+    return redirect("posts:note-detail", note_id=note.pk)
+
+
+@login_required
+@_page_errors
+def note_edit(request, note_id):
+    note = selectors.note_get(viewer=request.user, note_id=note_id)
+    if note.author_id != request.user.pk:
+        raise Forbidden(_("Only the author can edit this note."))
+    if request.method != "POST":
+        return _form_page(request, note=note)
+    try:
+        images = request.FILES.getlist("images") or None
+        publish = request.POST.get("status") != "draft"
+        services.note_update(note=note, editor=request.user, images=images, publish=publish, **_form_fields(request))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return _form_page(request, note=note, status=exc.status_code)
+    messages.success(request, _("Changes saved."))
+    return redirect("posts:note-detail", note_id=note.pk)
+
+
+@login_required
+@require_POST
+@_page_errors
+def note_delete(request, note_id):
+    services.note_delete(note=selectors.note_get(viewer=request.user, note_id=note_id), actor=request.user)
+    messages.success(request, _("Note deleted."))
+    return redirect("accounts:profile", request.user.username)
+
+
+@_page_errors
+def note_detail(request, note_id):
+    note = selectors.note_get(viewer=request.user, note_id=note_id)
+    liked, saved = selectors.interaction_sets(viewer=request.user, note_ids=[note.pk])
+    comments = list(selectors.comments_for_note(note=note, viewer=request.user)[:100])
+    every = comments + [reply for comment in comments for reply in comment.replies.all()]
+    context = {
+        "note": note,
+        "images": note.images.all(),
+        "liked": note.pk in liked,
+        "saved": note.pk in saved,
+        "comments": comments,
+        "liked_comment_ids": selectors.comment_liked_ids(viewer=request.user, comment_ids=[c.pk for c in every]),
+        "followed_ids": account_selectors.followed_ids(viewer=request.user, user_ids=[note.author_id]),
+        "is_author": request.user.is_authenticated and request.user.pk == note.author_id,
+        "reshared": selectors.reshared(viewer=request.user, note=note),
+    }
+    return render(request, "posts/note_detail.html", context)
+
+
+@login_required
+@require_POST
+@_page_errors
+def note_comment(request, note_id):
+    """The comment form without JavaScript (static/js/posts.js posts to the API instead)."""
+    note = selectors.note_get_commentable(viewer=request.user, note_id=note_id)
+    parent_id = request.POST.get("parent_id") or None
+    try:
+        services.comment_create(
+            author=request.user,
+            note=note,
+            body=request.POST.get("body", ""),
+            parent_id=int(parent_id) if parent_id and parent_id.isdigit() else None,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("posts:note-detail", note_id=note.pk)
+
+
+@_page_errors
+def tag_page(request, name):
+    sort = "new" if request.GET.get("sort") == "new" else "hot"
+    notes, next_page = _page(request, selectors.tag_notes(name=name, viewer=request.user, sort=sort))
+    tag = selectors.tag_get(name=name)
+    context = {"name": tag.name if tag else name, "tag": tag, "sort": sort, "next_page": next_page}
+    return render(request, "posts/tag.html", {**context, **_grid_context(request, notes)})
+
+
+@_page_errors
+def collection_page(request, collection_id):
+    collection = selectors.collection_get(viewer=request.user, collection_id=collection_id)
+    notes, next_page = _page(request, selectors.collection_notes(collection=collection, viewer=request.user))
+    context = {"collection": collection, "next_page": next_page}
+    return render(request, "posts/collection.html", {**context, **_grid_context(request, notes)})
+
+
+@login_required
+def notifications_page(request):
+    groups = notifications.grouped_page(user=request.user)
+    # Reading the page reads them: the groups above keep their unread mark for this view.
+    notifications.notifications_mark_read(user=request.user)
+    return render(request, "posts/notifications.html", {"groups": groups, "unread_notifications_count": 0})

@@ -1,0 +1,77 @@
+"""The Django cache on Redis, failing open: with Redis down a read is a miss and a
+write is a no-op, so pages and the API keep answering (slower) instead of 500ing.
+
+Why open: everything kept in this cache can be recomputed from the database, so
+losing it for the length of an outage costs speed, not correctness. The throttles
+built on it (DRF's login/signup rates) therefore fail open too: refusing every login
+while Redis restarts would be an outage of its own. A limit that must fail closed
+talks to `redbook.redis.get_redis()` itself and handles `redis.RedisError`.
+
+Only connection-level errors are swallowed; anything else is a bug and still raises.
+"""
+
+import functools
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+REDIS_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
+_WARN_EVERY_SECONDS = 10.0  # one line per outage burst per process, not one per request
+_last_warning_at = 0.0
+
+
+def _warn_unavailable(operation: str, exc: Exception) -> None:
+    global _last_warning_at
+    now = time.monotonic()
+    if now - _last_warning_at >= _WARN_EVERY_SECONDS:
+        _last_warning_at = now
+        logger.warning("cache unavailable, failing open (%s): %s", operation, exc)
+
+
+def _fail_open(method, fallback):
+    """Run the client `method`; if Redis cannot be reached return `fallback(*args)`."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except REDIS_UNAVAILABLE as exc:
+            _warn_unavailable(method.__name__, exc)
+            return fallback(*args, **kwargs)
+
+    return guarded
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
+
+
+class FailOpenRedisCacheClient(RedisCacheClient):
+    get = _fail_open(RedisCacheClient.get, lambda key, default: default)
+    get_many = _fail_open(RedisCacheClient.get_many, lambda keys: {})
+    has_key = _fail_open(RedisCacheClient.has_key, _false)
+    add = _fail_open(RedisCacheClient.add, _false)
+    set = _fail_open(RedisCacheClient.set, _nothing)
+    set_many = _fail_open(RedisCacheClient.set_many, _nothing)
+    touch = _fail_open(RedisCacheClient.touch, _false)
+    delete = _fail_open(RedisCacheClient.delete, _false)
+    delete_many = _fail_open(RedisCacheClient.delete_many, _nothing)
+    clear = _fail_open(RedisCacheClient.clear, _false)
+    # A counter that cannot be read counts as a first hit: any rate built on it lets
+    # the request through (open), as documented above.
+    incr = _fail_open(RedisCacheClient.incr, lambda key, delta: delta)
+
+
+class FailOpenRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = FailOpenRedisCacheClient

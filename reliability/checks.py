@@ -1,0 +1,136 @@
+"""Consistency checks run after the fault suite and the load test.
+
+Each check returns a list of human-readable problems (empty = consistent). They read
+the source of truth (rows) and compare it with what the services keep denormalized,
+in a handful of aggregate queries, so they run on a large database too.
+"""
+
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from accounts.models import Block, Follow, User
+from posts.models import Comment, Like, Note, NoteView, Notification, Reshare, Save
+from shop.models import Order, OrderItem, Product, Variant
+
+SAMPLE = 5  # problems listed per check; the count says how many there are
+# Orders whose units left stock for good or are still held; the others gave them back.
+UNITS_TAKEN = [Order.Status.PENDING_PAYMENT, Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED]
+UNITS_SOLD = [Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED]
+
+
+def _rows_counted(model, fk: str, *, where: Q | None = None) -> Subquery:
+    """The number of `model` rows pointing at the outer row through `fk`, as a subquery."""
+    rows = model.objects.filter(**{fk: OuterRef("pk")})
+    if where is not None:
+        rows = rows.filter(where)
+    counted = rows.order_by().values(fk).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _report(name: str, rows: list) -> list[str]:
+    if not rows:
+        return []
+    return [f"{name}: {len(rows)} wrong, e.g. {rows[:SAMPLE]}"]
+
+
+def _counter_problems(model, field: str, counted: Subquery) -> list[str]:
+    wrong = list(
+        model.objects.annotate(actual=counted).exclude(**{field: F("actual")}).values_list("pk", field, "actual")
+    )
+    return _report(f"{model.__name__}.{field} != rows (pk, stored, rows)", wrong)
+
+
+def counters() -> list[str]:
+    """Denormalized counters equal the rows they count."""
+    published = Q(status=Note.Status.PUBLISHED, is_hidden=False)
+    checks = [
+        (Note, "like_count", _rows_counted(Like, "note")),
+        (Note, "save_count", _rows_counted(Save, "note")),
+        (Note, "reshare_count", _rows_counted(Reshare, "note")),
+        (Note, "comment_count", _rows_counted(Comment, "note", where=Q(is_removed=False))),
+        (User, "followers_count", _rows_counted(Follow, "followee")),
+        (User, "following_count", _rows_counted(Follow, "follower")),
+        (User, "notes_count", _rows_counted(Note, "author", where=published)),
+    ]
+    return [problem for model, field, counted in checks for problem in _counter_problems(model, field, counted)]
+
+
+def view_counts() -> list[str]:
+    """Views: one NoteView row per counted view (run after the buffer is flushed)."""
+    return _counter_problems(Note, "view_count", _rows_counted(NoteView, "note"))
+
+
+def orders() -> list[str]:
+    """Every order has lines; its subtotal is their sum and its total adds shipping."""
+    line = ExpressionWrapper(F("items__unit_price") * F("items__quantity"), output_field=DecimalField())
+    annotated = Order.objects.annotate(lines=Count("items"), lines_sum=Coalesce(Sum(line), Decimal("0")))
+    empty = list(annotated.filter(lines=0).values_list("number", flat=True))
+    wrong = list(
+        annotated.filter(lines__gt=0)
+        .filter(~Q(subtotal=F("lines_sum")) | ~Q(total=F("subtotal") + F("shipping_fee")))
+        .values_list("number", "subtotal", "total", "lines_sum")
+    )
+    return _report("orders without lines", empty) + _report(
+        "order totals != lines (number, subtotal, total, sum)", wrong
+    )
+
+
+def _units(statuses) -> dict[int, int]:
+    lines = OrderItem.objects.filter(order__status__in=statuses, variant__isnull=False)
+    return dict(lines.values("variant_id").annotate(q=Sum("quantity")).values_list("variant_id", "q"))
+
+
+def stock(baseline: dict[int, int] | None = None) -> list[str]:
+    """Units held equal unpaid orders' lines; with a baseline (stock before the run),
+    stock now equals initial - taken by live orders (released ones came back)."""
+    held = _units([Order.Status.PENDING_PAYMENT])
+    variants = Variant.objects.values_list("pk", "stock", "reserved")
+    wrong_held = [(pk, reserved, held.get(pk, 0)) for pk, _stock, reserved in variants if reserved != held.get(pk, 0)]
+    problems = _report("Variant.reserved != unpaid lines (pk, reserved, lines)", wrong_held)
+    if baseline is not None:
+        taken = _units(UNITS_TAKEN)
+        wrong = [
+            (pk, now, baseline[pk], taken.get(pk, 0))
+            for pk, now, _reserved in variants
+            if pk in baseline and now != baseline[pk] - taken.get(pk, 0)
+        ]
+        problems += _report("stock != initial - taken (pk, stock, initial, taken)", wrong)
+    return problems
+
+
+def stock_baseline() -> dict[int, int]:
+    """What each variant had before any of today's orders: stock now plus units taken."""
+    taken = _units(UNITS_TAKEN)
+    return {pk: stock + taken.get(pk, 0) for pk, stock in Variant.objects.values_list("pk", "stock")}
+
+
+def sold_counts() -> list[str]:
+    sold = OrderItem.objects.filter(product=OuterRef("pk"), order__status__in=UNITS_SOLD).order_by()
+    counted = Coalesce(
+        Subquery(sold.values("product").annotate(q=Sum("quantity")).values("q"), output_field=IntegerField()), 0
+    )
+    return _counter_problems(Product, "sold_count", counted)
+
+
+def like_notifications() -> list[str]:
+    """Every like by someone else (not blocked) left exactly one notification (run when the queue is drained)."""
+    blocked = Block.objects.filter(
+        Q(blocker=OuterRef("user"), blocked=OuterRef("note__author"))
+        | Q(blocker=OuterRef("note__author"), blocked=OuterRef("user"))
+    )
+    expected = Like.objects.exclude(user=F("note__author")).exclude(Exists(blocked))
+    keys = set(Notification.objects.filter(verb=Notification.Verb.LIKE).values_list("dedupe_key", flat=True))
+    pairs = expected.values_list("user_id", "note_id")
+    missing = [(user_id, note_id) for user_id, note_id in pairs if f"like:{user_id}:{note_id}" not in keys]
+    return _report("likes without their notification (user, note)", missing)
+
+
+def run_all(*, baseline: dict[int, int] | None = None, views: bool = False, notifications: bool = False) -> list[str]:
+    problems = counters() + orders() + stock(baseline) + sold_counts()
+    if views:
+        problems += view_counts()
+    if notifications:
+        problems += like_notifications()
+    return problems

@@ -1,0 +1,15 @@
+from celery import shared_task
+from django.utils import timezone
+
+from redbook.celery import RETRY_TRANSIENT
+from reliability.models import Heartbeat
+
+
+@shared_task(name="redbook.canary", **RETRY_TRANSIENT)
+def canary(token: str = "") -> None:
+    """Record that a worker consumed this task (beat sends it every minute).
+
+    Operators and the fault suite read the heartbeat to tell a worker is back;
+    `token` lets a caller recognise the answer to its own probe.
+    """
+    Heartbeat.objects.update_or_create(name="canary", defaults={"beat_at": timezone.now(), "token": token})

@@ -1,0 +1,123 @@
+"""Search JSON API (shared/API.md "Feeds and search"): `search/` and `search/suggest/`.
+
+`search/` pages by an opaque cursor holding an offset: results are ranked by score,
+not by a column, so keyset paging does not apply; depth is capped (selectors.MAX_OFFSET).
+An empty query, one over 200 characters, an unknown type or sort, or a bad cursor
+is a 400 `{"detail", "code"}`; a query of punctuation only finds nothing (200).
+"""
+
+import base64
+import binascii
+
+from django.utils.translation import gettext as _
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import UserSerializer
+from accounts.selectors import followed_ids
+from posts.api import serialize_notes
+from redbook.exceptions import Invalid
+from search import querylog, selectors
+from shop.serializers import ProductSerializer
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 50
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The offset in a cursor from `encode_cursor`; 0 for none; Invalid for anything else."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, offset = text.split(":")
+        offset = int(offset)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        offset, prefix = -1, ""
+    if prefix != "o" or not 0 <= offset <= selectors.MAX_OFFSET:
+        raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+    return offset
+
+
+def page_size(request) -> int:
+    try:
+        size = int(request.query_params.get("page_size", PAGE_SIZE))
+    except ValueError:
+        return PAGE_SIZE
+    return min(max(size, 1), MAX_PAGE_SIZE)
+
+
+def _with_followed(request, users) -> dict:
+    return {"request": request, "followed_ids": followed_ids(viewer=request.user, user_ids=[u.pk for u in users])}
+
+
+def _serialize(request, kind: str, items: list) -> list:
+    if kind == "notes":
+        return serialize_notes(items, request=request)
+    if kind == "products":
+        return ProductSerializer(items, many=True, context=_with_followed(request, [p.brand for p in items])).data
+    if kind == "users":
+        return UserSerializer(items, many=True, context=_with_followed(request, items)).data
+    return [{"name": tag.name, "notes_count": tag.notes_count} for tag in items]
+
+
+class SearchView(APIView):
+    """GET `?q=&type=notes|products|users|tags&sort=&cursor=&page_size=`: ranked results."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        params = selectors.search_params(
+            query=request.query_params.get("q", ""),
+            kind=request.query_params.get("type", ""),
+            sort=request.query_params.get("sort", ""),
+        )
+        cursor = request.query_params.get("cursor", "")
+        offset, limit = decode_cursor(cursor), page_size(request)
+        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit)
+        if not cursor:  # a new search, not a next page
+            querylog.search_log(user_id=request.user.pk, query=params.query)
+        next_url = None
+        if page.has_more:
+            next_url = request.build_absolute_uri(
+                _replace_query(request, cursor=encode_cursor(offset + limit), page_size=limit)
+            )
+        return Response({"results": _serialize(request, params.kind, page.items), "next": next_url})
+
+
+def _replace_query(request, **changes) -> str:
+    query = request.query_params.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return f"{request.path}?{query.urlencode()}"
+
+
+class SuggestView(APIView):
+    """GET `?q=`: up to 10 completions `{type: query|tag|user, text, ...}`.
+
+    Also `recent` (the signed-in user's last searches) and `trending` (today's top
+    queries), shown by clients when the box is empty.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        prefix = request.query_params.get("q", "").strip()
+        if len(prefix) > selectors.QUERY_MAX_LENGTH:
+            message = _("Search for at most %(limit)d characters.") % {"limit": selectors.QUERY_MAX_LENGTH}
+            raise Invalid(message, code="query_too_long")
+        results = selectors.suggestions(viewer=request.user, prefix=prefix)
+        user_id = request.user.pk
+        return Response(
+            {
+                "results": results,
+                "next": None,
+                "recent": querylog.recent(user_id=user_id) if user_id and not prefix else [],
+                "trending": querylog.trending() if not prefix else [],
+            }
+        )

@@ -1,0 +1,174 @@
+"""Building search documents: in batches, for the index tasks and `reindex_search`.
+
+A document is written while its object is searchable and dropped once it is not
+(hidden, deleted, unlisted, author suspended). Tag counts (TagStat) move with the
+documents: each document remembers the tags it counts.
+"""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.db.models import Count, F
+
+from posts.models import Note, TaggedNote
+from search import ranking
+from search.models import NoteDocument, ProductDocument, TagStat
+from search.segment import index_text
+from shop.models import Product
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+_NOTE_FIELDS = ("id", "title", "body", "place_name", "city", "like_count", "save_count", "comment_count", "created_at")
+_PRODUCT_FIELDS = (
+    "id",
+    "name",
+    "description",
+    "sold_count",
+    "notes_count",
+    "brand__username",
+    "brand__display_name",
+    "category__name",
+)
+
+
+def _tags_by_note(note_ids: Iterable[int]) -> dict[int, list[str]]:
+    tags = defaultdict(list)
+    rows = TaggedNote.objects.filter(content_object_id__in=note_ids).values_list("content_object_id", "tag__name")
+    for note_id, name in rows.order_by("id"):
+        tags[note_id].append(name)
+    return tags
+
+
+def note_document(row: dict, tags: list[str]) -> NoteDocument:
+    """The document of one note (a dict of _NOTE_FIELDS); the title counts twice."""
+    text = index_text(row["title"], row["title"], row["body"], " ".join(tags), row["place_name"], row["city"])
+    hot = ranking.note_hot(
+        likes=row["like_count"], saves=row["save_count"], comments=row["comment_count"], created_at=row["created_at"]
+    )
+    return NoteDocument(note_id=row["id"], tsv=text, hot=hot, created_at=row["created_at"], tags=tags)
+
+
+def product_document(row: dict) -> ProductDocument:
+    brand = f"{row['brand__display_name']} {row['brand__username']}"
+    text = index_text(row["name"], row["name"], row["description"], brand, row["category__name"] or "")
+    hot = ranking.product_hot(sold=row["sold_count"], notes=row["notes_count"])
+    return ProductDocument(product_id=row["id"], tsv=text, hot=hot)
+
+
+def _upsert(model, documents: list, *, key: str, fields: list[str]) -> None:
+    model.objects.bulk_create(documents, update_conflicts=True, unique_fields=[key], update_fields=fields)
+
+
+def _tag_counts_shift(delta: Counter) -> None:
+    """Add `delta[name]` to each tag's count: one UPDATE per distinct delta."""
+    delta = Counter({name: change for name, change in delta.items() if change})
+    if not delta:
+        return
+    TagStat.objects.bulk_create([TagStat(name=name) for name in sorted(delta)], ignore_conflicts=True)
+    by_change = defaultdict(list)
+    for name, change in delta.items():
+        by_change[change].append(name)
+    for change, names in by_change.items():
+        TagStat.objects.filter(name__in=names).update(notes_count=F("notes_count") + change)
+
+
+def notes_index(*, note_ids: list[int], count_tags: bool = True) -> int:
+    """Bring these notes' documents in line with the notes; returns how many are searchable.
+
+    With `count_tags` the notes' rows are locked (in id order) for the transaction, so
+    two tasks indexing the same note cannot both count its tags.
+    """
+    with transaction.atomic():
+        if count_tags:
+            list(Note.objects.select_for_update().filter(pk__in=note_ids).order_by("pk").values_list("pk"))
+        old = dict(NoteDocument.objects.filter(pk__in=note_ids).values_list("note_id", "tags"))
+        rows = list(Note.objects.public().filter(pk__in=note_ids).values(*_NOTE_FIELDS))
+        tags = _tags_by_note([row["id"] for row in rows])
+        documents = [note_document(row, tags.get(row["id"], [])) for row in rows]
+        _upsert(NoteDocument, documents, key="note", fields=["tsv", "hot", "created_at", "tags", "indexed_at"])
+        gone = set(note_ids) - {row["id"] for row in rows}
+        if gone:
+            NoteDocument.objects.filter(pk__in=gone).delete()
+        if count_tags:
+            delta = Counter(name for document in documents for name in document.tags)
+            delta.subtract(name for names in old.values() for name in names)
+            _tag_counts_shift(delta)
+    return len(documents)
+
+
+def products_index(*, product_ids: list[int]) -> int:
+    """Bring these products' documents in line with the products; returns how many are listed."""
+    with transaction.atomic():
+        rows = list(Product.objects.listed().filter(pk__in=product_ids).values(*_PRODUCT_FIELDS))
+        documents = [product_document(row) for row in rows]
+        _upsert(ProductDocument, documents, key="product", fields=["tsv", "hot", "indexed_at"])
+        gone = set(product_ids) - {row["id"] for row in rows}
+        if gone:
+            ProductDocument.objects.filter(pk__in=gone).delete()
+    return len(documents)
+
+
+def id_batches(queryset, batch_size: int) -> Iterator[list[int]]:
+    """Primary keys of `queryset` in ascending batches, by keyset (no OFFSET)."""
+    last = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def user_content_index(*, user_id: int) -> int:
+    """Re-index everything a user wrote or sells (after a suspension, a rename...)."""
+    done = 0
+    for ids in id_batches(Note.objects.filter(author_id=user_id), BATCH_SIZE):
+        done += notes_index(note_ids=ids)
+    for ids in id_batches(Product.objects.filter(brand_id=user_id), BATCH_SIZE):
+        done += products_index(product_ids=ids)
+    return done
+
+
+def note_hot_refresh(*, since) -> int:
+    """Recompute the `hot` prior of notes created since `since` from their live counters.
+
+    Engagement moves fastest on young notes; older ones are refreshed by any edit and
+    by `reindex_search`.
+    """
+    done = 0
+    recent = NoteDocument.objects.filter(created_at__gte=since)
+    for ids in id_batches(recent, BATCH_SIZE):
+        rows = Note.objects.filter(pk__in=ids).values_list("id", "like_count", "save_count", "comment_count")
+        created = dict(NoteDocument.objects.filter(pk__in=ids).values_list("note_id", "created_at"))
+        documents = [
+            NoteDocument(
+                note_id=pk, hot=ranking.note_hot(likes=likes, saves=saves, comments=comments, created_at=created[pk])
+            )
+            for pk, likes, saves, comments in rows
+        ]
+        NoteDocument.objects.bulk_update(documents, ["hot"])
+        done += len(documents)
+    return done
+
+
+def rebuild_tag_counts() -> int:
+    """Recount every tag from the searchable notes (the documents' `tags`' source)."""
+    counts = (
+        TaggedNote.objects.filter(content_object__in=Note.objects.public())
+        .values_list("tag__name")
+        .annotate(n=Count("id"))
+    )
+    stats = [TagStat(name=name, notes_count=n) for name, n in counts]
+    with transaction.atomic():
+        TagStat.objects.all().delete()
+        TagStat.objects.bulk_create(stats, batch_size=5000)
+    return len(stats)
+
+
+def drop_stale(*, model, before) -> int:
+    """Delete documents a full rebuild did not touch: their objects are gone or hidden."""
+    deleted, _ = model.objects.filter(indexed_at__lt=before).delete()
+    return deleted

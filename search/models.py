@@ -1,0 +1,122 @@
+"""The search index: one document per searchable note / product, tag counts, query logs.
+
+A document exists only while its object may be found (a published, unhidden note by
+an account in good standing; a listed product): services/tasks add and drop them
+after every write, and queries still filter on the live rows (search/selectors.py).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SegmentedTextField(models.TextField):
+    """Segmented text (search/segment.py) kept for matching.
+
+    On Postgres the column is a `tsvector` built on write by the database
+    (`to_tsvector('simple', ...)`: the words are already cut, so no stemming config),
+    with a GIN index (migration 0002). Elsewhere (the embedded SQLite default) it is
+    the plain space-separated text, matched by token prefix with LIKE.
+    """
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+    def get_placeholder(self, value, compiler, connection):
+        return "to_tsvector('simple', %s)" if connection.vendor == "postgresql" else "%s"
+
+    def get_prep_value(self, value):
+        # A leading space lets the LIKE fallback match a token start: "% lip%".
+        value = super().get_prep_value(value)
+        return f" {value}" if value and not value.startswith(" ") else value
+
+
+class NoteDocument(models.Model):
+    # No database constraint and DO_NOTHING: a hard-deleted note leaves its document
+    # for the index task, which then drops it and decrements its tags' counts.
+    note = models.OneToOneField(
+        "posts.Note",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_doc",
+    )
+    tsv = SegmentedTextField()
+    # Static prior for picking candidates: log engagement plus recency (search/ranking.py).
+    hot = models.FloatField(default=0)
+    created_at = models.DateTimeField()
+    # The tag names this document counts in TagStat, so a re-index adjusts exactly those.
+    tags = models.JSONField(default=list, blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-hot"], name="search_note_hot"),
+            models.Index(fields=["-created_at"], name="search_note_new"),
+        ]
+
+    def __str__(self):
+        return f"note {self.note_id}"
+
+
+class ProductDocument(models.Model):
+    product = models.OneToOneField(
+        "shop.Product",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_doc",
+    )
+    tsv = SegmentedTextField()
+    hot = models.FloatField(default=0)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["-hot"], name="search_product_hot")]
+
+    def __str__(self):
+        return f"product {self.product_id}"
+
+
+class TagStat(models.Model):
+    """How many searchable notes carry a tag: ranks tag results and suggestions."""
+
+    name = models.CharField(_("tag"), max_length=100, unique=True)
+    notes_count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["-notes_count"], name="search_tag_popular")]
+
+    def __str__(self):
+        return self.name
+
+
+class QueryCount(models.Model):
+    """Searches per normalized query per day: popular and trending queries."""
+
+    day = models.DateField()
+    # db_index adds a pattern-ops index on Postgres, so prefix lookups are indexed.
+    query = models.CharField(max_length=100, db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="querycount_unique_day_query")]
+        indexes = [models.Index(fields=["day", "-count"], name="search_query_trending")]
+
+    def __str__(self):
+        return f"{self.day} {self.query}: {self.count}"
+
+
+class RecentSearch(models.Model):
+    """A user's recent queries where no Redis is configured (Redis keeps a list otherwise)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    query = models.CharField(max_length=100)
+    searched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="recentsearch_unique")]
+        indexes = [models.Index(fields=["user", "-searched_at"], name="search_recent_user")]
+
+    def __str__(self):
+        return self.query

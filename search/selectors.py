@@ -1,0 +1,272 @@
+"""Search reads: ranked ids per kind, hydrated by the owning apps' list querysets.
+
+Notes and products are matched in their search documents (search/backends.py) and
+then filtered on the live rows (`Note.objects.public()`, `Product.objects.listed()`,
+blocks), so anything hidden since it was indexed is absent at once. Relevance is
+computed over the best CANDIDATES matches by the stored `hot` prior (an index scan
+even when a word matches much of the corpus), then by the blended score
+(search/ranking.py); deeper pages than that are not served.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Block, User
+from posts.models import Note
+from posts.selectors import published_cards
+from redbook.exceptions import Invalid
+from search import querylog, ranking
+from search.backends import match
+from search.models import NoteDocument, ProductDocument, TagStat
+from search.segment import query_terms
+from shop.models import Product
+from shop.selectors import products_base
+
+CANDIDATES = 400
+MAX_OFFSET = 1000
+SORTS = {
+    "notes": ("relevant", "newest", "most_liked"),
+    "products": ("relevant", "price_asc", "price_desc"),
+    "users": ("relevant",),
+    "tags": ("relevant",),
+}
+SUGGESTIONS = 10
+NAME_QUERY_MAX = 50  # user and tag names are short: longer input cannot match
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list  # ids for notes/products, rows for users/tags, best first
+    has_more: bool
+
+
+def _page(items: list, *, offset: int, limit: int) -> Page:
+    """`items` holds up to limit+1 results from `offset`: the extra one says "more"."""
+    return Page(items=items[:limit], has_more=len(items) > limit and offset + limit < MAX_OFFSET)
+
+
+def _authenticated(viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def _hidden_authors(viewer) -> set[int]:
+    return Block.objects.hidden_user_ids(viewer) if _authenticated(viewer) else set()
+
+
+def _candidates(model, terms: list[str]) -> dict[int, float]:
+    """{pk: text rank} of the best matches by prior: all terms, else any term."""
+    for any_term in (False, True) if len(terms) > 1 else (False,):
+        rows = match(model.objects.all(), terms, any_term=any_term).order_by("-hot")
+        found = dict(rows.values_list("pk", "text_rank")[:CANDIDATES])
+        if found:
+            return found
+    return {}
+
+
+def _relevant_ids(documents, live: QuerySet, terms: list[str], fields: tuple, score, offset: int, limit: int) -> list:
+    """Up to limit+1 ids of `live` rows matching `terms`, from `offset`, by score.
+
+    `score(text_rank, *fields)` scores one candidate; ties go to the newest (highest id).
+    """
+    candidates = _candidates(documents, terms)
+    rows = live.filter(pk__in=candidates).values_list("pk", *fields)
+    ranked = sorted(rows, key=lambda row: (score(candidates[row[0]], *row[1:]), row[0]), reverse=True)
+    return [row[0] for row in ranked[offset : offset + limit + 1]]
+
+
+def _ordered_ids(documents, live: QuerySet, terms: list[str], ordering: tuple, offset: int, limit: int) -> list:
+    """Up to limit+1 ids of `live` rows matching `terms`, from `offset`, in `ordering`."""
+    matching = match(documents.objects.all(), terms).values("pk")
+    ids = live.filter(pk__in=matching).order_by(*ordering).values_list("pk", flat=True)
+    return list(ids[offset : offset + limit + 1])
+
+
+# --- Notes ---------------------------------------------------------------------------
+
+NOTE_ORDERINGS = {"newest": ("-created_at", "-pk"), "most_liked": ("-like_count", "-pk")}
+
+
+def searchable_notes(*, viewer) -> QuerySet:
+    """Notes search may show: public ones (never hidden ones, not even one's own), minus blocks."""
+    return Note.objects.public().exclude(author_id__in=_hidden_authors(viewer))
+
+
+def note_ids_search(*, viewer, terms: list[str], sort: str, offset: int, limit: int) -> Page:
+    notes = searchable_notes(viewer=viewer)
+    if sort in NOTE_ORDERINGS:
+        ids = _ordered_ids(NoteDocument, notes, terms, NOTE_ORDERINGS[sort], offset, limit)
+    else:
+        now = timezone.now()
+
+        def score(text_rank, likes, saves, comments, created_at):
+            return ranking.note_score(
+                text_rank=text_rank, likes=likes, saves=saves, comments=comments, created_at=created_at, now=now
+            )
+
+        fields = ("like_count", "save_count", "comment_count", "created_at")
+        ids = _relevant_ids(NoteDocument, notes, terms, fields, score, offset, limit)
+    return _page(ids, offset=offset, limit=limit)
+
+
+# --- Products ------------------------------------------------------------------------
+
+PRODUCT_ORDERINGS = {"price_asc": ("price_min", "pk"), "price_desc": ("-price_min", "-pk")}
+
+
+def _product_score(text_rank, sold, notes):
+    return ranking.product_score(text_rank=text_rank, sold=sold, notes=notes)
+
+
+def product_ids_search(*, terms: list[str], sort: str, offset: int, limit: int) -> Page:
+    products = Product.objects.listed()
+    if sort in PRODUCT_ORDERINGS:
+        ids = _ordered_ids(ProductDocument, products, terms, PRODUCT_ORDERINGS[sort], offset, limit)
+    else:
+        fields = ("sold_count", "notes_count")
+        ids = _relevant_ids(ProductDocument, products, terms, fields, _product_score, offset, limit)
+    return _page(ids, offset=offset, limit=limit)
+
+
+# --- Users and tags ------------------------------------------------------------------
+
+
+def _name_query(query: str) -> str:
+    return query.strip().lstrip("@#").strip()[:NAME_QUERY_MAX]
+
+
+def users_search(*, viewer, query: str, offset: int, limit: int) -> Page:
+    """Accounts by username prefix or display-name substring: exact name, then prefix, then followers."""
+    name = _name_query(query)
+    if not name:
+        return Page(items=[], has_more=False)
+    closeness = Case(
+        When(username__iexact=name, then=Value(2)),
+        When(username__istartswith=name, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    users = (
+        User.objects.visible_to(viewer)
+        .filter(Q(username__istartswith=name) | Q(display_name__icontains=name))
+        .annotate(closeness=closeness)
+        .order_by("-closeness", "-followers_count", "pk")
+    )
+    return _page(list(users[offset : offset + limit + 1]), offset=offset, limit=limit)
+
+
+def tags_search(*, query: str, offset: int, limit: int) -> Page:
+    """Tags containing the query (trigram index), most used first."""
+    name = _name_query(query)
+    if not name:
+        return Page(items=[], has_more=False)
+    tags = TagStat.objects.filter(name__icontains=name, notes_count__gt=0).order_by("-notes_count", "name")
+    return _page(list(tags[offset : offset + limit + 1]), offset=offset, limit=limit)
+
+
+# --- Suggestions ---------------------------------------------------------------------
+
+
+def _tags_like(prefix: str, limit: int) -> list[str]:
+    """Tags starting with the prefix; on Postgres topped up with near spellings (trigrams)."""
+    tags = TagStat.objects.filter(notes_count__gt=0)
+    names = list(tags.filter(name__istartswith=prefix).order_by("-notes_count").values_list("name", flat=True)[:limit])
+    if len(names) < limit and len(prefix) >= 3 and connections[tags.db].vendor == "postgresql":
+        similar = tags.filter(RawSQL('UPPER("search_tagstat"."name"::text) %% UPPER(%s)', [prefix]))
+        similar = similar.exclude(name__in=names).order_by("-notes_count")
+        names += similar.values_list("name", flat=True)[: limit - len(names)]
+    return names
+
+
+def _interleave(*groups: list[dict], limit: int) -> list[dict]:
+    """Round-robin over the groups, dropping repeated texts, up to `limit`."""
+    merged, seen = [], set()
+    for rank in range(max((len(group) for group in groups), default=0)):
+        for group in groups:
+            if rank < len(group) and group[rank]["text"].casefold() not in seen:
+                seen.add(group[rank]["text"].casefold())
+                merged.append(group[rank])
+    return merged[:limit]
+
+
+def suggestions(*, viewer, prefix: str, limit: int = SUGGESTIONS) -> list[dict]:
+    """Completions of `prefix`: popular queries, tags and user names (indexed prefix scans)."""
+    name = _name_query(prefix)
+    if not name:
+        return []
+    queries = [{"type": "query", "text": q} for q in querylog.popular_completions(prefix=name, limit=limit)]
+    tags = [{"type": "tag", "text": tag, "name": tag} for tag in _tags_like(name, limit)]
+    users = (
+        User.objects.visible_to(viewer)
+        .filter(username__istartswith=name)
+        .order_by("-followers_count", "pk")
+        .values_list("username", "display_name")[:limit]
+    )
+    people = [{"type": "user", "text": login, "username": login, "display_name": shown} for login, shown in users]
+    return _interleave(queries, tags, people, limit=limit)
+
+
+# --- One search, for the API and the page ----------------------------------------------
+
+QUERY_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    query: str
+    kind: str
+    sort: str
+    terms: list[str]
+
+
+def search_params(*, query: str, kind: str = "", sort: str = "") -> SearchParams:
+    """Validated search input; raises Invalid with a message for the person typing."""
+    query = (query or "").strip()
+    kind = kind or "notes"
+    if not query:
+        raise Invalid(_("Type something to search for."), code="empty_query")
+    if len(query) > QUERY_MAX_LENGTH:
+        message = _("Search for at most %(limit)d characters.") % {"limit": QUERY_MAX_LENGTH}
+        raise Invalid(message, code="query_too_long")
+    if kind not in SORTS:
+        message = _("Unknown type; use one of: %(choices)s.") % {"choices": ", ".join(SORTS)}
+        raise Invalid(message, code="invalid_type")
+    sort = sort or SORTS[kind][0]
+    if sort not in SORTS[kind]:
+        message = _("Unknown sort for %(kind)s; use one of: %(choices)s.") % {
+            "kind": kind,
+            "choices": ", ".join(SORTS[kind]),
+        }
+        raise Invalid(message, code="invalid_sort")
+    return SearchParams(query=query, kind=kind, sort=sort, terms=query_terms(query))
+
+
+def _in_order(objects: Iterable, ids: list[int]) -> list:
+    by_id = {obj.pk: obj for obj in objects}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def search(*, viewer, params: SearchParams, offset: int, limit: int) -> Page:
+    """One page of results: Note / Product / User / TagStat objects, best first.
+
+    Notes come from posts' card queryset and products from shop's list queryset, so
+    a page costs a fixed number of queries whatever its length.
+    """
+    if params.kind in ("notes", "products") and not params.terms:
+        return Page(items=[], has_more=False)  # only punctuation: nothing to match
+    if params.kind == "notes":
+        page = note_ids_search(viewer=viewer, terms=params.terms, sort=params.sort, offset=offset, limit=limit)
+        notes = published_cards(viewer=viewer).filter(pk__in=page.items)
+        return Page(items=_in_order(notes, page.items), has_more=page.has_more)
+    if params.kind == "products":
+        page = product_ids_search(terms=params.terms, sort=params.sort, offset=offset, limit=limit)
+        products = products_base().filter(pk__in=page.items)
+        return Page(items=_in_order(products, page.items), has_more=page.has_more)
+    if params.kind == "users":
+        return users_search(viewer=viewer, query=params.query, offset=offset, limit=limit)
+    return tags_search(query=params.query, offset=offset, limit=limit)

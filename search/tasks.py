@@ -1,0 +1,37 @@
+"""Celery tasks of search: ids in, idempotent (an index write converges on the rows)."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from redbook.celery import RETRY_TRANSIENT
+from search import indexing, querylog
+
+# Young notes' engagement moves fastest: their ranking prior is refreshed by beat.
+HOT_REFRESH_WINDOW = timedelta(days=3)
+
+
+@shared_task(name="search.index_notes", **RETRY_TRANSIENT)
+def index_notes(*, note_ids: list[int]) -> int:
+    return indexing.notes_index(note_ids=note_ids)
+
+
+@shared_task(name="search.index_products", **RETRY_TRANSIENT)
+def index_products(*, product_ids: list[int]) -> int:
+    return indexing.products_index(product_ids=product_ids)
+
+
+@shared_task(name="search.index_user_content", **RETRY_TRANSIENT)
+def index_user_content(*, user_id: int) -> int:
+    return indexing.user_content_index(user_id=user_id)
+
+
+@shared_task(name="search.refresh_hot", **RETRY_TRANSIENT)
+def refresh_hot() -> int:
+    return indexing.note_hot_refresh(since=timezone.now() - HOT_REFRESH_WINDOW)
+
+
+@shared_task(name="search.flush_query_counts", **RETRY_TRANSIENT)
+def flush_query_counts() -> int:
+    return querylog.flush_counts()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from search import api, views
+
+app_name = "search"
+
+# Browser pages.
+urlpatterns = [
+    path("search/", views.search_page, name="search"),
+]
+
+# JSON API, mounted under /api/v1/ by redbook/urls.py.
+api_urlpatterns = [
+    path("search/", api.SearchView.as_view(), name="api-search"),
+    path("search/suggest/", api.SuggestView.as_view(), name="api-search-suggest"),
+]

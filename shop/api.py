@@ -1,0 +1,245 @@
+"""Shop JSON API (shared/API.md "Shop"): thin views over shop selectors and services."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from redbook.exceptions import Forbidden, Invalid
+from redbook.pagination import CursorPagination
+from shop import orders, selectors, services
+from shop.serializers import (
+    CartItemInputSerializer,
+    CartItemSerializer,
+    OrderSerializer,
+    ProductSerializer,
+    ProductWriteSerializer,
+    cart_data,
+)
+
+PRODUCT_NOTES_ON_DETAIL = 10
+
+
+def _user_context(request, users) -> dict:
+    """Serializer context with "followed by me" for a whole page in one query."""
+    ids = account_selectors.followed_ids(viewer=request.user, user_ids={u.pk for u in users})
+    return {"request": request, "followed_ids": ids}
+
+
+def _notes_data(request, notes) -> list:
+    from posts.api import serialize_notes
+
+    return serialize_notes(notes, request=request)
+
+
+# --- Products -----------------------------------------------------------------------
+
+
+class ProductPagination(CursorPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        value = request.query_params.get("ordering") or "newest"
+        if value not in selectors.ORDERINGS:
+            message = _("Unknown ordering; use one of: %(choices)s.") % {"choices": ", ".join(selectors.ORDERINGS)}
+            raise Invalid(message, code="invalid_ordering")
+        self.ordering = selectors.ORDERINGS[value]
+        return super().paginate_queryset(queryset, request, view)
+
+
+def _product_write_args(request) -> dict:
+    body = ProductWriteSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    args = {**body.validated_data, "images": request.FILES.getlist("images")}
+    if "is_listed" not in request.data:  # a form field left out of multipart reads as False
+        args.pop("is_listed", None)
+    return args
+
+
+class ProductListView(APIView):
+    pagination_class = ProductPagination
+
+    def get(self, request):
+        products = selectors.products_listed(
+            q=request.query_params.get("q", "").strip(),
+            brand=request.query_params.get("brand", "").strip(),
+            category=request.query_params.get("category", "").strip(),
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(products, request, view=self)
+        context = _user_context(request, [p.brand for p in page])
+        return paginator.get_paginated_response(ProductSerializer(page, many=True, context=context).data)
+
+    def post(self, request):
+        product = services.product_create(brand=request.user, **_product_write_args(request))
+        return _product_response(request, product.pk, status.HTTP_201_CREATED)
+
+
+def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_notes: bool = False) -> Response:
+    product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
+    data = ProductSerializer(product, context=_user_context(request, [product.brand])).data
+    if with_notes:
+        notes = list(selectors.product_notes(product=product, viewer=request.user)[:PRODUCT_NOTES_ON_DETAIL])
+        data["notes"] = _notes_data(request, notes)
+        verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
+        for note in data["notes"]:
+            note["verified_buyer"] = note["id"] in verified
+    return Response(data, status=code)
+
+
+class ProductDetailView(APIView):
+    def get(self, request, product_id):
+        return _product_response(request, product_id, with_notes=True)
+
+    def patch(self, request, product_id):
+        services.product_update(product_id=product_id, actor=request.user, **_product_write_args(request))
+        return _product_response(request, product_id)
+
+
+class ProductNotesView(generics.GenericAPIView):
+    """All the community notes about a product, most helpful first; `?buyers=1` for buyers' only."""
+
+    def get(self, request, product_id):
+        product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
+        notes = selectors.product_notes(
+            product=product, viewer=request.user, buyers_only=request.query_params.get("buyers") in ("1", "true")
+        )
+        paginator = CursorPagination()
+        paginator.ordering = ("-helpfulness", "-id")
+        page = paginator.paginate_queryset(notes, request, view=self)
+        data = _notes_data(request, page)
+        verified = selectors.verified_buyer_note_ids(notes=page, product_id=product.pk)
+        for note in data:
+            note["verified_buyer"] = note["id"] in verified
+        return paginator.get_paginated_response(data)
+
+
+class CategoryListView(APIView):
+    def get(self, request):
+        categories = selectors.categories_all()
+        return Response([{"id": c.pk, "slug": c.slug, "name": c.name} for c in categories])
+
+
+# --- Cart ----------------------------------------------------------------------------------
+# Visitors get a session cart too (merged at login), so these allow anonymous clients.
+
+
+class CartView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request):
+        cart = services.cart_for_request(request, create=False)
+        return Response(cart_data(selectors.cart_summary(cart)))
+
+
+class CartItemListView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        body = CartItemInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        cart = services.cart_for_request(request, create=True)
+        item = services.cart_item_add(cart=cart, **body.validated_data)
+        return Response(CartItemSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+class CartItemDetailView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def patch(self, request, item_id):
+        cart = services.cart_for_request(request, create=False)
+        if "quantity" not in request.data:
+            raise serializers.ValidationError({"quantity": [_("This field is required.")]})
+        item = services.cart_item_update(cart=cart, item_id=item_id, quantity=request.data["quantity"])
+        return Response(CartItemSerializer(item).data)
+
+    def delete(self, request, item_id):
+        services.cart_item_remove(cart=services.cart_for_request(request, create=False), item_id=item_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Checkout and orders --------------------------------------------------------------------
+
+
+class CheckoutView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def post(self, request):
+        try:
+            order, created = orders.order_checkout(
+                buyer=request.user,
+                idempotency_key=request.headers.get("Idempotency-Key", ""),
+                shipping_address=request.data.get("shipping_address"),
+                brand_username=request.data.get("brand") or None,
+            )
+        except DjangoValidationError as exc:  # the address: nest its field errors as DRF does
+            raise serializers.ValidationError({"shipping_address": exc.message_dict}) from exc
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(OrderSerializer(order).data, status=code)
+
+
+class OrderListView(generics.ListAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return selectors.orders_for_buyer(buyer=self.request.user)
+
+
+class OrderDetailView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get(self, request, order_id):
+        return _order_response(request, order_id)
+
+
+def _order_response(request, order_id) -> Response:
+    return Response(OrderSerializer(selectors.order_get_visible(order_id=order_id, viewer=request.user)).data)
+
+
+class _OrderActionView(APIView):
+    """A POST on one order: `act` runs the service as the requesting user; the answer is the order."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def post(self, request, order_id):
+        self.act(request, order_id)
+        return _order_response(request, order_id)
+
+
+class OrderPayView(_OrderActionView):
+    def act(self, request, order_id):
+        orders.order_pay(order_id=order_id, buyer=request.user, card_number=request.data.get("card_number", ""))
+
+
+class OrderCancelView(_OrderActionView):
+    def act(self, request, order_id):
+        orders.order_cancel(order_id=order_id, actor=request.user)
+
+
+class OrderReceiveView(_OrderActionView):
+    def act(self, request, order_id):
+        orders.order_mark_delivered(order_id=order_id, actor=request.user)
+
+
+class BrandOrderShipView(_OrderActionView):
+    def act(self, request, order_id):
+        tracking_number = request.data.get("tracking_number", "")
+        orders.order_ship(order_id=order_id, actor=request.user, tracking_number=tracking_number)
+
+
+class BrandOrderRefundView(_OrderActionView):
+    def act(self, request, order_id):
+        orders.order_refund(order_id=order_id, actor=request.user)
+
+
+class BrandOrderListView(generics.ListAPIView):
+    """The brand's own orders, newest first; `?status=paid` for those waiting to ship."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        if not self.request.user.is_brand:
+            raise Forbidden(_("Only brand accounts have store orders."), code="not_a_brand")
+        return selectors.orders_for_brand(brand=self.request.user, status=self.request.query_params.get("status", ""))

@@ -1,0 +1,109 @@
+"""Page forms. They check shapes; the services own the rules (stock, ownership, prices)."""
+
+import uuid
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from shop.models import MAX_LINE_QUANTITY, Category, Product, Variant
+from shop.orders import ADDRESS_FIELDS
+
+
+class AddToCartForm(forms.Form):
+    variant_id = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1)
+
+
+class CartQuantityForm(forms.Form):
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+ADDRESS_LABELS = {
+    "name": _("Recipient name"),
+    "phone": _("Phone"),
+    "line1": _("Address"),
+    "line2": _("Apartment, floor (optional)"),
+    "city": _("City"),
+    "region": _("Province / state (optional)"),
+    "postal_code": _("Postal code"),
+    "country": _("Country"),
+}
+AUTOCOMPLETE = {
+    "name": "name",
+    "phone": "tel",
+    "line1": "address-line1",
+    "line2": "address-line2",
+    "city": "address-level2",
+    "region": "address-level1",
+    "postal_code": "postal-code",
+    "country": "country-name",
+}
+
+
+class CheckoutForm(forms.Form):
+    """The shipping address; the service validates it (one set of rules with the API)."""
+
+    # Drawn when the page is rendered: submitting twice places one order.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    brand = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
+        for name, (required, max_length) in ADDRESS_FIELDS.items():
+            self.fields[name] = forms.CharField(
+                label=ADDRESS_LABELS[name],
+                required=required,
+                max_length=max_length,
+                widget=forms.TextInput(attrs={"autocomplete": AUTOCOMPLETE[name]}),
+            )
+        self.fields["country"].initial = _("China")
+
+    def address(self) -> dict:
+        return {name: self.cleaned_data.get(name, "") for name in ADDRESS_FIELDS}
+
+
+class PayForm(forms.Form):
+    card_number = forms.CharField(
+        label=_("Card number"),
+        max_length=23,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "cc-number", "placeholder": "4242 4242 4242 4242"}
+        ),
+    )
+
+
+class ShipForm(forms.Form):
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
+
+
+class ProductForm(forms.ModelForm):
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, label=_("Category"))
+
+    class Meta:
+        model = Product
+        fields = ["name", "description", "category", "is_listed"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+
+class ImagesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ProductImagesForm(forms.Form):
+    images = forms.FileField(
+        label=_("Photos"), required=False, widget=ImagesInput(attrs={"multiple": True, "accept": "image/*"})
+    )
+
+
+VariantFormSet = inlineformset_factory(
+    Product,
+    Variant,
+    fields=["name", "price", "stock"],
+    extra=1,
+    can_delete=False,
+    min_num=1,
+    validate_min=True,
+    max_num=30,
+)

@@ -1,0 +1,218 @@
+"""Shop reads: one queryset per page with everything it shows, no per-row queries."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from redbook.exceptions import NotFound
+from shop.models import Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+
+ORDERINGS = {  # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor
+    "newest": ("-created_at", "-id"),
+    "-created_at": ("-created_at", "-id"),
+    "price": ("price_min", "id"),
+    "price_min": ("price_min", "id"),
+    "-price": ("-price_max", "-id"),
+    "-price_max": ("-price_max", "-id"),
+    "popular": ("-notes_count", "-id"),
+    "-notes_count": ("-notes_count", "-id"),
+    "sales": ("-sold_count", "-id"),
+    "-sold_count": ("-sold_count", "-id"),
+}
+SALES_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
+
+
+# --- Catalog -------------------------------------------------------------------------
+
+
+def products_base() -> QuerySet:
+    return Product.objects.select_related("brand", "category").prefetch_related(
+        Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
+        Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
+    )
+
+
+def products_listed(*, q: str = "", brand: str = "", category: str = "") -> QuerySet:
+    products = products_base().filter(pk__in=Product.objects.listed().values("pk"))
+    if q:
+        products = products.filter(
+            Q(name__icontains=q) | Q(description__icontains=q) | Q(brand__display_name__icontains=q)
+        )
+    if brand:
+        products = products.filter(brand__username=brand)
+    if category:
+        products = products.filter(Q(category__slug=category) | Q(category__name__iexact=category))
+    return products
+
+
+def product_get_visible(*, product_id, viewer) -> Product:
+    """A listed product, or the brand's own (or staff's view of) an unlisted one; else 404."""
+    product = products_base().filter(pk=product_id).first() if str(product_id).isdigit() else None
+    if product is None:
+        raise NotFound(_("No such product."))
+    on_sale = Product.objects.listed().filter(pk=product.pk).exists()
+    is_owner = viewer is not None and viewer.is_authenticated and (viewer.pk == product.brand_id or viewer.is_staff)
+    if not on_sale and not is_owner:
+        raise NotFound(_("No such product."))
+    return product
+
+
+def categories_all() -> list[Category]:
+    return list(Category.objects.all())
+
+
+def brands_with_products(*, limit: int = 12) -> list[User]:
+    """Brand stores for the mall: verified first, then by how many notes their products have."""
+    return list(
+        User.objects.active()
+        .filter(account_type=User.AccountType.BRAND)
+        .annotate(
+            listed=Count("products", filter=Q(products__is_listed=True, products__is_delisted=False)),
+            buzz=Sum("products__notes_count"),
+        )
+        .filter(listed__gt=0)
+        .order_by("-is_verified", F("buzz").desc(nulls_last=True), "username")[:limit]
+    )
+
+
+def brand_get_store(*, username: str) -> User:
+    brand = User.objects.active().filter(username=username, account_type=User.AccountType.BRAND).first()
+    if brand is None:
+        raise NotFound(_("No such store."))
+    return brand
+
+
+# --- Notes about products ----------------------------------------------------------------
+
+
+def _delivered_lines(*, buyer_ids, product_ids) -> QuerySet:
+    return OrderItem.objects.filter(
+        order__status=Order.Status.DELIVERED, order__buyer_id__in=buyer_ids, product_id__in=product_ids
+    )
+
+
+def verified_buyer_note_ids(*, notes, product_id: int | None = None) -> set[int]:
+    """Ids of the notes whose author has a delivered order of a product the note tags.
+
+    With `product_id`, only that product counts. Two queries for any number of notes.
+    """
+    from posts.models import Note
+
+    notes = list(notes)
+    if not notes:
+        return set()
+    tags = Note.products.through.objects.filter(note_id__in=[n.pk for n in notes])
+    if product_id is not None:
+        tags = tags.filter(product_id=product_id)
+    tagged = list(tags.values_list("note_id", "product_id"))
+    if not tagged:
+        return set()
+    author_of = {n.pk: n.author_id for n in notes}
+    bought = set(
+        _delivered_lines(buyer_ids=set(author_of.values()), product_ids={p for _n, p in tagged})
+        .values_list("order__buyer_id", "product_id")
+        .distinct()
+    )
+    return {note_id for note_id, prod_id in tagged if (author_of[note_id], prod_id) in bought}
+
+
+def product_notes(*, product: Product, viewer, buyers_only: bool = False) -> QuerySet:
+    """Notes tagging the product that the viewer may see, most helpful first."""
+    from posts.selectors import note_cards
+
+    notes = (
+        note_cards(viewer=viewer)
+        .filter(products=product)
+        .annotate(helpfulness=F("like_count") + F("save_count") + F("comment_count"))
+        .order_by("-helpfulness", "-id")
+    )
+    if buyers_only:
+        delivered = OrderItem.objects.filter(
+            product=product, order__status=Order.Status.DELIVERED, order__buyer=OuterRef("author")
+        )
+        notes = notes.filter(Exists(delivered))
+    return notes
+
+
+def brand_notes(*, brand, viewer) -> QuerySet:
+    """Community notes about any of the brand's products, most helpful first."""
+    from posts.models import Note
+    from posts.selectors import note_cards
+
+    tags = Note.products.through.objects.filter(product__brand=brand)
+    return note_cards(viewer=viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
+
+
+# --- Cart ------------------------------------------------------------------------------
+
+
+def cart_items(cart: Cart | None) -> list[CartItem]:
+    if cart is None:
+        return []
+    return list(
+        cart.items.select_related("variant__product__brand").prefetch_related(
+            Prefetch("variant__product__images", queryset=ProductImage.objects.order_by("position", "id"))
+        )
+    )
+
+
+def cart_summary(cart: Cart | None) -> dict:
+    """{items, subtotal, currency, stores}: prices as they are now, from the server."""
+    items = cart_items(cart)
+    subtotal = sum((item.variant.price * item.quantity for item in items), Decimal("0.00"))
+    stores: dict[int, dict] = {}
+    for item in items:
+        brand = item.variant.product.brand
+        store = stores.setdefault(brand.pk, {"brand": brand, "items": [], "subtotal": Decimal("0.00")})
+        store["items"].append(item)
+        store["subtotal"] += item.variant.price * item.quantity
+    currency = items[0].variant.product.currency if items else "CNY"
+    return {"items": items, "subtotal": subtotal, "currency": currency, "stores": list(stores.values())}
+
+
+# --- Orders ------------------------------------------------------------------------------
+
+
+def orders_base() -> QuerySet:
+    return Order.objects.select_related("buyer", "brand").prefetch_related("items")
+
+
+def orders_for_buyer(*, buyer) -> QuerySet:
+    return orders_base().filter(buyer=buyer)
+
+
+def orders_for_brand(*, brand, status: str = "") -> QuerySet:
+    orders = orders_base().filter(brand=brand)
+    return orders.filter(status=status) if status else orders
+
+
+def order_get_visible(*, order_id, viewer) -> Order:
+    """The buyer, the selling brand and staff may see an order; anyone else gets 404."""
+    order = orders_base().filter(pk=order_id).first() if str(order_id).isdigit() else None
+    if order is None or not (viewer.is_staff or viewer.pk in (order.buyer_id, order.brand_id)):
+        raise NotFound(_("No such order."))
+    return order
+
+
+def brand_sales_by_day(*, brand, days: int = 30) -> list[dict]:
+    """[{day, revenue, orders}] for each of the last `days` days, zeros included."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    rows = (
+        Order.objects.filter(brand=brand, status__in=SALES_STATUSES, paid_at__date__gte=start)
+        .annotate(day=TruncDate("paid_at"))
+        .values("day")
+        .annotate(revenue=Sum("total"), orders=Count("id"))
+    )
+    by_day = {row["day"]: row for row in rows}
+    series = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        row = by_day.get(day, {})
+        series.append({"day": day, "revenue": row.get("revenue") or Decimal("0.00"), "orders": row.get("orders", 0)})
+    return series

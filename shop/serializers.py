@@ -1,0 +1,162 @@
+"""The Shop JSON shapes of shared/API.md: Product, cart, Order. Money as decimal strings."""
+
+import json
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from accounts.api import UserSerializer
+from shop.models import CartItem, Order, OrderItem, Product, ProductImage, Variant
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if request else url
+
+
+class ProductImageSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumb_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProductImage
+        fields = ["url", "thumb_url", "width", "height"]
+
+    def get_url(self, image) -> str:
+        return _absolute(self.context.get("request"), image.image.url)
+
+    def get_thumb_url(self, image) -> str:
+        return _absolute(self.context.get("request"), image.thumb.url)
+
+
+class VariantSerializer(serializers.ModelSerializer):
+    in_stock = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Variant
+        fields = ["id", "name", "price", "in_stock", "stock"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    """Product summary and detail; `notes` is added by the detail view."""
+
+    brand = UserSerializer(read_only=True)
+    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category_name = serializers.CharField(source="category.name", read_only=True, default=None)
+    images = ProductImageSerializer(many=True, read_only=True)
+    variants = VariantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "description",
+            "brand",
+            "category",
+            "category_name",
+            "images",
+            "price_min",
+            "price_max",
+            "currency",
+            "variants",
+            "rating",
+            "notes_count",
+            "sold_count",
+            "is_listed",
+        ]
+        read_only_fields = fields
+
+
+class ProductWriteSerializer(serializers.Serializer):
+    """Shapes only; the service checks the values (one set of rules for API and pages)."""
+
+    name = serializers.CharField(max_length=120, required=False)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    category = serializers.JSONField(required=False, allow_null=True)
+    variants = serializers.JSONField(required=False)
+    is_listed = serializers.BooleanField(required=False)
+
+    def validate_variants(self, value):
+        if isinstance(value, str):  # multipart sends the list as a JSON string
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise serializers.ValidationError(_("Send variants as a JSON list.")) from exc
+        return value
+
+
+class CartItemSerializer(serializers.ModelSerializer):
+    variant_id = serializers.IntegerField(read_only=True)
+    product_id = serializers.IntegerField(source="variant.product_id", read_only=True)
+    name = serializers.CharField(source="variant.product.name", read_only=True)
+    variant_name = serializers.CharField(source="variant.name", read_only=True)
+    unit_price = serializers.DecimalField(source="variant.price", max_digits=10, decimal_places=2, read_only=True)
+    line_total = serializers.SerializerMethodField()
+    stock = serializers.IntegerField(source="variant.stock", read_only=True)
+    brand = serializers.CharField(source="variant.product.brand.username", read_only=True)
+
+    class Meta:
+        model = CartItem
+        fields = ["id", "variant_id", "product_id", "name", "variant_name", "unit_price", "quantity", "line_total",
+                  "stock", "brand"]  # fmt: skip
+
+    def get_line_total(self, item) -> str:
+        return f"{item.variant.price * item.quantity:.2f}"
+
+
+class CartItemInputSerializer(serializers.Serializer):
+    variant_id = serializers.JSONField()
+    quantity = serializers.JSONField(required=False, default=1)
+
+
+def cart_data(summary: dict) -> dict:
+    return {
+        "items": CartItemSerializer(summary["items"], many=True).data,
+        "subtotal": f"{summary['subtotal']:.2f}",
+        "currency": summary["currency"],
+    }
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    variant_id = serializers.IntegerField(read_only=True)
+    product_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = OrderItem
+        fields = ["variant_id", "product_id", "name", "unit_price", "quantity"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    items = OrderItemSerializer(many=True, read_only=True)
+    brand = serializers.CharField(source="brand.username", read_only=True)
+    buyer = serializers.CharField(source="buyer.username", read_only=True)
+    expires_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "number",
+            "status",
+            "items",
+            "subtotal",
+            "shipping_fee",
+            "total",
+            "currency",
+            "shipping_address",
+            "tracking_number",
+            "brand",
+            "buyer",
+            "created_at",
+            "expires_at",
+            "paid_at",
+            "shipped_at",
+            "delivered_at",
+            "cancelled_at",
+            "refunded_at",
+        ]
+        read_only_fields = fields
+
+    def get_expires_at(self, order):
+        """When the hold ends; only an unpaid order has one."""
+        return serializers.DateTimeField().to_representation(order.expires_at) if order.is_open else None

@@ -1,0 +1,335 @@
+"""Catalog and cart writes. Order lifecycle lives in shop/orders.py, stock moves in shop/stock.py."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
+from redbook.images import load_image, make_rendition
+from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+
+SESSION_CART_KEY = "shop_cart_id"
+MAX_VARIANTS = 30
+MAX_PRODUCT_IMAGES = 9
+MAX_STOCK = 1_000_000
+MAX_PRICE = Decimal("99999999.99")
+IMAGE_SIZE, THUMB_SIZE = 1600, 480
+_UNSET = object()
+
+
+# --- Catalog -------------------------------------------------------------------------
+
+
+def _ensure_brand(user) -> None:
+    if not user.is_authenticated or not user.is_brand:
+        raise Forbidden(_("Only brand accounts can sell products."), code="not_a_brand")
+    if not user.is_active or user.is_suspended:
+        raise Forbidden(_("This account is suspended."), code="suspended")
+
+
+def category_resolve(value) -> Category | None:
+    """A category by id, slug or name; an unknown name is proposed as a new category."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        category = Category.objects.filter(pk=int(value)).first()
+        if category is None:
+            raise ValidationError({"category": [_("No such category.")]})
+        return category
+    name = str(value).strip()[:50]
+    slug = slugify(name, allow_unicode=True)[:50]
+    if not slug:
+        raise ValidationError({"category": [_("Enter a category name.")]})
+    found = Category.objects.filter(slug=slug).first() or Category.objects.filter(name__iexact=name).first()
+    if found:
+        return found
+    category, _created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": 1000})
+    return category
+
+
+def _clean_text(value, *, field: str, max_length: int, required: bool) -> str:
+    text = "" if value is None else str(value).strip()
+    if required and not text:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(text) > max_length:
+        raise ValidationError({field: [_("At most %(n)d characters.") % {"n": max_length}]})
+    return text
+
+
+def variant_clean(data, *, position: int) -> dict:
+    """One variant as given by a brand: name, price > 0 and stock >= 0."""
+    label = _("Variant %(n)d") % {"n": position + 1}
+    if not isinstance(data, dict):
+        raise ValidationError({"variants": [_("%(v)s: send an object with name, price and stock.") % {"v": label}]})
+    cleaned = {}
+    if "id" in data:
+        cleaned["id"] = data["id"]
+    if "name" in data or "id" not in data:
+        cleaned["name"] = _clean_text(data.get("name"), field="variants", max_length=60, required=True)
+    if "price" in data or "id" not in data:
+        try:
+            price = Decimal(str(data.get("price"))).quantize(Decimal("0.01"))
+        except (InvalidOperation, ValueError):
+            price = None
+        if price is None or not Decimal("0.01") <= price <= MAX_PRICE:
+            raise ValidationError({"variants": [_("%(v)s: enter a price above 0.") % {"v": label}]})
+        cleaned["price"] = price
+    if "stock" in data or "id" not in data:
+        stock = data.get("stock", 0)
+        if isinstance(stock, bool) or not str(stock).isdigit() or int(stock) > MAX_STOCK:
+            raise ValidationError({"variants": [_("%(v)s: stock must be a whole number from 0.") % {"v": label}]})
+        cleaned["stock"] = int(stock)
+    return cleaned
+
+
+def _clean_variants(variants, *, required: bool) -> list[dict]:
+    if variants is None and not required:
+        return []
+    if not isinstance(variants, list) or (required and not variants):
+        raise ValidationError({"variants": [_("Add at least one variant (a shade, a size) with its price.")]})
+    if len(variants) > MAX_VARIANTS:
+        raise ValidationError({"variants": [_("At most %(n)d variants.") % {"n": MAX_VARIANTS}]})
+    return [variant_clean(data, position=i) for i, data in enumerate(variants)]
+
+
+def _renditions(images) -> list[tuple]:
+    """Decode and re-encode uploads before any row is written (bad files: 4xx)."""
+    images = list(images or [])
+    if len(images) > MAX_PRODUCT_IMAGES:
+        raise Invalid(_("At most %(n)d images per product.") % {"n": MAX_PRODUCT_IMAGES})
+    result = []
+    for upload in images:
+        picture = load_image(upload)
+        full = make_rendition(picture, max_size=IMAGE_SIZE, fmt="JPEG")
+        result.append((full, make_rendition(picture, max_size=THUMB_SIZE, fmt="JPEG")))
+    return result
+
+
+def _images_save(product: Product, renditions: list[tuple]) -> None:
+    start = product.images.count()
+    if start + len(renditions) > MAX_PRODUCT_IMAGES:
+        raise Invalid(_("At most %(n)d images per product.") % {"n": MAX_PRODUCT_IMAGES})
+    for offset, (full, thumb) in enumerate(renditions):
+        image = ProductImage(product=product, position=start + offset, width=full.width, height=full.height)
+        image.image.save(full.content.name, full.content, save=False)
+        image.thumb.save(thumb.content.name, thumb.content, save=False)
+        image.save()
+
+
+def product_create(
+    *, brand, name: str, description: str = "", category=None, variants: list[dict], images=(), is_listed: bool = True
+) -> Product:
+    _ensure_brand(brand)
+    fields = {
+        "name": _clean_text(name, field="name", max_length=120, required=True),
+        "description": _clean_text(description, field="description", max_length=5000, required=False),
+    }
+    cleaned_variants = _clean_variants(variants, required=True)
+    if any("id" in v for v in cleaned_variants):
+        raise ValidationError({"variants": [_("A new product has no variant ids yet.")]})
+    renditions = _renditions(images)
+    with transaction.atomic():
+        product = Product.objects.create(
+            brand=brand, category=category_resolve(category), is_listed=is_listed, **fields
+        )
+        Variant.objects.bulk_create(Variant(product=product, position=i, **v) for i, v in enumerate(cleaned_variants))
+        _images_save(product, renditions)
+        product_prices_refresh(product_ids=[product.pk])
+    product.refresh_from_db()
+    return product
+
+
+def product_update(
+    *, product_id, actor, name=None, description=None, category=_UNSET, variants=None, images=(), is_listed=None
+) -> Product:
+    """The owning brand edits its product; variants with an id are updated, others added.
+
+    Stock set here is the brand's own count of sellable units (a restock), written
+    by one UPDATE, never read back and adjusted.
+    """
+    _ensure_brand(actor)
+    cleaned_variants = _clean_variants(variants, required=False)
+    renditions = _renditions(images)
+    with transaction.atomic():
+        product = None
+        if str(product_id).isdigit():
+            product = Product.objects.select_for_update().filter(pk=int(product_id)).first()
+        if product is None or (product.brand_id != actor.pk and not product.is_listed):
+            raise NotFound(_("No such product."))
+        if product.brand_id != actor.pk:
+            raise Forbidden(_("You can only edit your own products."))
+        if name is not None:
+            product.name = _clean_text(name, field="name", max_length=120, required=True)
+        if description is not None:
+            product.description = _clean_text(description, field="description", max_length=5000, required=False)
+        if category is not _UNSET:
+            product.category = category_resolve(category)
+        if is_listed is not None:
+            product.is_listed = bool(is_listed)
+        product.save()
+        _variants_apply(product, cleaned_variants)
+        _images_save(product, renditions)
+        product_prices_refresh(product_ids=[product.pk])
+    product.refresh_from_db()
+    return product
+
+
+def _variants_apply(product: Product, variants: list[dict]) -> None:
+    own_ids = set(product.variants.values_list("pk", flat=True))
+    next_position = len(own_ids)
+    for data in variants:
+        variant_id = data.pop("id", None)
+        if variant_id is None:
+            Variant.objects.create(product=product, position=next_position, **data)
+            next_position += 1
+        elif not str(variant_id).isdigit() or int(variant_id) not in own_ids:
+            message = _("Variant %(id)s is not one of this product's.") % {"id": variant_id}
+            raise ValidationError({"variants": [message]})
+        elif data:
+            Variant.objects.filter(pk=int(variant_id)).update(**data)
+
+
+def expected_prices() -> dict:
+    """price_min / price_max as the variants say, as expressions on Product rows."""
+    variants = Variant.objects.filter(product=OuterRef("pk")).order_by().values("product")
+    zero = Value(Decimal("0.00"))
+    return {
+        "price_min": Coalesce(Subquery(variants.annotate(m=Min("price")).values("m")), zero),
+        "price_max": Coalesce(Subquery(variants.annotate(m=Max("price")).values("m")), zero),
+    }
+
+
+def expected_notes_count():
+    """Public notes tagging the product, as an expression on Product rows."""
+    from posts.models import Note
+
+    counts = Note.objects.public().filter(products=OuterRef("pk")).order_by().values("products").annotate(c=Count("pk"))
+    return Coalesce(Subquery(counts.values("c")), 0)
+
+
+def product_prices_refresh(*, product_ids) -> None:
+    Product.objects.filter(pk__in=list(product_ids)).update(**expected_prices())
+
+
+def product_notes_count_refresh(*, product_ids) -> None:
+    """Recount notes_count. Call after tagging, untagging, hiding or deleting notes."""
+    Product.objects.filter(pk__in=list(product_ids)).update(notes_count=expected_notes_count())
+
+
+# --- Cart ------------------------------------------------------------------------------
+
+
+def cart_for_request(request, *, create: bool) -> Cart | None:
+    """The signed-in user's cart, or the visitor's whose id the session carries."""
+    if request.user.is_authenticated:
+        if create:
+            return Cart.objects.get_or_create(user=request.user)[0]
+        return Cart.objects.filter(user=request.user).first()
+    cart_id = request.session.get(SESSION_CART_KEY)
+    cart = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if cart is None and create:
+        cart = Cart.objects.create()
+        request.session[SESSION_CART_KEY] = cart.pk
+    return cart
+
+
+def _clean_quantity(value) -> int:
+    if isinstance(value, bool) or not str(value).lstrip("-").isdigit():
+        raise ValidationError({"quantity": [_("Enter a whole number.")]})
+    quantity = int(value)
+    if quantity < 1:
+        raise ValidationError({"quantity": [_("The quantity must be at least 1.")]})
+    if quantity > MAX_LINE_QUANTITY:
+        raise ValidationError({"quantity": [_("At most %(n)d of one item.") % {"n": MAX_LINE_QUANTITY}]})
+    return quantity
+
+
+def _check_available(variant: Variant, quantity: int) -> None:
+    if quantity > MAX_LINE_QUANTITY:
+        raise Invalid(_("At most %(n)d of one item per order.") % {"n": MAX_LINE_QUANTITY}, code="quantity_limit")
+    if quantity > variant.stock:
+        message = (
+            _("Sorry, %(name)s is sold out.") % {"name": variant}
+            if variant.stock <= 0
+            else _("Only %(left)d left of %(name)s.") % {"left": variant.stock, "name": variant}
+        )
+        raise Conflict(message, code="out_of_stock")
+
+
+def _variant_on_sale(variant_id) -> Variant:
+    variant = None
+    if str(variant_id).isdigit():
+        variant = (
+            Variant.objects.select_related("product")
+            .filter(pk=int(variant_id), product__in=Product.objects.listed())
+            .first()
+        )
+    if variant is None:
+        raise ValidationError({"variant_id": [_("No such product variant on sale.")]})
+    return variant
+
+
+def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
+    """Add to the cart; the same variant again adds to its line."""
+    quantity = _clean_quantity(quantity)
+    variant = _variant_on_sale(variant_id)
+    with transaction.atomic():
+        Cart.objects.select_for_update().filter(pk=cart.pk).first()  # one writer per cart
+        item = CartItem.objects.filter(cart=cart, variant=variant).first()
+        total = quantity + (item.quantity if item else 0)
+        _check_available(variant, total)
+        if item is None:
+            item = CartItem.objects.create(cart=cart, variant=variant, quantity=total)
+        else:
+            item.quantity = total
+            item.save(update_fields=["quantity"])
+        cart.save(update_fields=["updated_at"])  # guest carts are purged by age
+    return item
+
+
+def _cart_item(cart: Cart | None, item_id) -> CartItem:
+    item = None
+    if cart is not None and str(item_id).isdigit():
+        item = CartItem.objects.select_related("variant__product").filter(cart=cart, pk=int(item_id)).first()
+    if item is None:
+        raise NotFound(_("No such item in your cart."))
+    return item
+
+
+def cart_item_update(*, cart: Cart | None, item_id, quantity) -> CartItem:
+    quantity = _clean_quantity(quantity)
+    item = _cart_item(cart, item_id)
+    _check_available(item.variant, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+def cart_item_remove(*, cart: Cart | None, item_id) -> None:
+    _cart_item(cart, item_id).delete()
+
+
+def cart_merge_on_login(*, request, user) -> None:
+    """Move the visitor's session cart into the user's cart, capped by stock and the line maximum."""
+    cart_id = request.session.pop(SESSION_CART_KEY, None)
+    guest = Cart.objects.filter(pk=cart_id, user__isnull=True).first() if cart_id else None
+    if guest is None:
+        return
+    with transaction.atomic():
+        cart, _created = Cart.objects.select_for_update().get_or_create(user=user)
+        existing = {item.variant_id: item for item in cart.items.all()}
+        for line in guest.items.select_related("variant").order_by("variant_id"):
+            item = existing.get(line.variant_id)
+            quantity = min(line.quantity + (item.quantity if item else 0), line.variant.stock, MAX_LINE_QUANTITY)
+            if quantity < 1:
+                continue
+            if item is None:
+                CartItem.objects.create(cart=cart, variant_id=line.variant_id, quantity=quantity)
+            else:
+                CartItem.objects.filter(pk=item.pk).update(quantity=quantity)
+        guest.delete()

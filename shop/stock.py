@@ -1,0 +1,82 @@
+"""The only code that moves stock. Call inside `transaction.atomic()`.
+
+Every move is a conditional UPDATE on the variant row, taken in variant pk order so
+concurrent orders lock rows in the same order and cannot deadlock. There is no
+read-then-write: `stock = stock - q WHERE stock >= q` either takes the units or
+touches no row, and the CHECK (stock >= 0) in the database is the backstop.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils.translation import gettext as _
+
+from redbook.exceptions import Conflict
+from shop.models import OrderItem, Product, Variant
+
+Line = tuple[int, int]  # (variant_id, quantity)
+
+
+def _in_pk_order(lines: Iterable[Line]) -> list[Line]:
+    return sorted((vid, qty) for vid, qty in lines if vid is not None)
+
+
+def _order_lines(items: Iterable[OrderItem]) -> list[Line]:
+    return _in_pk_order((item.variant_id, item.quantity) for item in items)
+
+
+def stock_reserve(*, lines: Iterable[Line]) -> None:
+    """Hold units for an unpaid order, or raise Conflict (409) naming what ran out."""
+    for variant_id, quantity in _in_pk_order(lines):
+        taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
+            stock=F("stock") - quantity, reserved=F("reserved") + quantity
+        )
+        if not taken:
+            raise _out_of_stock(variant_id, quantity)
+
+
+def _out_of_stock(variant_id: int, wanted: int) -> Conflict:
+    variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
+    if variant is None or variant.stock <= 0:
+        name = str(variant) if variant else _("this item")
+        return Conflict(_("Sorry, %(name)s is sold out.") % {"name": name}, code="out_of_stock")
+    return Conflict(
+        _("Only %(left)d left of %(name)s; you asked for %(wanted)d.")
+        % {"left": variant.stock, "name": variant, "wanted": wanted},
+        code="out_of_stock",
+    )
+
+
+def stock_release(*, items: Iterable[OrderItem]) -> None:
+    """An unpaid order is cancelled or expired: its held units go back on sale."""
+    for variant_id, quantity in _order_lines(items):
+        Variant.objects.filter(pk=variant_id).update(
+            stock=F("stock") + quantity, reserved=Greatest(F("reserved") - quantity, 0)
+        )
+
+
+def stock_commit_sold(*, items: Iterable[OrderItem]) -> None:
+    """The order is paid: held units become sold units."""
+    items = list(items)
+    for variant_id, quantity in _order_lines(items):
+        Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
+    for product_id, quantity in sorted(_sum_by_product(items).items()):
+        Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
+
+
+def stock_restore(*, items: Iterable[OrderItem]) -> None:
+    """A paid order is cancelled or refunded: its sold units go back on sale."""
+    items = list(items)
+    for variant_id, quantity in _order_lines(items):
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    for product_id, quantity in sorted(_sum_by_product(items).items()):
+        Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") - quantity, 0))
+
+
+def _sum_by_product(items: Iterable[OrderItem]) -> dict[int, int]:
+    totals: dict[int, int] = {}
+    for item in items:
+        if item.product_id is not None:
+            totals[item.product_id] = totals.get(item.product_id, 0) + item.quantity
+    return totals

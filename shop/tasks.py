@@ -1,0 +1,39 @@
+"""Shop background work: small, idempotent tasks that call services."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from shop.models import Cart
+from shop.orders import orders_expire_unpaid
+from shop.reconcile import shop_reconcile
+
+GUEST_CART_TTL = timedelta(days=30)
+
+
+@shared_task(name="shop.expire_unpaid_orders")
+def expire_unpaid_orders(batch_size: int = 200) -> int:
+    """Beat, every minute: cancel unpaid orders past their hold, a bounded batch at a time."""
+    expired, has_more = orders_expire_unpaid(batch_size=batch_size)
+    if has_more:
+        expire_unpaid_orders.delay(batch_size=batch_size)
+    return expired
+
+
+@shared_task(name="shop.reconcile")
+def reconcile() -> dict:
+    return shop_reconcile()
+
+
+@shared_task(name="shop.purge_guest_carts")
+def purge_guest_carts(batch_size: int = 1000) -> int:
+    ids = list(
+        Cart.objects.filter(user__isnull=True, updated_at__lt=timezone.now() - GUEST_CART_TTL).values_list(
+            "pk", flat=True
+        )[:batch_size]
+    )
+    Cart.objects.filter(pk__in=ids).delete()
+    if len(ids) == batch_size:
+        purge_guest_carts.delay(batch_size=batch_size)
+    return len(ids)

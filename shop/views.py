@@ -1,0 +1,260 @@
+"""Shopper pages: mall, store, product, cart, checkout, orders. Thin: parse, call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from redbook.exceptions import Forbidden, NotFound, ServiceError
+from shop import orders, selectors, services
+from shop.forms import AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
+from shop.models import Order
+
+PRODUCTS_PER_PAGE = 24
+NOTES_ON_PRODUCT_PAGE = 30
+NOTES_ON_STORE_PAGE = 12
+
+
+def raise_for_page(exc: ServiceError) -> None:
+    """404 and 403 are pages of their own; other service errors become a message."""
+    if isinstance(exc, NotFound):
+        raise Http404(exc.message) from exc
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message) from exc
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or request.headers.get("referer") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return redirect(target)
+
+
+def _note_card_context(request, notes: list, product_id: int | None = None) -> dict:
+    from posts.selectors import interaction_sets
+
+    liked_ids, saved_ids = interaction_sets(viewer=request.user, note_ids=[n.pk for n in notes])
+    verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product_id)
+    return {"notes": notes, "liked_ids": liked_ids, "saved_ids": saved_ids, "verified_note_ids": verified}
+
+
+# --- Catalog ---------------------------------------------------------------------------
+
+
+def mall(request):
+    category = request.GET.get("category", "").strip()
+    q = request.GET.get("q", "").strip()
+    products = selectors.products_listed(q=q, category=category).order_by("-notes_count", "-id")
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "shop/mall.html",
+        {
+            "categories": selectors.categories_all(),
+            "brands": selectors.brands_with_products(),
+            "page": page,
+            "category": category,
+            "q": q,
+        },
+    )
+
+
+def store(request, username):
+    try:
+        brand = selectors.brand_get_store(username=username)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    products = selectors.products_listed(brand=brand.username).order_by("-notes_count", "-id")
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    notes = list(selectors.brand_notes(brand=brand, viewer=request.user)[:NOTES_ON_STORE_PAGE])
+    return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
+
+
+def product_detail(request, product_id):
+    try:
+        product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    buyers_only = request.GET.get("buyers") == "1"
+    notes_qs = selectors.product_notes(product=product, viewer=request.user, buyers_only=buyers_only)
+    notes = list(notes_qs[:NOTES_ON_PRODUCT_PAGE])
+    first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
+    return render(
+        request,
+        "shop/product_detail.html",
+        {
+            "product": product,
+            "buyers_only": buyers_only,
+            "selected_variant": first_in_stock,
+            "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
+            **_note_card_context(request, notes, product_id=product.pk),
+        },
+    )
+
+
+# --- Cart ----------------------------------------------------------------------------------
+
+
+def cart(request):
+    summary = selectors.cart_summary(services.cart_for_request(request, create=False))
+    return render(request, "shop/cart.html", {"cart": summary})
+
+
+@require_POST
+def cart_add(request):
+    form = AddToCartForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a variant and a quantity from 1 to 99."))
+        return _back(request, reverse("shop:mall"))
+    try:
+        services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
+    except (ServiceError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+        return _back(request, reverse("shop:mall"))
+    messages.success(request, _("Added to your cart."))
+    return redirect("shop:cart")
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return exc.message
+
+
+@require_POST
+def cart_item(request, item_id):
+    """Change a line's quantity, or remove it (the "remove" button)."""
+    cart = services.cart_for_request(request, create=False)
+    try:
+        if "remove" in request.POST:
+            services.cart_item_remove(cart=cart, item_id=item_id)
+        else:
+            form = CartQuantityForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a quantity from 1 to 99."))
+            services.cart_item_update(cart=cart, item_id=item_id, quantity=form.cleaned_data["quantity"])
+    except (ServiceError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("shop:cart")
+
+
+# --- Checkout and orders ----------------------------------------------------------------------
+
+
+def _checkout_store(request) -> dict | None:
+    """The one store being checked out (from `?brand=` or the only one in the cart)."""
+    summary = selectors.cart_summary(services.cart_for_request(request, create=False))
+    brand = request.POST.get("brand") or request.GET.get("brand", "")
+    stores = [s for s in summary["stores"] if not brand or s["brand"].username == brand]
+    if not stores:
+        messages.info(request, _("Your cart is empty."))
+        return None
+    if len(stores) > 1:
+        messages.info(request, _("Your cart has items from several stores: check out one store at a time."))
+        return None
+    return stores[0]
+
+
+def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | None:
+    """The order, or None with the errors put on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        order, _created = orders.order_checkout(
+            buyer=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+            shipping_address=form.address(),
+            brand_username=brand_username,
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    except ServiceError as exc:
+        raise_for_page(exc)
+        form.add_error(None, exc.message)
+        return None
+    return order
+
+
+@login_required
+def checkout(request):
+    store_summary = _checkout_store(request)
+    if store_summary is None:
+        return redirect("shop:cart")
+    form = CheckoutForm(request.POST or None, initial={"brand": store_summary["brand"].username})
+    if request.method == "POST":
+        order = _place_order(request, form, store_summary["brand"].username)
+        if order is not None:
+            until = time_format(timezone.localtime(order.expires_at), "H:i")
+            messages.success(request, _("Order placed. Your items are held for you until %(time)s.") % {"time": until})
+            return redirect("shop:order-detail", order_id=order.pk)
+    context = {"form": form, "store": store_summary, "hold_minutes": orders.hold_minutes()}
+    return render(request, "shop/checkout.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def order_list(request):
+    page = Paginator(selectors.orders_for_buyer(buyer=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "shop/order_list.html", {"page": page})
+
+
+@login_required
+def order_detail(request, order_id):
+    try:
+        order = selectors.order_get_visible(order_id=order_id, viewer=request.user)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    return render(
+        request,
+        "shop/order_detail.html",
+        {"order": order, "is_buyer": order.buyer_id == request.user.pk, "pay_form": PayForm()},
+    )
+
+
+@login_required
+@require_POST
+def order_pay(request, order_id):
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter your card number."))
+        return redirect("shop:order-detail", order_id=order_id)
+    try:
+        orders.order_pay(order_id=order_id, buyer=request.user, card_number=form.cleaned_data["card_number"])
+    except ServiceError as exc:
+        raise_for_page(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Payment received. The store will ship your order soon."))
+    return redirect("shop:order-detail", order_id=order_id)
+
+
+def _order_action(request, order_id, service, done_message: str):
+    try:
+        service(order_id=order_id, actor=request.user)
+    except ServiceError as exc:
+        raise_for_page(exc)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done_message)
+    return _back(request, reverse("shop:order-detail", args=[order_id]))
+
+
+@login_required
+@require_POST
+def order_cancel(request, order_id):
+    return _order_action(request, order_id, orders.order_cancel, _("Order cancelled."))
+
+
+@login_required
+@require_POST
+def order_receive(request, order_id):
+    return _order_action(request, order_id, orders.order_mark_delivered, _("Thanks! Enjoy, and tell others in a note."))

@@ -1,0 +1,104 @@
+"""Redis or Postgres away: a miss, a parked task, a 503 — never a 500."""
+
+import json
+
+import pytest
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from redbook import health
+from redbook.cache import FailOpenRedisCache, _fail_open
+from redbook.db_errors import DatabaseUnavailableMiddleware, server_error
+from tests.conftest import requires_redis
+
+NOBODY_LISTENS = "redis://127.0.0.1:1/0"  # port 1: connection refused at once
+
+
+@pytest.fixture
+def dead_cache():
+    return FailOpenRedisCache(NOBODY_LISTENS, {"OPTIONS": {"socket_connect_timeout": 1}})
+
+
+def test_cache_with_redis_down_reads_as_a_miss(dead_cache):
+    assert dead_cache.get("k") is None
+    assert dead_cache.get("k", "fallback") == "fallback"
+    assert dead_cache.get_many(["a", "b"]) == {}
+    assert dead_cache.has_key("k") is False
+    assert dead_cache.get_or_set("k", 42) == 42
+
+
+def test_cache_with_redis_down_writes_are_no_ops(dead_cache):
+    dead_cache.set("k", 1)
+    dead_cache.set_many({"a": 1})
+    assert dead_cache.add("k", 1) is False
+    assert dead_cache.delete("k") is False
+    dead_cache.delete_many(["a"])
+    dead_cache.clear()
+
+
+def test_cache_with_redis_down_counts_as_a_first_hit_so_rates_fail_open(dead_cache):
+    assert dead_cache.incr("hits", 3) == 3
+
+
+def test_cache_does_not_hide_errors_other_than_connection_errors():
+    def buggy(self, key):
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError):
+        _fail_open(buggy, lambda key: None)(None, "k")
+
+
+@requires_redis
+def test_cache_on_live_redis_behaves_normally(settings):
+    cache = FailOpenRedisCache(settings.REDIS_URL, {})
+    cache.set("reliability:k", "v", 10)
+    assert cache.get("reliability:k") == "v"
+    cache.set("reliability:hits", 1, 10)
+    assert cache.incr("reliability:hits", 2) == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"), [("/api/v1/notes/", "application/json"), ("/notes/1/", "text/html; charset=utf-8")]
+)
+def test_database_error_in_a_view_is_a_clean_503(path, content_type):
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get(path)
+    response = middleware.process_exception(request, OperationalError("gone"))
+    assert response.status_code == 503
+    assert response["Content-Type"] == content_type
+    assert response["Retry-After"]
+
+
+def test_api_503_body_has_detail_and_code():
+    request = RequestFactory().post("/api/v1/checkout/")
+    response = DatabaseUnavailableMiddleware(lambda r: HttpResponse()).process_exception(request, OperationalError())
+    body = json.loads(response.content)
+    assert body["code"] == "service_unavailable"
+    assert body["detail"]
+
+
+def test_other_errors_are_left_to_django():
+    middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("bug")) is None
+
+
+def test_database_error_outside_a_view_is_a_503_too():
+    request = RequestFactory().get("/api/v1/me/")
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+
+
+def test_readyz_names_redis_when_it_is_down(db, settings, monkeypatch):
+    import redis
+
+    settings.REDIS_URL = NOBODY_LISTENS
+    monkeypatch.setattr(
+        "redbook.redis.get_redis", lambda: redis.Redis.from_url(NOBODY_LISTENS, socket_connect_timeout=1)
+    )
+    response = health.readyz(RequestFactory().get("/readyz"))
+    assert response.status_code == 503
+    assert b"redis" in response.content
