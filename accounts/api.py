@@ -2,7 +2,7 @@
 
 from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -190,23 +190,24 @@ class BlockView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class _EdgeListView(APIView):
+class _EdgeListView(generics.GenericAPIView):
     """A page of users from Follow edges, `followed_by_me` computed once for the page."""
 
+    serializer_class = UserSerializer
+    pagination_class = CursorPagination
     edges: staticmethod  # selector: (user, viewer) -> Follow queryset
     side: str  # which end of each edge is listed
 
     @extend_schema(responses={200: UserSerializer(many=True)})
     def get(self, request, username):
         user = selectors.user_get_visible(username=username, viewer=request.user)
-        paginator = CursorPagination()
-        page = paginator.paginate_queryset(self.edges(user=user, viewer=request.user), request, view=self)
+        page = self.paginate_queryset(self.edges(user=user, viewer=request.user))
         users = [getattr(edge, self.side) for edge in page]
         context = {
             "request": request,
             "followed_ids": selectors.followed_ids(viewer=request.user, user_ids=[u.pk for u in users]),
         }
-        return paginator.get_paginated_response(UserSerializer(users, many=True, context=context).data)
+        return self.get_paginated_response(UserSerializer(users, many=True, context=context).data)
 
 
 class FollowersView(_EdgeListView):

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,6 +51,15 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         indexes = [models.Index(fields=["account_type", "is_verified"])]
+        constraints = [
+            # "Alice" and "alice" would look the same on a profile: one of them only.
+            # Upper() matches the SQL of `username__iexact`, so this index serves it too.
+            models.UniqueConstraint(
+                Upper("username"),
+                name="user_username_ci_unique",
+                violation_error_message=_("That username is taken."),
+            ),
+        ]
 
     @property
     def is_brand(self) -> bool:
@@ -79,11 +89,28 @@ class Follow(models.Model):
         return f"{self.follower_id} -> {self.followee_id}"
 
 
+HIDDEN_IDS_ATTR = "_hidden_user_ids"
+
+
+def forget_hidden_user_ids(*users) -> None:
+    for user in users:
+        user.__dict__.pop(HIDDEN_IDS_ATTR, None)
+
+
 class BlockQuerySet(models.QuerySet):
-    def hidden_user_ids(self, viewer):
-        """Ids of users the viewer must not see: those they blocked and those blocking them."""
-        pairs = self.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
-        return {blocked if blocker == viewer.pk else blocker for blocker, blocked in pairs}
+    def hidden_user_ids(self, viewer) -> frozenset[int]:
+        """Ids of users the viewer must not see: those they blocked and those blocking them.
+
+        One query, remembered on the viewer instance: a page asks several selectors
+        (profile, notes, comments) and the request's user object lives for one request.
+        `block_create` / `block_delete` forget it on both users they touch.
+        """
+        cached = viewer.__dict__.get(HIDDEN_IDS_ATTR)
+        if cached is None:
+            pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
+            cached = frozenset(blocked if blocker == viewer.pk else blocker for blocker, blocked in pairs)
+            viewer.__dict__[HIDDEN_IDS_ATTR] = cached
+        return cached
 
     def involving(self, viewer, user_ref):
         """Blocks between `viewer` and the user `user_ref` points at (an OuterRef), either way."""

@@ -6,6 +6,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Block, Follow, User
+from posts import selectors as post_selectors
+
+PROFILE_NOTES = 60  # the first screenfuls; the API pages further
 
 
 def user_get_visible(*, username: str, viewer) -> User:
@@ -44,22 +47,14 @@ def following_edges(*, user: User, viewer) -> QuerySet:
     return _visible_edges(Follow.objects.filter(follower=user), side="followee", viewer=viewer)
 
 
-def is_blocked_by_me(*, viewer, user: User) -> bool:
-    return viewer.is_authenticated and Block.objects.filter(blocker=viewer, blocked=user).exists()
-
-
 def profile_notes(*, profile: User, viewer) -> list:
-    """The note grid of a profile's "Notes" tab.
-
-    Hook for the posts app: it replaces this body with its own note selector (one
-    query, cards ready for `posts/_note_card.html`).
-    """
-    return []
+    """The note grid of a profile's "Notes" tab: cards ready for `posts/_note_card.html`."""
+    return list(post_selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
 
 
 def profile_collections(*, profile: User, viewer) -> list:
-    """The "Collections" tab: hook for the posts app, like `profile_notes`."""
-    return []
+    """The "Collections" tab: the boards the viewer may see (private ones to their owner only)."""
+    return list(post_selectors.user_collections(owner=profile, viewer=viewer))
 
 
 def blocked_users(*, viewer: User) -> QuerySet:

@@ -3,18 +3,20 @@
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
-from accounts.models import Block, Follow, User
+from accounts.models import Block, Follow, User, forget_hidden_user_ids
 from accounts.throttling import login_check_allowed, login_record_failure, login_record_success
 from feeds.services import explore_refresh_request
+from outbox.services import enqueue_on_commit
+from posts.tasks import notify_follow
 from redbook.exceptions import Conflict, Forbidden, Invalid
 from redbook.images import load_image, make_rendition
+from search import services as search_services
 
 AVATAR_SIZE = 400  # px, longest side; shown at most at 96 css px (x2 for retina, x2 margin)
 
@@ -27,6 +29,24 @@ def _ensure_can_write(user: User) -> None:
 # --- Registration and login ----------------------------------------------------------
 
 
+def _validate_new_user(user: User, password: str) -> None:
+    """Field rules (lengths, username characters, email, account type) and password strength.
+
+    Uniqueness is left to the caller: a taken name is a 409, not a field error.
+    """
+    errors: dict[str, list] = {}
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
 def user_register(
     *,
     username: str,
@@ -36,33 +56,17 @@ def user_register(
     account_type: str = User.AccountType.PERSONAL,
 ) -> User:
     """Create an account. Raises ValidationError (field errors) or Conflict (name taken)."""
-    username = User.normalize_username(username.strip())
-    email = User.objects.normalize_email(email.strip())
-    errors: dict[str, list] = {}
-    try:
-        User._meta.get_field("username").run_validators(username)
-        if not username:
-            raise ValidationError(_("This field is required."))
-    except ValidationError as exc:
-        errors["username"] = exc.messages
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            errors["email"] = exc.messages
-    if account_type not in User.AccountType.values:
-        errors["account_type"] = [_("Choose personal or brand.")]
-    try:
-        validate_password(password, User(username=username, email=email, display_name=display_name))
-    except ValidationError as exc:
-        errors["password"] = exc.messages
-    if errors:
-        raise ValidationError(errors)
+    user = User(
+        username=User.normalize_username(username.strip()),
+        email=User.objects.normalize_email(email.strip()),
+        display_name=display_name.strip(),
+        account_type=account_type,
+    )
+    _validate_new_user(user, password)
     taken = _("That username is taken.")
     # Case-insensitive: "Alice" and "alice" would be indistinguishable on a profile.
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(username__iexact=user.username).exists():
         raise Conflict(taken, code="username_taken")
-    user = User(username=username, email=email, display_name=display_name.strip(), account_type=account_type)
     user.set_password(password)
     try:
         with transaction.atomic():
@@ -128,6 +132,8 @@ def profile_update(
         user.save(update_fields=changed)
         if avatar is not None and old_avatar:
             transaction.on_commit(lambda: user.avatar.storage.delete(old_avatar))
+        if user.is_brand and "display_name" in changed:  # products are found by brand name
+            search_services.user_index_soon(user_id=user.pk)
     return user
 
 
@@ -172,6 +178,7 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
             return Follow.objects.get(follower=follower, followee=followee), False
         _counts_add(follower_id=follower.pk, followee_id=followee.pk, delta=1)
         explore_refresh_request(user_id=follower.pk)  # after commit, debounced
+        enqueue_on_commit(notify_follow, follower_id=follower.pk, followee_id=followee.pk)
     return follow, True
 
 
@@ -193,12 +200,14 @@ def block_create(*, blocker: User, blocked: User) -> tuple[Block, bool]:
         block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
         _unfollow_locked(follower=blocker, followee=blocked)
         _unfollow_locked(follower=blocked, followee=blocker)
+    forget_hidden_user_ids(blocker, blocked)
     return block, created
 
 
 def block_delete(*, blocker: User, blocked: User) -> bool:
     _ensure_can_write(blocker)
     deleted, _by_model = Block.objects.filter(blocker=blocker, blocked=blocked).delete()
+    forget_hidden_user_ids(blocker, blocked)
     return bool(deleted)
 
 
@@ -220,7 +229,10 @@ def user_suspend(*, user: User, reason: str = "") -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_suspended=True, suspended_reason=reason[:300])
         token_revoke(user=user)
+        search_services.user_index_soon(user_id=user.pk)  # their notes and products leave search
 
 
 def user_unsuspend(*, user: User) -> None:
-    User.objects.filter(pk=user.pk).update(is_suspended=False, suspended_reason="")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_suspended=False, suspended_reason="")
+        search_services.user_index_soon(user_id=user.pk)

@@ -16,7 +16,7 @@ from redbook.exceptions import ServiceError
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_USERNAME_IP = 5
-MAX_FAILURES_PER_IP = 50
+MAX_FAILURES_PER_IP = 100  # generous: offices and campuses share one address
 
 
 class LoginThrottled(ServiceError):

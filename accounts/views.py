@@ -5,6 +5,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -142,7 +143,7 @@ def follow_toggle(request, username):
             services.follow_create(follower=request.user, followee=target)
     except ServiceError as exc:
         messages.error(request, exc.message)
-    return redirect(_next_url(request, f"/u/{target.username}/"))
+    return redirect(_next_url(request, reverse("accounts:profile", args=[target.username])))
 
 
 @require_POST

@@ -20,7 +20,7 @@ from posts.services import DISPLAY_MAX, ORIGINAL_MAX, THUMB_MAX
 from redbook.images import load_image, make_rendition
 
 POOL_MAX = 300
-POOL_MIN_PER_TOPIC = 2
+POOL_MIN_PER_TOPIC = 2  # default sizes; an explicit --images may go down to one per topic
 SHAPES = ((1080, 1440), (1080, 1080), (1080, 810), (1080, 1350))  # 3:4 dominates, as on the app
 RENDITION_EXTENSIONS = {"original": "jpg", "display": "jpg", "thumb": "webp"}
 FONT_PATHS = (
@@ -35,7 +35,7 @@ def pool_size(n_notes: int) -> int:
 
 def seed_image_pool(world: World, size: int) -> None:
     rng = world.rng("images")
-    per_topic = max(POOL_MIN_PER_TOPIC, size // len(vocab.TOPICS))
+    per_topic = max(1, size // len(vocab.TOPICS))
     font = _font()
     with Timer(world.log, "image pool") as timer:
         for t, topic in enumerate(vocab.TOPICS):

@@ -20,6 +20,7 @@ from demo.world import (
 
 DEMO_PASSWORD = "redbook-demo"  # every demo account signs in with it
 BRAND_SHARE = 0.05
+MIN_USERS_FOR_A_BRAND = 10
 ACTIVE_SHARE = 0.4  # active in the last 7 days: the users Explore precomputes for
 TOPIC_FOLLOW_SHARE = 0.6  # the rest of the follows go by global popularity
 
@@ -31,6 +32,7 @@ def seed_users(world: World, count: int) -> None:
         first = next_id(User)
         world.user_ids = np.arange(first, first + count, dtype=np.int64)
         world.is_brand = rng.random(count) < BRAND_SHARE
+        world.is_brand[rng.integers(0, count)] |= count >= MIN_USERS_FOR_A_BRAND  # even a small world has a shop
         world.speaks_zh = rng.random(count) < 0.7
         world.interests = _planted_interests(rng, count, n_topics, world.is_brand)
         # Zipf-like appeal over a random order of users: a few stars, a long tail.

@@ -66,7 +66,7 @@ class FollowFeedView(APIView):
 
     @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=FeedItemSerializer(many=True))
     def get(self, request):
-        cursor = selectors.cursor_decode(request.query_params.get("cursor"), fields={"n": int, "r": int})
+        cursor = selectors.follow_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.follow_feed(viewer=request.user, cursor=cursor, size=_page_size(request))
         return _feed_response(request, items, next_cursor)
 
@@ -80,7 +80,7 @@ class ExploreFeedView(APIView):
     )
     def get(self, request):
         channel = selectors.channel_get(request.query_params.get("channel"))
-        cursor = selectors.cursor_decode(request.query_params.get("cursor"), fields={"p": int, "s": float})
+        cursor = selectors.explore_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.explore_feed(
             viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request)
         )
@@ -137,7 +137,7 @@ class NearbyFeedView(APIView):
     )
     def get(self, request):
         lat, lng = _coordinate(request, "lat", 90), _coordinate(request, "lng", 180)
-        cursor = selectors.cursor_decode(request.query_params.get("cursor"), fields={"d": float, "i": int})
+        cursor = selectors.nearby_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.nearby_feed(
             viewer=request.user, lat=lat, lng=lng, radius_km=_radius(request), cursor=cursor, size=_page_size(request)
         )

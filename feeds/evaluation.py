@@ -80,5 +80,5 @@ def evaluate(world: World, *, k: int = 20, fraction: float = 0.2, seed: int = 0,
             for name, recommended in (("explore", explore), ("popularity", popular), ("random", random)):
                 totals[name] += _recall_ndcg(recommended, held, k)
     n = max(len(split.users), 1)
-    result = {name: {"recall": total[0] / n, "ndcg": total[1] / n} for name, total in totals.items()}
+    result = {name: {"recall": float(total[0] / n), "ndcg": float(total[1] / n)} for name, total in totals.items()}
     return {**result, "users": len(split.users)}

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+import redis
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +22,7 @@ from feeds.models import Channel, MutedKeyword, NotInterested
 from feeds.ranking import REASON_POPULAR
 from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
-from posts.models import Note, NoteView, Reshare, TaggedNote
+from posts.models import Like, Note, NoteView, Reshare, TaggedNote
 from posts.selectors import published_cards
 from redbook.exceptions import Invalid
 
@@ -42,20 +43,37 @@ def cursor_encode(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def cursor_decode(raw: str | None, *, fields: dict[str, type]) -> dict | None:
-    """The cursor's fields checked against `fields` (name -> type); a forged or stale cursor is a 400."""
+def cursor_decode(raw: str | None, *, fields: dict[str, type], optional: tuple[str, ...] = ()) -> dict | None:
+    """The cursor, its fields checked against `fields` (name -> type); a forged or stale cursor is a 400."""
     if not raw:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         if isinstance(data, dict) and all(
-            isinstance(data.get(name), kind) or (kind is float and isinstance(data.get(name), int)) or name not in data
-            for name, kind in fields.items()
+            (name in optional) if name not in data else _field_ok(data[name], kind) for name, kind in fields.items()
         ):
             return data
     except (ValueError, binascii.Error, UnicodeDecodeError):
         pass
     raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+
+
+def follow_cursor(raw: str | None) -> dict | None:
+    return cursor_decode(raw, fields={"n": int, "r": int}, optional=("n", "r"))
+
+
+def explore_cursor(raw: str | None) -> dict | None:
+    return cursor_decode(raw, fields={"p": int, "s": float | None, "x": list}, optional=("x",))
+
+
+def nearby_cursor(raw: str | None) -> dict | None:
+    return cursor_decode(raw, fields={"d": float, "i": int})
+
+
+def _field_ok(value, kind) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, kind) or (isinstance(value, int) and isinstance(1.0, kind))
 
 
 def _hydrate(*, viewer, ids: list[int]) -> dict[int, Note]:
@@ -86,9 +104,9 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int):
     followees = Follow.objects.filter(follower=viewer).values("followee_id")
     notes = Note.objects.public().filter(author_id__in=followees)
     reshares = Reshare.objects.filter(user_id__in=followees, user__is_active=True, user__is_suspended=False)
-    if "n" in cursor:
+    if cursor.get("n") is not None:
         notes = notes.filter(pk__lt=cursor["n"])
-    if "r" in cursor:
+    if cursor.get("r") is not None:
         reshares = reshares.filter(pk__lt=cursor["r"])
     note_rows = [("n", pk, at, None) for pk, at in notes.order_by("-id").values_list("pk", "created_at")[: size + 1]]
     reshare_rows = [
@@ -138,8 +156,9 @@ class _ExploreFilter:
         if self.viewer is not None:
             seen = NoteView.objects.filter(note_id=OuterRef("pk"), viewer_key=f"u:{self.viewer.pk}")
             hidden = NotInterested.objects.filter(note_id=OuterRef("pk"), user=self.viewer)
+            liked = Like.objects.filter(note_id=OuterRef("pk"), user=self.viewer)
             notes = notes.exclude(author_id__in=self.hidden_users | {self.viewer.pk})
-            notes = notes.exclude(Exists(seen)).exclude(Exists(hidden))
+            notes = notes.exclude(Exists(seen)).exclude(Exists(hidden)).exclude(Exists(liked))
         if in_channel and self.channel_tag_ids:
             tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=self.channel_tag_ids)
             notes = notes.filter(Exists(tagged))
@@ -170,11 +189,14 @@ def explore_lists(*, viewer, channel: Channel | None) -> list[str]:
     """
     store = get_store()
     trending = trending_key(channel.slug if channel else None)
-    lists = [trending if store.exists(trending) else LIVE_KEY]
-    if viewer is None or not viewer.is_authenticated or not viewer.personalization_enabled:
-        return lists
-    own = user_key(viewer.pk)
-    return [own, *lists] if store.exists(own) else lists
+    try:
+        lists = [trending if store.exists(trending) else LIVE_KEY]
+        if viewer is None or not viewer.is_authenticated or not viewer.personalization_enabled:
+            return lists
+        own = user_key(viewer.pk)
+        return [own, *lists] if store.exists(own) else lists
+    except redis.RedisError:  # Redis away: the live database ranking keeps Explore answering
+        return [LIVE_KEY]
 
 
 def _live_page(channel: Channel | None, *, below: float | None, limit: int) -> list[tuple[int, float, str]]:
@@ -187,52 +209,91 @@ def _live_page(channel: Channel | None, *, below: float | None, limit: int) -> l
     return [(pk, float(LIVE_SIZE - skip - i), REASON_POPULAR) for i, pk in enumerate(ids)]
 
 
+class _ExplorePage:
+    """Fills one page from the lists, in order, keeping authors diverse without losing anyone.
+
+    A note held back because its author already has enough on this page is not
+    skipped for good: the cursor resumes just before the first held-back note, and
+    carries the ids picked beyond that point (`x`) so they are not shown twice.
+    """
+
+    def __init__(self, *, viewer, channel, keys: list[str], cursor: dict | None, size: int):
+        self.store, self.channel, self.keys, self.size = get_store(), channel, keys, size
+        self.phase, self.below = (cursor["p"], cursor.get("s")) if cursor else (0, None)
+        if not 0 <= self.phase < len(keys):
+            raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+        self.skip = {pk for pk in (cursor or {}).get("x", []) if isinstance(pk, int)}
+        self.filters = _ExploreFilter.for_viewer(viewer, channel)
+        self.per_author = max(1, round(size * PER_AUTHOR_PER_20 / 20))
+        self.picked: dict[int, str] = {}  # note id -> reason code, in page order
+        self.authors: Counter = Counter()
+        self.resume: tuple[int, float | None] | None = None  # where the first held-back note sits
+        self.ahead: list[int] = []  # picked after that point
+        self.passed: set[int] = set()  # read before that point
+        self.personal_ids: set[int] | None = None
+
+    def _rows(self, key: str, personal: bool):
+        if key == LIVE_KEY:
+            rows = _live_page(self.channel, below=self.below, limit=EXPLORE_CHUNK)
+        else:
+            rows = self.store.page(key, below=self.below, limit=EXPLORE_CHUNK)
+        if not personal and len(self.keys) > 1:
+            if self.personal_ids is None:  # trending after the own list: skip what that list showed
+                self.personal_ids = self.store.note_ids(self.keys[0])
+            rows = [row for row in rows if row[0] not in self.personal_ids]
+        return rows
+
+    def _take(self, rows, allowed: dict[int, int]) -> None:
+        for note_id, score, reason in rows:
+            before, self.below = self.below, score
+            if self.resume is None:
+                self.passed.add(note_id)
+            author = allowed.get(note_id)
+            if author is None or note_id in self.skip or note_id in self.picked:
+                continue
+            if self.authors[author] >= self.per_author:
+                self.resume = self.resume or (self.phase, before)
+                continue
+            self.authors[author] += 1
+            self.picked[note_id] = reason
+            if self.resume is not None:
+                self.ahead.append(note_id)
+            if len(self.picked) == self.size:
+                return
+
+    def fill(self) -> dict | None:
+        """Pick the page; returns the next cursor."""
+        for _round in range(EXPLORE_MAX_ROUNDS):
+            if self.phase >= len(self.keys) or len(self.picked) >= self.size:
+                break
+            personal = self.keys[self.phase].startswith("u:")
+            rows = self._rows(self.keys[self.phase], personal)
+            ids = [note_id for note_id, _, _ in rows]
+            self._take(rows, self.filters.allowed(ids, in_channel=personal) if ids else {})
+            if len(self.picked) < self.size and len(rows) < EXPLORE_CHUNK:
+                if self.resume is not None:
+                    break  # the held-back notes open the next page
+                self.phase, self.below = self.phase + 1, None
+        phase, below = self.resume or (self.phase, self.below)
+        if phase >= len(self.keys):
+            return None
+        return {"p": phase, "s": below, "x": sorted((self.skip - self.passed) | set(self.ahead))}
+
+
 def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: int):
     """A page of Explore: the viewer's precomputed list, then trending, filtered and author-diverse.
 
-    The cursor is (list number, last score read): an exact keyset within one list, and
-    a close one when the list was replaced between two pages.
+    The cursor is (list number, last score read, ids already shown beyond it): an exact
+    keyset within one list, and a close one when the list was replaced between two pages.
     """
-    store = get_store()
-    keys = explore_lists(viewer=viewer, channel=channel)
-    phase, below = (cursor["p"], cursor.get("s")) if cursor else (0, None)
-    if not 0 <= phase < len(keys):
-        raise Invalid(_("Invalid cursor."), code="invalid_cursor")
-    filters = _ExploreFilter.for_viewer(viewer, channel)
-    per_author = max(1, round(size * PER_AUTHOR_PER_20 / 20))
-    picked: list[tuple[int, str]] = []
-    picked_ids: set[int] = set()
-    authors: Counter = Counter()
-    personal_ids: set[int] = set()
-    rounds = 0
-    while phase < len(keys) and len(picked) < size and rounds < EXPLORE_MAX_ROUNDS:
-        rounds += 1
-        personal = keys[phase].startswith("u:")
-        if keys[phase] == LIVE_KEY:
-            rows = _live_page(channel, below=below, limit=EXPLORE_CHUNK)
-        else:
-            rows = store.page(keys[phase], below=below, limit=EXPLORE_CHUNK)
-        if personal:
-            personal_ids.update(note_id for note_id, _, _ in rows)
-        candidates = [note_id for note_id, _, _ in rows if personal or note_id not in personal_ids]
-        allowed = filters.allowed(candidates, in_channel=personal) if candidates else {}
-        for note_id, score, reason in rows:
-            below = score
-            author = allowed.get(note_id)
-            if author is None or authors[author] >= per_author or note_id in picked_ids:
-                continue
-            authors[author] += 1
-            picked_ids.add(note_id)
-            picked.append((note_id, reason))
-            if len(picked) == size:
-                break
-        if len(rows) < EXPLORE_CHUNK and len(picked) < size:
-            phase, below = phase + 1, None
-    next_cursor = {"p": phase, "s": below} if phase < len(keys) else None
-    notes = _hydrate(viewer=viewer, ids=[note_id for note_id, _ in picked])
+    page = _ExplorePage(
+        viewer=viewer, channel=channel, keys=explore_lists(viewer=viewer, channel=channel), cursor=cursor, size=size
+    )
+    next_cursor = page.fill()
+    notes = _hydrate(viewer=viewer, ids=list(page.picked))
     items = [
         (notes[note_id], {"reason": reason_text(code), "reason_code": code})
-        for note_id, code in picked
+        for note_id, code in page.picked.items()
         if note_id in notes
     ]
     return items, next_cursor

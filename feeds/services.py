@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable, Iterable
 
 import numpy as np
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -58,8 +59,11 @@ def active_user_ids() -> list[int]:
 def explore_refresh_request(*, user_id: int) -> None:
     """Refresh `user_id`'s Explore list soon (after commit), folding bursts into one run."""
     client = get_redis()
-    if client is not None and not client.set(DEBOUNCE_KEY.format(user_id=user_id), 1, nx=True, ex=DEBOUNCE_SECONDS):
-        return
+    try:
+        if client is not None and not client.set(DEBOUNCE_KEY.format(user_id=user_id), 1, nx=True, ex=DEBOUNCE_SECONDS):
+            return
+    except redis.RedisError:  # Redis away: skip the debounce, never fail the like or follow
+        pass
     enqueue_on_commit(tasks.rank_user, user_id=user_id)
 
 

@@ -22,9 +22,9 @@ PAGE_SIZE = 20
 NEARBY_RADIUS_KM = 25.0  # a city and its suburbs
 
 
-def _render_feed(request, template: str, feed, *, context: dict | None = None, **kwargs):
+def _render_feed(request, template: str, feed, *, read_cursor, context: dict | None = None, **kwargs):
     try:
-        cursor = selectors.cursor_decode(request.GET.get("cursor"), fields=kwargs.pop("cursor_fields"))
+        cursor = read_cursor(request.GET.get("cursor"))
         items, next_cursor = feed(viewer=request.user, cursor=cursor, size=PAGE_SIZE, **kwargs)
     except ServiceError as exc:
         return HttpResponseBadRequest(exc.message)
@@ -52,13 +52,13 @@ def explore(request):
         selectors.explore_feed,
         context=context,
         channel=channel,
-        cursor_fields={"p": int, "s": float},
+        read_cursor=selectors.explore_cursor,
     )
 
 
 @login_required
 def follow(request):
-    return _render_feed(request, "feeds/follow.html", selectors.follow_feed, cursor_fields={"n": int, "r": int})
+    return _render_feed(request, "feeds/follow.html", selectors.follow_feed, read_cursor=selectors.follow_cursor)
 
 
 def nearby(request):
@@ -79,7 +79,7 @@ def nearby(request):
         lat=lat,
         lng=lng,
         radius_km=NEARBY_RADIUS_KM,
-        cursor_fields={"d": float, "i": int},
+        read_cursor=selectors.nearby_cursor,
     )
 
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from moderation import tasks
 from moderation.models import AuditLogEntry, ModerationCase, Report, SpamKeyword, TargetType
-from moderation.targets import SPECS, target_get, target_lookup, target_set_down
+from moderation.selectors import reportable_target
+from moderation.targets import SPECS, target_get, target_set_down
 from outbox.services import enqueue_on_commit
 from posts.models import Comment, Note
 from redbook.exceptions import Forbidden, Invalid, NotFound
@@ -55,15 +56,6 @@ def _case_for(target_type: str, target_id: int, *, lock: bool = False) -> Modera
     return case
 
 
-def _reportable(target_type: str, target, reporter: User) -> bool:
-    """Someone else's draft is not there for the reporter: 404 rather than a leak."""
-    if target_type == TargetType.NOTE:
-        return target.status != Note.Status.DRAFT or target.author_id == reporter.pk
-    if target_type == TargetType.COMMENT:
-        return target.note.status != Note.Status.DRAFT
-    return True
-
-
 # --- Reports -------------------------------------------------------------------------
 
 
@@ -79,8 +71,8 @@ def report_create(
     """
     if target_type not in SPECS:
         raise Invalid(_("Unknown target type."), code="invalid_target_type")
-    target = target_lookup(target_type, str(target_id))
-    if target is None or not _reportable(target_type, target, reporter):
+    target = reportable_target(target_type=target_type, raw_id=str(target_id), reporter=reporter)
+    if target is None:
         raise NotFound(_("There is nothing to report here."))
     if SPECS[target_type].owner_id(target) == reporter.pk:
         raise Invalid(_("You cannot report yourself or your own content."), code="own_content")

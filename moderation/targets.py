@@ -65,7 +65,8 @@ class TargetSpec:
     owner_id: Callable[[Model], int]
     # Down for a reason other than moderation (deleted by its author, deactivated).
     gone: Callable[[Model], bool]
-    preview: Callable[[Model], str]
+    preview: Callable[[Model], str]  # HTML for the admin queue, escaped
+    label: Callable[[Model], str]  # plain text naming the target for the reporter
     on_change: Callable[[Model, int], None] | None = None  # counters, delta -1 / +1
     # Search keeps an index of what is public: re-index after commit (feeds and search
     # also filter live rows when they read, so a take-down is gone at once regardless).
@@ -104,6 +105,7 @@ SPECS: dict[str, TargetSpec] = {
         owner_id=lambda note: note.author_id,
         gone=lambda note: note.status == Note.Status.DELETED,
         preview=_note_preview,
+        label=lambda note: note.title,
         on_change=_note_counts,
         reindex=lambda pk: search_services.note_index_soon(note_id=pk),
     ),
@@ -115,6 +117,7 @@ SPECS: dict[str, TargetSpec] = {
         owner_id=lambda comment: comment.author_id,
         gone=lambda comment: False,
         preview=_comment_preview,
+        label=lambda comment: Truncator(comment.body).chars(80),
         on_change=_comment_counts,
     ),
     TargetType.USER: TargetSpec(
@@ -125,6 +128,7 @@ SPECS: dict[str, TargetSpec] = {
         owner_id=lambda user: user.pk,
         gone=lambda user: not user.is_active,
         preview=_user_preview,
+        label=lambda user: f"@{user.username}",
         reindex=lambda pk: search_services.user_index_soon(user_id=pk),
     ),
     TargetType.PRODUCT: TargetSpec(
@@ -135,6 +139,7 @@ SPECS: dict[str, TargetSpec] = {
         owner_id=lambda product: product.brand_id,
         gone=lambda product: False,
         preview=_product_preview,
+        label=lambda product: product.name,
         reindex=lambda pk: search_services.product_index_soon(product_id=pk),
     ),
 }

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from moderation import api
+from moderation import api, views
 
 app_name = "moderation"
 
-# Browser pages: moderation happens in the Django admin.
-urlpatterns: list = []
+# Browser pages (moderators work in the Django admin).
+urlpatterns = [
+    path("report/<str:target_type>/<str:target_id>/", views.report_page, name="report"),
+]
 
 # JSON API, mounted under /api/v1/ by redbook/urls.py.
 api_urlpatterns = [

@@ -317,13 +317,13 @@ class NoteDetailView(APIView):
 
     @extend_schema(request=NoteWriteSerializer, responses={200: NoteSerializer})
     def patch(self, request, note_id):
-        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         services.note_update(note=note, editor=request.user, **_note_input(request, partial=True))
         return _note_response(request, note_id)
 
     @extend_schema(responses={204: None})
     def delete(self, request, note_id):
-        services.note_delete(note=selectors.note_get(viewer=request.user, note_id=note_id), actor=request.user)
+        services.note_delete(note=selectors.note_get_visible(viewer=request.user, note_id=note_id), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -340,14 +340,14 @@ class _NoteToggleView(APIView):
 
     @extend_schema(request=None, responses={201: None})
     def post(self, request, note_id):
-        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         self.add(user=request.user, note=note, **self._extra(request))
         count = Note.objects.values_list(self.count_field, flat=True).get(pk=note.pk)
         return Response({self.count_field: count}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, note_id):
-        self.remove(user=request.user, note=selectors.note_get(viewer=request.user, note_id=note_id))
+        self.remove(user=request.user, note=selectors.note_get_visible(viewer=request.user, note_id=note_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -378,7 +378,7 @@ class NoteShareView(APIView):
 
     @extend_schema(request=None, responses={200: None})
     def post(self, request, note_id):
-        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         count = services.note_share(note=note)
         url = request.build_absolute_uri(reverse("posts:note-detail", kwargs={"note_id": note.pk}))
         return Response({"share_url": url, "share_count": count})
@@ -399,7 +399,7 @@ class NoteViewView(APIView):
 
     @extend_schema(request=None, responses={202: None})
     def post(self, request, note_id):
-        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         user_id = request.user.pk if request.user.is_authenticated else None
         view_counts.view_record(note_id=note.pk, viewer_id=user_id, viewer_key=viewer_key(request))
         return Response(status=status.HTTP_202_ACCEPTED)
@@ -415,7 +415,7 @@ class NoteCommentsView(APIView):
 
     @extend_schema(responses={200: RootCommentSerializer(many=True)})
     def get(self, request, note_id):
-        note = selectors.note_get(viewer=request.user, note_id=note_id)
+        note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         parent_id = request.query_params.get("parent_id")
         if parent_id is not None and not parent_id.isdigit():
             raise Invalid(_("parent_id must be a comment id."), code="invalid_parent")

@@ -68,6 +68,14 @@ def note_get(*, viewer, note_id) -> Note:
     return note
 
 
+def note_get_visible(*, viewer, note_id) -> Note:
+    """Like `note_get` without the card prefetches: for writes (like, save, comment lists)."""
+    note = Note.objects.visible_to(viewer).filter(pk=note_id).first()
+    if note is None:
+        raise NotFound(_("Note not found."))
+    return note
+
+
 def note_get_commentable(*, viewer, note_id) -> Note:
     """For writing a comment: blocks are checked by the service (403), not hidden (404)."""
     visible = Note.objects.visible_to(None) | Note.objects.visible_to(viewer)
@@ -146,19 +154,21 @@ def user_collections(*, owner: User, viewer) -> QuerySet:
 # --- Comments --------------------------------------------------------------------------
 
 
-def _visible_comments(viewer) -> QuerySet:
+def _visible_comments(viewer, hidden: set[int] | None = None) -> QuerySet:
     qs = Comment.objects.filter(is_removed=False, author__is_active=True, author__is_suspended=False)
     if _authenticated(viewer):
-        qs = qs.exclude(author_id__in=Block.objects.hidden_user_ids(viewer))
+        hidden = Block.objects.hidden_user_ids(viewer) if hidden is None else hidden
+        qs = qs.exclude(author_id__in=hidden)
     return qs.select_related("author")
 
 
 def comments_for_note(*, note: Note, viewer, parent_id: int | None = None) -> QuerySet:
-    """Root comments oldest first, each with its first replies; or one root's replies."""
-    qs = _visible_comments(viewer).filter(note=note)
+    """Root comments oldest first, each with all its replies; or one root's replies."""
+    hidden = Block.objects.hidden_user_ids(viewer) if _authenticated(viewer) else set()
+    qs = _visible_comments(viewer, hidden).filter(note=note)
     if parent_id is not None:
         return qs.filter(parent_id=parent_id).order_by("id")
-    replies = _visible_comments(viewer).order_by("id")
+    replies = _visible_comments(viewer, hidden).order_by("id")
     return qs.filter(parent__isnull=True).order_by("id").prefetch_related(Prefetch("replies", queryset=replies))
 
 

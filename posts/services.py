@@ -33,6 +33,7 @@ from posts.models import (
 )
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
+from search import services as search_services
 from shop.models import Product
 
 ORIGINAL_MAX = 4096  # px: full phone resolution, re-encoded only to drop metadata
@@ -208,6 +209,7 @@ def note_create(
         if not draft:
             _add(User, author.pk, "notes_count", 1)
             _after_publish(note)
+        search_services.note_index_soon(note_id=note.pk)
     return note
 
 
@@ -267,6 +269,7 @@ def note_update(
             _add(User, note.author_id, "notes_count", 1 if published else -1)
         if published:
             _after_publish(note)  # new @mentions notify; old ones are deduplicated
+        search_services.note_index_soon(note_id=note.pk)
     return note
 
 
@@ -279,6 +282,7 @@ def note_delete(*, note: Note, actor: User) -> None:
         was_published = updated.filter(status=Note.Status.PUBLISHED).exists()
         if updated.update(status=Note.Status.DELETED) and was_published:
             _add(User, note.author_id, "notes_count", -1)
+        search_services.note_index_soon(note_id=note.pk)
 
 
 # --- Likes, saves, collections, reshares, shares -------------------------------------

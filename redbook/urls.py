@@ -39,13 +39,19 @@ urlpatterns = [
     path("", include(posts_urls)),
     path("", include(shop_urls)),
     path("", include(feeds_urls)),
+    path("", include(moderation_urls)),
     path("", include(search_urls)),
 ]
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
 # image is re-encoded by the upload pipeline). A CDN or django-storages backend can
 # take this over in front without code changes.
-urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+def media(request, path):
+    # MEDIA_ROOT read per request, so a test's temporary media folder is served too.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
 
 # A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
 handler500 = "redbook.db_errors.server_error"

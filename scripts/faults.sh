@@ -28,9 +28,17 @@ trap cleanup EXIT INT TERM
 echo "Fault suite: private Postgres :$PG_PORT and Redis :$REDIS_PORT in $WORK"
 mkdir -p "$PGDATA" && touch "$WORK/pg.log" && chown postgres "$PGDATA" "$WORK/pg.log"
 as_postgres "$PG_BIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 >/dev/null
-# fsync off: a process crash (what we cause) loses nothing; only an OS crash would.
-as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w start \
-  -o "-p $PG_PORT -k $PGDATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+# In the config file, not on the command line, so every restart by the suite binds the
+# private port again (never the shared 5432). fsync off: a process crash (what we
+# cause) loses nothing; only an OS crash would.
+cat >>"$PGDATA/postgresql.conf" <<CONF
+port = $PG_PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$PGDATA'
+fsync = off
+max_connections = 200
+CONF
+as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w start >/dev/null
 
 cat >"$WORK/redis.conf" <<CONF
 port $REDIS_PORT

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,7 +177,7 @@ def _tags_like(prefix: str, limit: int) -> list[str]:
     tags = TagStat.objects.filter(notes_count__gt=0)
     names = list(tags.filter(name__istartswith=prefix).order_by("-notes_count").values_list("name", flat=True)[:limit])
     if len(names) < limit and len(prefix) >= 3 and connections[tags.db].vendor == "postgresql":
-        similar = tags.filter(RawSQL('UPPER("search_tagstat"."name"::text) %% UPPER(%s)', [prefix]))
+        similar = tags.filter(RawSQL('UPPER("search_tagstat"."name"::text) %% UPPER(%s)', [prefix], BooleanField()))
         similar = similar.exclude(name__in=names).order_by("-notes_count")
         names += similar.values_list("name", flat=True)[: limit - len(names)]
     return names

@@ -30,8 +30,17 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "brand", "category", "price_min", "price_max", "total_stock", "notes_count", "is_listed",
-                    "is_delisted"]  # fmt: skip
+    list_display = [
+        "name",
+        "brand",
+        "category",
+        "price_min",
+        "price_max",
+        "total_stock",
+        "notes_count",
+        "is_listed",
+        "is_delisted",
+    ]
     list_filter = ["is_listed", "is_delisted", "category"]
     search_fields = ["name", "brand__username", "gtin", "sku"]
     list_select_related = ["brand", "category"]

@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,9 +15,15 @@ from shop import orders, selectors, services
 from shop.serializers import (
     CartItemInputSerializer,
     CartItemSerializer,
+    CartSerializer,
+    CategorySerializer,
+    CheckoutInputSerializer,
     OrderSerializer,
+    PayInputSerializer,
+    ProductDetailSerializer,
     ProductSerializer,
     ProductWriteSerializer,
+    ShipInputSerializer,
     cart_data,
 )
 
@@ -59,6 +67,10 @@ def _product_write_args(request) -> dict:
 class ProductListView(APIView):
     pagination_class = ProductPagination
 
+    @extend_schema(
+        parameters=[OpenApiParameter(name, str) for name in ("q", "brand", "category", "ordering")],
+        responses={200: ProductSerializer(many=True)},
+    )
     def get(self, request):
         products = selectors.products_listed(
             q=request.query_params.get("q", "").strip(),
@@ -70,6 +82,7 @@ class ProductListView(APIView):
         context = _user_context(request, [p.brand for p in page])
         return paginator.get_paginated_response(ProductSerializer(page, many=True, context=context).data)
 
+    @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
     def post(self, request):
         product = services.product_create(brand=request.user, **_product_write_args(request))
         return _product_response(request, product.pk, status.HTTP_201_CREATED)
@@ -88,15 +101,18 @@ def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_note
 
 
 class ProductDetailView(APIView):
+    @extend_schema(responses={200: ProductDetailSerializer})
     def get(self, request, product_id):
         return _product_response(request, product_id, with_notes=True)
 
+    @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer})
     def patch(self, request, product_id):
         services.product_update(product_id=product_id, actor=request.user, **_product_write_args(request))
         return _product_response(request, product_id)
 
 
-class ProductNotesView(generics.GenericAPIView):
+@extend_schema(parameters=[OpenApiParameter("buyers", bool)], responses={200: OpenApiTypes.OBJECT})
+class ProductNotesView(APIView):
     """All the community notes about a product, most helpful first; `?buyers=1` for buyers' only."""
 
     def get(self, request, product_id):
@@ -115,9 +131,9 @@ class ProductNotesView(generics.GenericAPIView):
 
 
 class CategoryListView(APIView):
+    @extend_schema(responses={200: CategorySerializer(many=True)})
     def get(self, request):
-        categories = selectors.categories_all()
-        return Response([{"id": c.pk, "slug": c.slug, "name": c.name} for c in categories])
+        return Response(CategorySerializer(selectors.categories_all(), many=True).data)
 
 
 # --- Cart ----------------------------------------------------------------------------------
@@ -127,6 +143,7 @@ class CategoryListView(APIView):
 class CartView(APIView):
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(responses={200: CartSerializer})
     def get(self, request):
         cart = services.cart_for_request(request, create=False)
         return Response(cart_data(selectors.cart_summary(cart)))
@@ -135,6 +152,7 @@ class CartView(APIView):
 class CartItemListView(APIView):
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(request=CartItemInputSerializer, responses={201: CartItemSerializer})
     def post(self, request):
         body = CartItemInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -146,6 +164,7 @@ class CartItemListView(APIView):
 class CartItemDetailView(APIView):
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(request=CartItemInputSerializer, responses={200: CartItemSerializer})
     def patch(self, request, item_id):
         cart = services.cart_for_request(request, create=False)
         if "quantity" not in request.data:
@@ -153,6 +172,7 @@ class CartItemDetailView(APIView):
         item = services.cart_item_update(cart=cart, item_id=item_id, quantity=request.data["quantity"])
         return Response(CartItemSerializer(item).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, item_id):
         services.cart_item_remove(cart=services.cart_for_request(request, create=False), item_id=item_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -164,6 +184,11 @@ class CartItemDetailView(APIView):
 class CheckoutView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(
+        request=CheckoutInputSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=True)],
+        responses={201: OrderSerializer, 200: OrderSerializer},
+    )
     def post(self, request):
         try:
             order, created = orders.order_checkout(
@@ -189,6 +214,7 @@ class OrderListView(generics.ListAPIView):
 class OrderDetailView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(responses={200: OrderSerializer})
     def get(self, request, order_id):
         return _order_response(request, order_id)
 
@@ -202,11 +228,13 @@ class _OrderActionView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request, order_id):
         self.act(request, order_id)
         return _order_response(request, order_id)
 
 
+@extend_schema(request=PayInputSerializer, responses={200: OrderSerializer, 402: OpenApiTypes.OBJECT})
 class OrderPayView(_OrderActionView):
     def act(self, request, order_id):
         orders.order_pay(order_id=order_id, buyer=request.user, card_number=request.data.get("card_number", ""))
@@ -222,6 +250,7 @@ class OrderReceiveView(_OrderActionView):
         orders.order_mark_delivered(order_id=order_id, actor=request.user)
 
 
+@extend_schema(request=ShipInputSerializer, responses={200: OrderSerializer})
 class BrandOrderShipView(_OrderActionView):
     def act(self, request, order_id):
         tracking_number = request.data.get("tracking_number", "")

@@ -35,11 +35,23 @@ def sales_chart(series: list[dict]) -> dict:
     bars = []
     for i, day in enumerate(series):
         height = round(float(day["revenue"]) / float(top) * (CHART_HEIGHT - 20), 1)
-        bars.append({**day, "x": round(i * slot + 1, 1), "width": round(slot - 2, 1),
-                     "y": round(CHART_HEIGHT - height, 1), "height": height})  # fmt: skip
+        bars.append(
+            {
+                **day,
+                "x": round(i * slot + 1, 1),
+                "width": round(slot - 2, 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "height": height,
+            }
+        )
     total = sum((day["revenue"] for day in series), 0)
-    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "total": total,
-            "orders": sum(day["orders"] for day in series)}  # fmt: skip
+    return {
+        "bars": bars,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "total": total,
+        "orders": sum(day["orders"] for day in series),
+    }
 
 
 @_brand_only

@@ -56,6 +56,12 @@ class Product(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_on_sale(self) -> bool:
+        """ProductQuerySet.listed() for one loaded product (its brand joined)."""
+        brand = self.brand
+        return self.is_listed and not self.is_delisted and brand.is_active and not brand.is_suspended
+
 
 class ProductImage(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
@@ -129,6 +135,10 @@ class CartItem(models.Model):
                 condition=Q(quantity__gte=1, quantity__lte=MAX_LINE_QUANTITY), name="cartitem_quantity_range"
             ),
         ]
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.variant.price * self.quantity
 
 
 # --- Orders -------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def _checkout_lines(cart: Cart | None, brand_username: str | None) -> list[CartI
         )
     for line in lines:
         product = line.variant.product
-        if not (product.is_listed and not product.is_delisted and product.brand.is_active):
+        if not product.is_on_sale:
             raise Conflict(_("%(name)s is no longer on sale.") % {"name": product.name}, code="not_on_sale")
         if not 1 <= line.quantity <= MAX_LINE_QUANTITY:
             raise Invalid(_("Quantities must be between 1 and %(n)d.") % {"n": MAX_LINE_QUANTITY})

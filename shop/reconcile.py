@@ -57,8 +57,12 @@ def reconcile_order_totals() -> int:
     for pk, number, subtotal, total, lines_sum, shipping_fee in wrong:
         logger.warning(
             "reconcile: order %s subtotal %s -> %s, total %s -> %s",
-            number, subtotal, lines_sum, total, lines_sum + shipping_fee,
-        )  # fmt: skip
+            number,
+            subtotal,
+            lines_sum,
+            total,
+            lines_sum + shipping_fee,
+        )
         Order.objects.filter(pk=pk).update(subtotal=lines_sum, total=lines_sum + shipping_fee)
         fixed += 1
     return fixed

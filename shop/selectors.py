@@ -38,10 +38,13 @@ def products_base() -> QuerySet:
 
 
 def products_listed(*, q: str = "", brand: str = "", category: str = "") -> QuerySet:
-    products = products_base().filter(pk__in=Product.objects.listed().values("pk"))
+    products = products_base().listed()
     if q:
         products = products.filter(
-            Q(name__icontains=q) | Q(description__icontains=q) | Q(brand__display_name__icontains=q)
+            Q(name__icontains=q)
+            | Q(description__icontains=q)
+            | Q(brand__display_name__icontains=q)
+            | Q(brand__username__icontains=q)
         )
     if brand:
         products = products.filter(brand__username=brand)
@@ -55,9 +58,8 @@ def product_get_visible(*, product_id, viewer) -> Product:
     product = products_base().filter(pk=product_id).first() if str(product_id).isdigit() else None
     if product is None:
         raise NotFound(_("No such product."))
-    on_sale = Product.objects.listed().filter(pk=product.pk).exists()
     is_owner = viewer is not None and viewer.is_authenticated and (viewer.pk == product.brand_id or viewer.is_staff)
-    if not on_sale and not is_owner:
+    if not product.is_on_sale and not is_owner:
         raise NotFound(_("No such product."))
     return product
 
@@ -164,13 +166,16 @@ def cart_items(cart: Cart | None) -> list[CartItem]:
 def cart_summary(cart: Cart | None) -> dict:
     """{items, subtotal, currency, stores}: prices as they are now, from the server."""
     items = cart_items(cart)
-    subtotal = sum((item.variant.price * item.quantity for item in items), Decimal("0.00"))
+    subtotal = sum((item.line_total for item in items), Decimal("0.00"))
     stores: dict[int, dict] = {}
     for item in items:
-        brand = item.variant.product.brand
-        store = stores.setdefault(brand.pk, {"brand": brand, "items": [], "subtotal": Decimal("0.00")})
+        product = item.variant.product
+        store = stores.setdefault(
+            product.brand_id,
+            {"brand": product.brand, "items": [], "subtotal": Decimal("0.00"), "currency": product.currency},
+        )
         store["items"].append(item)
-        store["subtotal"] += item.variant.price * item.quantity
+        store["subtotal"] += item.line_total
     currency = items[0].variant.product.currency if items else "CNY"
     return {"items": items, "subtotal": subtotal, "currency": currency, "stores": list(stores.values())}
 

@@ -3,10 +3,11 @@
 import json
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api import UserSerializer
-from shop.models import CartItem, Order, OrderItem, Product, ProductImage, Variant
+from shop.models import CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
 
 def _absolute(request, url: str) -> str:
@@ -97,16 +98,32 @@ class CartItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CartItem
-        fields = ["id", "variant_id", "product_id", "name", "variant_name", "unit_price", "quantity", "line_total",
-                  "stock", "brand"]  # fmt: skip
+        fields = [
+            "id",
+            "variant_id",
+            "product_id",
+            "name",
+            "variant_name",
+            "unit_price",
+            "quantity",
+            "line_total",
+            "stock",
+            "brand",
+        ]
 
     def get_line_total(self, item) -> str:
-        return f"{item.variant.price * item.quantity:.2f}"
+        return f"{item.line_total:.2f}"
 
 
 class CartItemInputSerializer(serializers.Serializer):
     variant_id = serializers.JSONField()
     quantity = serializers.JSONField(required=False, default=1)
+
+
+class CartSerializer(serializers.Serializer):
+    items = CartItemSerializer(many=True)
+    subtotal = serializers.DecimalField(max_digits=12, decimal_places=2)
+    currency = serializers.CharField()
 
 
 def cart_data(summary: dict) -> dict:
@@ -157,6 +174,40 @@ class OrderSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_expires_at(self, order):
         """When the hold ends; only an unpaid order has one."""
         return serializers.DateTimeField().to_representation(order.expires_at) if order.is_open else None
+
+
+class ProductDetailSerializer(ProductSerializer):
+    """For the schema: the detail adds `notes`, each note with `verified_buyer`."""
+
+    notes = serializers.ListField(child=serializers.DictField(), read_only=True)
+
+    class Meta(ProductSerializer.Meta):
+        fields = [*ProductSerializer.Meta.fields, "notes"]
+        read_only_fields = fields
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name"]
+
+
+class CheckoutInputSerializer(serializers.Serializer):
+    """For the schema; the address is checked by shop.orders.shipping_address_clean."""
+
+    shipping_address = serializers.DictField(
+        help_text="name, phone, line1, line2?, city, region?, postal_code, country"
+    )
+    brand = serializers.CharField(required=False, help_text="The store to check out when the cart has several.")
+
+
+class PayInputSerializer(serializers.Serializer):
+    card_number = serializers.CharField()
+
+
+class ShipInputSerializer(serializers.Serializer):
+    tracking_number = serializers.CharField(max_length=64)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
+from search import services as search_services
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
 
 SESSION_CART_KEY = "shop_cart_id"
@@ -140,6 +141,7 @@ def product_create(
         Variant.objects.bulk_create(Variant(product=product, position=i, **v) for i, v in enumerate(cleaned_variants))
         _images_save(product, renditions)
         product_prices_refresh(product_ids=[product.pk])
+        search_services.product_index_soon(product_id=product.pk)
     product.refresh_from_db()
     return product
 
@@ -175,6 +177,7 @@ def product_update(
         _variants_apply(product, cleaned_variants)
         _images_save(product, renditions)
         product_prices_refresh(product_ids=[product.pk])
+        search_services.product_index_soon(product_id=product.pk)
     product.refresh_from_db()
     return product
 

@@ -41,9 +41,7 @@ def test_user_change_and_add_pages_render(staff_client, user):
 def test_verify_action_verifies_brands_only(staff_client):
     brand = BrandFactory(is_verified=False)
     person = UserFactory()
-    staff_client.post(
-        "/admin/accounts/user/", {"action": "verify_brands", "_selected_action": [brand.pk, person.pk]}
-    )
+    staff_client.post("/admin/accounts/user/", {"action": "verify_brands", "_selected_action": [brand.pk, person.pk]})
     brand.refresh_from_db()
     person.refresh_from_db()
     assert brand.is_verified is True

@@ -147,7 +147,7 @@ def test_profile_page_shows_header_counts_and_escapes(client, user, other_user):
     assert user.display_name in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
-    assert 'data-followers-count="%s">1<' % user.username in html
+    assert f'data-followers-count="{user.username}">1<' in html
     assert 'aria-label="Verified"' in html
     assert 'href="?tab=collections"' in html
 

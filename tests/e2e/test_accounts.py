@@ -36,9 +36,7 @@ def test_sign_up_edit_profile_and_follow(page_at, width):
     page.wait_for_url("**/accounts/profile/edit/")
     page.get_by_label("Bio").fill("Weekend hiker, coffee first.")
     page.get_by_label("Location").fill("Shanghai")
-    page.get_by_label("Avatar").set_input_files(
-        {"name": "me.png", "mimeType": "image/png", "buffer": _avatar_png()}
-    )
+    page.get_by_label("Avatar").set_input_files({"name": "me.png", "mimeType": "image/png", "buffer": _avatar_png()})
     screenshot(page, f"accounts-edit-{width}")
     page.get_by_role("button", name="Save").click()
 

@@ -89,9 +89,10 @@ def world(transactional_db) -> World:
     users = UserFactory.create_batch(12 if SHORT else 30)
     authors = users[:5]
     notes = [
-        Note.objects.create(author=authors[i % len(authors)], title=f"note {i}", body=f"#tag{i % 4} body {i}")
-        for i in range(20)
+        Note.objects.create(author=authors[i % len(authors)], title=f"note {i}", body=f"body {i}") for i in range(20)
     ]
+    for i, note in enumerate(notes):
+        note.tags.add(f"tag{i % 4}", "skincare")
     for author in authors:  # as note_create would have counted them
         User.objects.filter(pk=author.pk).update(notes_count=Note.objects.filter(author=author).count())
     brand = BrandFactory()

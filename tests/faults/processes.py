@@ -132,6 +132,15 @@ class Worker(Managed):
         ]  # fmt: skip
         super().__init__(f"worker{index}", argv, _environment())
 
+    def start(self):
+        """Start and wait until it consumes (a kill during boot would test Celery's boot, not us)."""
+        super().start()
+        wait_until(lambda: "ready." in self.log.read_text(errors="replace"), timeout=60, what=f"{self.name} ready")
+        return self
+
+    def exited(self) -> bool:
+        return self.proc.poll() is not None
+
     def tasks_cut_short(self) -> int:
         """Pool processes this worker saw die by SIGKILL mid-task (from its log)."""
         return self.log.read_text(errors="replace").count("signal 9 (SIGKILL)") if self.log.exists() else 0
@@ -160,7 +169,7 @@ class Server(Managed):
     def __init__(self):
         argv = [
             str(ROOT / ".venv/bin/gunicorn"), "redbook.wsgi", "--bind", f"127.0.0.1:{self.PORT}",
-            "--workers", "2", "--threads", "4", "--timeout", "60",
+            "--workers", "2", "--threads", "4", "--timeout", "60", "--no-control-socket",
         ]  # fmt: skip
         env = _environment(DEBUG="0", SECURE_SSL_REDIRECT="0", ALLOWED_HOSTS="127.0.0.1,localhost")
         super().__init__("gunicorn", argv, env)

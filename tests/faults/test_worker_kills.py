@@ -15,7 +15,7 @@ from posts.models import Notification
 from reliability import checks
 from shop.models import Order
 from tests.faults import actions
-from tests.faults.conftest import CANARY_DEADLINE, SHORT, canary_answers_within, wait_for_drain
+from tests.faults.conftest import CANARY_DEADLINE, SHORT, broker, canary_answers_within, wait_for_drain
 
 pytestmark = pytest.mark.faults
 
@@ -30,6 +30,13 @@ def _enqueue_ranking(world, rng) -> set[int]:
     return users
 
 
+def _wait_until_busy(timeout: float = 3.0) -> None:
+    """Kill while a task is in a worker's hands (taken from the queue, not yet acknowledged)."""
+    deadline = time.monotonic() + timeout
+    while broker().hlen("unacked") == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_killed_workers_lose_nothing_and_do_nothing_twice(world, workers):
     rng = random.Random(8)
     baseline = checks.stock_baseline()
@@ -38,12 +45,16 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(world, workers):
     started = [worker]
     ranked: set[int] = set()
     for round_number in range(ROUNDS):
+        if worker.exited():  # a supervisor (systemd, k8s) restarts a worker that gave up
+            worker = workers()
+            started.append(worker)
         actions.like_some(world, rng, count=8)
         for user in rng.sample(world.users, k=3):
             actions.checkout(world, rng, user)
         actions.let_holds_lapse(count=2)
         ranked |= _enqueue_ranking(world, rng)
-        time.sleep(rng.uniform(0.3, 1.5))  # let the worker get into the middle of things
+        time.sleep(rng.uniform(0.1, 0.8))
+        _wait_until_busy()
         if round_number % 3 == 2:
             worker.kill_hard()
             kills["whole worker"] += 1

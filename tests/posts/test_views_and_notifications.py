@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts import services as account_services
 from accounts.models import Block
 from posts import services, view_counts
-from posts.models import Note, Notification, NoteView
+from posts.models import Note, NoteView, Notification
 from posts.tasks import flush_views
 from redbook.redis import get_redis
 from tests.conftest import client_for, requires_redis

@@ -28,9 +28,7 @@ def test_add_merges_lines_and_cart_totals_on_server(api_client, variant, django_
     ]
 
 
-@pytest.mark.parametrize(
-    ("quantity", "status"), [(0, 400), (-1, 400), ("abc", 400), (100, 400), (11, 409), (2.5, 400)]
-)
+@pytest.mark.parametrize(("quantity", "status"), [(0, 400), (-1, 400), ("abc", 400), (100, 400), (11, 409), (2.5, 400)])
 def test_bad_quantities_are_refused(api_client, variant, quantity, status):
     response = api_client.post("/api/v1/cart/items/", {"variant_id": variant.pk, "quantity": quantity}, format="json")
     assert response.status_code == status, response.content

@@ -28,8 +28,13 @@ def test_product_list_shape_and_money_as_strings(anon_client, product):
     assert item["price_min"] == "129.00" and item["price_max"] == "199.00" and item["currency"] == "CNY"
     assert item["brand"]["username"] == product.brand.username and item["brand"]["is_brand"] is True
     assert [v["name"] for v in item["variants"]] == ["50 ml", "100 ml"]
-    assert item["variants"][0] == {"id": item["variants"][0]["id"], "name": "50 ml", "price": "129.00",
-                                   "in_stock": True, "stock": 10}  # fmt: skip
+    assert item["variants"][0] == {
+        "id": item["variants"][0]["id"],
+        "name": "50 ml",
+        "price": "129.00",
+        "in_stock": True,
+        "stock": 10,
+    }
     assert {"images", "rating", "notes_count", "description", "category"} <= set(item)
     assert response.json()["next"] is None
 
@@ -171,8 +176,13 @@ def test_bad_product_input_is_400_and_saves_nothing(brand_client, change):
 def test_brand_patches_own_product_not_others(brand_client, product, variant):
     response = brand_client.patch(
         f"/api/v1/products/{product.pk}/",
-        {"name": "New name", "variants": [{"id": variant.pk, "price": "99.00", "stock": 3}, {"name": "Mini",
-                                           "price": "39.00", "stock": 2}]},  # fmt: skip
+        {
+            "name": "New name",
+            "variants": [
+                {"id": variant.pk, "price": "99.00", "stock": 3},
+                {"name": "Mini", "price": "39.00", "stock": 2},
+            ],
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -184,8 +194,11 @@ def test_brand_patches_own_product_not_others(brand_client, product, variant):
     assert other_brand.patch(f"/api/v1/products/{product.pk}/", {"name": "x"}, format="json").status_code == 403
     assert client_for(UserFactory()).patch(f"/api/v1/products/{product.pk}/", {"name": "x"}).status_code == 403
     foreign = make_product(BrandFactory())
-    bad = brand_client.patch(f"/api/v1/products/{product.pk}/",
-                             {"variants": [{"id": foreign.variants.first().pk, "stock": 1}]}, format="json")  # fmt: skip
+    bad = brand_client.patch(
+        f"/api/v1/products/{product.pk}/",
+        {"variants": [{"id": foreign.variants.first().pk, "stock": 1}]},
+        format="json",
+    )
     assert bad.status_code == 400
     product.refresh_from_db()
     assert product.name == "New name"

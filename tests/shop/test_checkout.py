@@ -24,8 +24,15 @@ def test_checkout_creates_order_reserves_stock_and_empties_cart(user, api_client
     order = response.json()
     assert order["status"] == "pending_payment"
     assert re.fullmatch(r"RB\d{8}-[0-9A-HJKMNP-TV-Z]{5}", order["number"])
-    assert order["items"] == [{"variant_id": variant.pk, "product_id": variant.product_id,
-                               "name": "Hydra cream · 50 ml", "unit_price": "129.00", "quantity": 2}]  # fmt: skip
+    assert order["items"] == [
+        {
+            "variant_id": variant.pk,
+            "product_id": variant.product_id,
+            "name": "Hydra cream · 50 ml",
+            "unit_price": "129.00",
+            "quantity": 2,
+        }
+    ]
     assert order["subtotal"] == order["total"] == "258.00" and order["currency"] == "CNY"
     assert order["shipping_address"]["city"] == "Shanghai" and order["expires_at"] and order["created_at"]
     variant.refresh_from_db()
@@ -66,7 +73,12 @@ def test_anonymous_checkout_is_401(anon_client):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"phone": ""}, "phone"), ({"phone": "call me"}, "phone"), ({"city": "x" * 101}, "city"), ({"name": None}, "name")],
+    [
+        ({"phone": ""}, "phone"),
+        ({"phone": "call me"}, "phone"),
+        ({"city": "x" * 101}, "city"),
+        ({"name": None}, "name"),
+    ],
 )
 def test_bad_address_is_400_per_field_and_nothing_saved(user, api_client, variant, change, field):
     put_in_cart(user, variant, 1)

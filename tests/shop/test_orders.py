@@ -104,7 +104,9 @@ def test_brand_ships_then_buyer_cannot_cancel_then_receives(user, api_client, va
 
 def test_cannot_ship_unpaid(user, variant):
     order = place_order(user, variant)
-    response = client_for(variant.product.brand).post(f"/api/v1/brand/orders/{order.pk}/ship/", {"tracking_number": "A"})
+    response = client_for(variant.product.brand).post(
+        f"/api/v1/brand/orders/{order.pk}/ship/", {"tracking_number": "A"}
+    )
     assert response.status_code == 409
 
 

@@ -1,0 +1,175 @@
+"""`make bench`: seed a world at a scale in its own database, serve it with gunicorn, measure.
+
+Run by scripts/bench.sh, which sets the environment (DATABASE_URL of redbook_bench,
+REDIS_URL db 7, DEBUG=0 ...). Steps: reset the database and Redis db, migrate, seed
+(timed), reindex search and rank Explore (timed, when those commands exist), start
+gunicorn, drive each endpoint with wrk (16 connections), drive Explore again while
+rank_explore runs, measure Redis memory of the rankings, write the table.
+Endpoints that do not exist yet show "n/a" instead of failing the run.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import django
+import psycopg
+import redis
+
+from tests.bench import report, wrk
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = str(ROOT / ".venv/bin/python")
+SCALES = {"S": {"users": 2_000, "notes": 20_000}, "L": {"users": 100_000, "notes": 1_000_000}}
+WARMUP_SECONDS = 3
+
+
+def manage(*args: str, timed: bool = False) -> float:
+    """Run `manage.py args` in a subprocess (its output shown); returns the wall-clock seconds."""
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True)
+    seconds = time.perf_counter() - started
+    if timed:
+        print(f"bench: manage.py {' '.join(args)}: {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def reset_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+class Server:
+    """gunicorn with 2 workers + threads, as in production; stopped by the context manager."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.base_url = f"http://127.0.0.1:{port}"
+
+    def __enter__(self):
+        command = [str(ROOT / ".venv/bin/gunicorn"), "redbook.wsgi", "--bind", f"127.0.0.1:{self.port}"]
+        command += ["--workers", "2", "--threads", "4", "--log-level", "warning"]
+        self.process = subprocess.Popen(command, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.status("/healthz", {}) == 200:
+                return self
+            time.sleep(0.5)
+        self.process.terminate()
+        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def status(self, path: str, headers: dict) -> int:
+        request = urllib.request.Request(self.base_url + path, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return 0
+
+
+def measure(server: Server, endpoint, seconds: int):
+    """(Result or None, note): None with the probe's status when the endpoint is not there yet."""
+    status = server.status(endpoint.paths[0], endpoint.headers[0] if endpoint.headers else {})
+    if status != 200:
+        return None, f"n/a (HTTP {status})"
+    wrk.run(server.base_url, endpoint.paths, endpoint.headers, WARMUP_SECONDS)
+    result = wrk.run(server.base_url, endpoint.paths, endpoint.headers, seconds)
+    print(f"bench: {endpoint.label}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms")
+    return result, ""
+
+
+def measure_during_ranking(server: Server, endpoint, seconds: int) -> tuple[object, float]:
+    """Explore under load while rank_explore recomputes every active user's list."""
+    started = time.perf_counter()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # its progress bar would garble ours
+    ranking = subprocess.Popen([PYTHON, "manage.py", "rank_explore"], cwd=ROOT, **quiet)
+    result = wrk.run(server.base_url, endpoint.paths, endpoint.headers, seconds)
+    if ranking.wait() != 0:
+        raise RuntimeError("rank_explore failed while under load; run it alone to see why")
+    return result, time.perf_counter() - started
+
+
+def ranking_memory() -> tuple[int, int]:
+    """(bytes, lists) held by the per-user Explore lists in Redis, by MEMORY USAGE of their keys."""
+    try:
+        from feeds.store import KEY_PREFIX, user_key
+    except ImportError:
+        return 0, 0
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    total = lists = 0
+    for key in client.scan_iter(match=f"{KEY_PREFIX}{user_key('')}*", count=1000):
+        total += client.memory_usage(key, samples=0) or 0
+        lists += not key.endswith(b":why")
+    return total, lists
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", choices=sorted(SCALES), default="S")
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8107)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+    figures: dict[str, str] = {}
+
+    reset_database(os.environ["DATABASE_URL"])
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    manage("migrate", "--noinput", "-v0")
+    seed_args = ["--users", str(scale["users"]), "--notes", str(scale["notes"]), "--seed", str(args.seed)]
+    figures["seed_demo"] = f"{manage('seed_demo', *seed_args, '--skip-post', '--no-progress', timed=True):.1f} s"
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redbook.settings")
+    django.setup()
+    from django.core.management import get_commands
+
+    from tests.bench import targets
+
+    for command in ("reindex_search", "rank_explore"):
+        figures[command] = f"{manage(command, timed=True):.1f} s" if command in get_commands() else "n/a"
+    manage("collectstatic", "--noinput", "-v0")
+    endpoints = targets.build()
+    figures["active users (7 days)"] = str(targets.active_users())
+    results = {}
+    with Server(args.port) as server:
+        for endpoint in endpoints:
+            results[endpoint.key] = measure(server, endpoint, args.seconds)
+        explore = next(e for e in endpoints if e.key == "explore")
+        if results["explore"][0] is not None and "rank_explore" in get_commands():
+            during, ranking_seconds = measure_during_ranking(server, explore, args.seconds)
+            figures["explore p99 idle / during rank_explore"] = (
+                f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
+                f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
+            )
+    memory, lists = ranking_memory()
+    figures["Redis for rankings"] = (
+        f"{memory / 1e6:.1f} MB for {lists} lists = {memory / lists / 1024:.1f} KiB per active user" if lists else "n/a"
+    )
+    table = report.render(args.scale, scale, endpoints, results, figures)
+    out = ROOT / "bench-results" / f"bench-{args.scale}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(table)
+    print(table)
+    print(f"bench: written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""Freshness: a user's own like refreshes their Explore list through a real worker, within a minute."""
+
+import time
+
+import pytest
+
+from feeds import services
+from feeds.store import get_store, user_key
+from posts import services as post_services
+from redbook.redis import get_redis
+from tests.conftest import requires_redis
+from tests.factories import UserFactory
+from tests.feeds.conftest import make_note
+
+pytestmark = requires_redis
+
+
+def _wait_for(condition, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_like_refreshes_the_users_list_through_the_worker(celery_worker):
+    # given: a user whose list says food, and travel notes they have not touched
+    lover = UserFactory()
+    food = [make_note(UserFactory(), tags=["food"]) for _ in range(4)]
+    travel = [make_note(UserFactory(), tags=["travel"]) for _ in range(4)]
+    post_services.note_like(user=lover, note=food[0])
+    assert _wait_for(lambda: get_store().exists(user_key(lover.pk)))
+    first = get_store().page(user_key(lover.pk), below=None, limit=1)[0]
+    assert first[2] == "tag:food"
+    # when: they like travel notes
+    for note in travel[:3]:
+        post_services.note_like(user=lover, note=note)
+
+    # then: the worker recomputes their list, now led by the remaining travel note
+    def led_by_travel():
+        top = get_store().page(user_key(lover.pk), below=None, limit=1)
+        return bool(top) and top[0][0] == travel[3].pk
+
+    assert _wait_for(led_by_travel)
+
+
+def test_refresh_requests_are_debounced_until_the_task_starts(db):
+    user = UserFactory()
+    services.explore_refresh_request(user_id=user.pk)
+    assert get_redis().exists(services.DEBOUNCE_KEY.format(user_id=user.pk))
+    services.explore_refresh_started(user_id=user.pk)
+    assert not get_redis().exists(services.DEBOUNCE_KEY.format(user_id=user.pk))

@@ -1,0 +1,310 @@
+"""GET /api/v1/search/ and search/suggest/: what is found, what never is, bad input, cost."""
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Block, User
+from posts.models import Note
+from search import querylog
+from tests.conftest import client_for
+from tests.factories import BrandFactory, UserFactory
+from tests.search.conftest import make_note, make_product
+
+SEARCH = "/api/v1/search/"
+SUGGEST = "/api/v1/search/suggest/"
+
+
+def ids(response) -> list:
+    assert response.status_code == 200, response.content
+    return [item["id"] for item in response.json()["results"]]
+
+
+# --- Notes: Chinese, English, mixed ----------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["面霜", "保湿", "保湿面霜推荐", "面霜 推荐"])
+def test_chinese_sub_words_find_the_note(anon_client, author, query):
+    note = make_note(author, title="保湿面霜推荐", body="秋冬必备")
+    make_note(author, title="防晒霜怎么选", body="通勤防晒")
+    assert ids(anon_client.get(SEARCH, {"q": query})) == [note.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["lipstick", "LIPSTICK", "lip", "red lipstick", "Dior 999"])
+def test_english_words_match_case_insensitively_and_by_prefix(anon_client, author, query):
+    note = make_note(author, title="Dior 999 swatch", body="A classic red Lipstick on medium skin.")
+    make_note(author, title="Night cream", body="Moisturizing cream for dry skin.")
+    assert ids(anon_client.get(SEARCH, {"q": query})) == [note.pk]
+
+
+@pytest.mark.django_db
+def test_mixed_text_tags_and_place_are_searchable(anon_client, author):
+    note = make_note(author, title="iPhone拍照技巧", body="夜景模式", tags=["摄影"], place_name="外滩")
+    for query in ("iphone 拍照", "摄影", "外滩 iPhone"):
+        assert ids(anon_client.get(SEARCH, {"q": query})) == [note.pk], query
+
+
+@pytest.mark.django_db
+def test_results_are_the_note_json(anon_client, author):
+    note = make_note(author, title="保湿面霜", body="好用", tags=["护肤"])
+    [result] = anon_client.get(SEARCH, {"q": "面霜"}).json()["results"]
+    assert result["id"] == note.pk
+    assert result["title"] == "保湿面霜"
+    assert result["author"]["username"] == author.username
+    assert result["tags"] == ["护肤"]
+    assert {"like_count", "save_count", "comment_count", "liked_by_me", "created_at", "images"} <= result.keys()
+
+
+@pytest.mark.django_db
+def test_all_words_must_match_before_any_word_does(anon_client, author):
+    both = make_note(author, title="上海咖啡店", body="拿铁")
+    night = make_note(author, title="上海外滩", body="夜景")
+    assert ids(anon_client.get(SEARCH, {"q": "上海 咖啡"})) == [both.pk]
+    # No note holds both words: the notes holding either are shown instead of nothing.
+    assert set(ids(anon_client.get(SEARCH, {"q": "咖啡 夜景"}))) == {both.pk, night.pk}
+
+
+# --- Ranking and sorts -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_relevant_blends_text_engagement_and_freshness(anon_client, author):
+    quiet = make_note(author, title="面霜", body="保湿面霜", like_count=0)
+    loved = make_note(author, title="面霜", body="保湿面霜", like_count=500, save_count=200)
+    stale = make_note(author, title="面霜", body="保湿面霜", like_count=500, save_count=200, days_old=400)
+    body_only = make_note(author, title="秋冬好物", body="一款面霜", like_count=500, save_count=200)
+    ranked = ids(anon_client.get(SEARCH, {"q": "面霜"}))
+    # Engagement lifts, age sinks (but a year-old hit still beats an ignored one),
+    # and the word in the title counts more than in the body alone.
+    assert ranked == [loved.pk, body_only.pk, stale.pk, quiet.pk]
+
+
+@pytest.mark.django_db
+def test_sort_newest_and_most_liked(anon_client, author):
+    old = make_note(author, title="露营装备", like_count=90, days_old=30)
+    new = make_note(author, title="露营清单", like_count=5)
+    mid = make_note(author, title="露营攻略", like_count=40, days_old=3)
+    assert ids(anon_client.get(SEARCH, {"q": "露营", "sort": "newest"})) == [new.pk, mid.pk, old.pk]
+    assert ids(anon_client.get(SEARCH, {"q": "露营", "sort": "most_liked"})) == [old.pk, mid.pk, new.pk]
+
+
+# --- Never shown: hidden, deleted, suspended, blocked --------------------------------------
+
+
+@pytest.mark.django_db
+def test_hidden_deleted_draft_and_suspended_content_is_absent(anon_client, author):
+    visible = make_note(author, title="防晒霜推荐")
+    hidden = make_note(author, title="防晒霜测评")
+    deleted = make_note(author, title="防晒霜清单")
+    suspended_author = UserFactory()
+    by_suspended = make_note(suspended_author, title="防晒霜红黑榜")
+    # Changed behind the index's back: the query-time filter alone must keep them out.
+    Note.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    Note.objects.filter(pk=deleted.pk).update(status=Note.Status.DELETED)
+    User.objects.filter(pk=suspended_author.pk).update(is_suspended=True)
+    make_note(author, title="防晒霜草稿", status=Note.Status.DRAFT)
+    assert ids(anon_client.get(SEARCH, {"q": "防晒霜"})) == [visible.pk]
+    assert by_suspended.pk
+
+
+@pytest.mark.django_db
+def test_hidden_notes_are_absent_even_for_their_author(author):
+    hidden = make_note(author, title="防晒霜测评")
+    Note.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    assert ids(client_for(author).get(SEARCH, {"q": "防晒霜"})) == []
+
+
+@pytest.mark.django_db
+def test_blocked_accounts_are_absent_both_ways(user, other_user):
+    make_note(other_user, title="咖啡店探店")
+    Block.objects.create(blocker=user, blocked=other_user)
+    assert ids(client_for(user).get(SEARCH, {"q": "咖啡"})) == []
+    make_note(user, title="咖啡拉花")
+    assert ids(client_for(other_user).get(SEARCH, {"q": "咖啡拉花"})) == []
+    assert ids(client_for(user).get(SEARCH, {"q": other_user.username, "type": "users"})) == []
+
+
+# --- Products ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_products_by_name_description_brand_and_price_sorts(anon_client):
+    brand = BrandFactory(display_name="兰蔻")
+    serum = make_product(brand, name="小黑瓶精华", description="修护肌底", price="760.00")
+    cream = make_product(brand, name="Hydra Cream 面霜", description="moisturizing", price="129.00")
+    make_product(name="Camping tent", price="999.00")
+    assert ids(anon_client.get(SEARCH, {"q": "精华", "type": "products"})) == [serum.pk]
+    assert ids(anon_client.get(SEARCH, {"q": "hydra", "type": "products"})) == [cream.pk]
+    by_brand = ids(anon_client.get(SEARCH, {"q": "兰蔻", "type": "products", "sort": "price_asc"}))
+    assert by_brand == [cream.pk, serum.pk]
+    by_brand = ids(anon_client.get(SEARCH, {"q": "兰蔻", "type": "products", "sort": "price_desc"}))
+    assert by_brand == [serum.pk, cream.pk]
+    result = anon_client.get(SEARCH, {"q": "hydra", "type": "products"}).json()["results"][0]
+    assert result["name"] == "Hydra Cream 面霜"
+    assert Decimal(result["price_min"]) == Decimal("129.00")
+    assert result["brand"]["username"] == brand.username
+
+
+@pytest.mark.django_db
+def test_unlisted_delisted_and_suspended_brand_products_are_absent(anon_client):
+    make_product(name="Hydra cream", is_listed=False, index=False)
+    delisted = make_product(name="Hydra serum")
+    suspended = BrandFactory()
+    by_suspended = make_product(suspended, name="Hydra mask")
+    from shop.models import Product
+
+    Product.objects.filter(pk=delisted.pk).update(is_delisted=True)
+    User.objects.filter(pk=suspended.pk).update(is_suspended=True)
+    assert by_suspended.pk
+    assert ids(anon_client.get(SEARCH, {"q": "hydra", "type": "products"})) == []
+
+
+# --- Users and tags --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_users_by_username_prefix_and_display_name(anon_client):
+    exact = UserFactory(username="meili", display_name="Mei Li", followers_count=1)
+    popular = UserFactory(username="meilin_travels", display_name="Lin", followers_count=900)
+    chinese = UserFactory(username="xiaomei", display_name="小美爱护肤")
+    UserFactory(username="amei_suspended", display_name="Mei", is_suspended=True)
+    found = [u["username"] for u in anon_client.get(SEARCH, {"q": "meili", "type": "users"}).json()["results"]]
+    assert found == [exact.username, popular.username]
+    found = [u["username"] for u in anon_client.get(SEARCH, {"q": "@MEI", "type": "users"}).json()["results"]]
+    assert found[:2] == [popular.username, exact.username]
+    assert "amei_suspended" not in found
+    found = [u["username"] for u in anon_client.get(SEARCH, {"q": "小美", "type": "users"}).json()["results"]]
+    assert found == [chinese.username]
+    assert {"display_name", "avatar_url", "followers_count", "followed_by_me"} <= set(
+        anon_client.get(SEARCH, {"q": "meili", "type": "users"}).json()["results"][0]
+    )
+
+
+@pytest.mark.django_db
+def test_tags_with_their_searchable_notes_count(anon_client, author):
+    make_note(author, title="a", tags=["护肤", "护肤心得"])
+    make_note(author, title="b", tags=["护肤"])
+    hidden = make_note(author, title="c", tags=["护肤"])
+    Note.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    from search import indexing
+
+    indexing.notes_index(note_ids=[hidden.pk])  # what the moderation service's call does
+    response = anon_client.get(SEARCH, {"q": "#护肤", "type": "tags"})
+    assert response.json()["results"] == [{"name": "护肤", "notes_count": 2}, {"name": "护肤心得", "notes_count": 1}]
+
+
+# --- Bad input: a clean 4xx, never a 5xx --------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({}, "empty_query"),
+        ({"q": ""}, "empty_query"),
+        ({"q": "   "}, "empty_query"),
+        ({"q": "面霜" * 5000}, "query_too_long"),
+        ({"q": "a" * 10_000}, "query_too_long"),
+        ({"q": "面霜", "type": "videos"}, "invalid_type"),
+        ({"q": "面霜", "sort": "price_asc"}, "invalid_sort"),
+        ({"q": "面霜", "type": "products", "sort": "newest"}, "invalid_sort"),
+        ({"q": "面霜", "cursor": "garbage!"}, "invalid_cursor"),
+        ({"q": "面霜", "cursor": "bzotNQ"}, "invalid_cursor"),  # "o:-5"
+    ],
+)
+def test_bad_input_is_a_400_with_a_message(anon_client, params, code):
+    response = anon_client.get(SEARCH, params)
+    assert response.status_code == 400
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["!!!", "🙂", "%_%", "' OR 1=1 --", "a:* & b", "\\", "<script>"])
+def test_odd_queries_find_nothing_quietly(anon_client, author, query):
+    make_note(author, title="面霜")
+    for kind in ("notes", "products", "users", "tags"):
+        response = anon_client.get(SEARCH, {"q": query, "type": kind})
+        assert response.status_code == 200, (kind, response.content)
+        assert response.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_suggest_rejects_huge_input(anon_client):
+    response = anon_client.get(SUGGEST, {"q": "x" * 10_000})
+    assert response.status_code == 400
+    assert response.json()["code"] == "query_too_long"
+
+
+# --- Paging and cost ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_cursor_pages_cover_every_result_once(anon_client, author):
+    notes = {make_note(author, title=f"面膜 {i}", like_count=i).pk for i in range(5)}
+    first = anon_client.get(SEARCH, {"q": "面膜", "page_size": 2}).json()
+    second = anon_client.get(first["next"]).json()
+    third = anon_client.get(second["next"]).json()
+    seen = [n["id"] for page in (first, second, third) for n in page["results"]]
+    assert sorted(seen) == sorted(notes)
+    assert third["next"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("kind", "max_queries"), [("notes", 13), ("products", 8), ("users", 6), ("tags", 6)])
+def test_a_page_costs_a_bounded_number_of_queries(kind, max_queries, user, django_assert_max_num_queries):
+    """Fixed whatever the page length: auth, blocks, match, rows, hydration and its prefetches."""
+    brand = BrandFactory(username="lipbrand")
+    for i in range(25):
+        author = UserFactory(username=f"lipfan{i}")
+        make_note(author, title=f"lip {i}", tags=[f"lip{i}"], like_count=i)
+        make_product(brand, name=f"Lip tint {i}")
+        Block.objects.create(blocker=author, blocked=UserFactory()) if i == 0 else None
+    client = client_for(user)
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(SEARCH, {"q": "lip", "type": kind})
+    assert len(response.json()["results"]) == 20
+
+
+# --- Suggestions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_suggest_completes_from_tags_users_and_popular_queries(anon_client, author, django_assert_max_num_queries):
+    make_note(author, title="x", tags=["护肤心得", "护肤"])
+    UserFactory(username="hufu_daily")
+    for _ in range(3):
+        querylog.search_log(user_id=None, query="护肤品推荐")
+    querylog.flush_counts()
+    with django_assert_max_num_queries(6):
+        response = anon_client.get(SUGGEST, {"q": "护肤"})
+    texts = [item["text"] for item in response.json()["results"]]
+    assert set(texts) == {"护肤品推荐", "护肤", "护肤心得"}
+    assert response.json()["results"][0] == {"type": "query", "text": "护肤品推荐"}
+    users = anon_client.get(SUGGEST, {"q": "HUFU"}).json()["results"]
+    assert users == [
+        {"type": "user", "text": "hufu_daily", "username": "hufu_daily", "display_name": users[0]["display_name"]}
+    ]
+
+
+@pytest.mark.django_db
+def test_suggest_returns_at_most_ten(anon_client, author):
+    make_note(author, title="x", tags=[f"tag{i}" for i in range(15)])
+    for i in range(15):
+        UserFactory(username=f"tagger{i}")
+    assert len(anon_client.get(SUGGEST, {"q": "tag"}).json()["results"]) == 10
+
+
+@pytest.mark.django_db
+def test_empty_suggest_shows_recent_and_trending(api_client, user, author):
+    make_note(author, title="面霜")
+    api_client.get(SEARCH, {"q": "面霜"})
+    api_client.get(SEARCH, {"q": "Sunscreen  SPF50"})
+    api_client.get(SEARCH, {"q": "面霜", "cursor": "bzoyMA"})  # a next page is not a new search
+    body = api_client.get(SUGGEST, {"q": ""}).json()
+    assert body["results"] == []
+    assert body["recent"] == ["sunscreen spf50", "面霜"]
+    assert set(body["trending"]) == {"sunscreen spf50", "面霜"}
+    assert querylog.recent(user_id=UserFactory().pk) == []

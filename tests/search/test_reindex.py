@@ -1,0 +1,40 @@
+"""`manage.py reindex_search` rebuilds documents and tag counts from the database."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from posts.models import Note
+from search.models import NoteDocument, ProductDocument, TagStat
+from tests.search.conftest import make_note, make_product
+
+
+@pytest.mark.django_db
+def test_reindex_rebuilds_everything_and_drops_what_is_gone(author, anon_client):
+    public = [make_note(author, title=f"面膜 {i}", tags=["面膜"], index=False) for i in range(5)]
+    hidden = make_note(author, title="面膜 hidden", tags=["面膜"])
+    Note.objects.filter(pk=hidden.pk).update(is_hidden=True)  # its stale document must go
+    TagStat.objects.create(name="ghost", notes_count=7)
+    product = make_product(name="Sheet mask", index=False)
+    unlisted = make_product(name="Old mask")
+    unlisted.is_listed = False
+    unlisted.save()
+
+    out = StringIO()
+    call_command("reindex_search", "--batch-size", "2", "--no-progress", stdout=out)
+
+    assert set(NoteDocument.objects.values_list("pk", flat=True)) == {note.pk for note in public}
+    assert set(ProductDocument.objects.values_list("pk", flat=True)) == {product.pk}
+    assert dict(TagStat.objects.values_list("name", "notes_count")) == {"面膜": 5}
+    assert "5 notes, 1 products, 1 tags, 2 stale documents dropped" in out.getvalue()
+    assert len(anon_client.get("/api/v1/search/", {"q": "面膜"}).json()["results"]) == 5
+
+
+@pytest.mark.django_db
+def test_reindex_is_repeatable(author):
+    make_note(author, title="露营", tags=["露营"], index=False)
+    call_command("reindex_search", "--no-progress", stdout=StringIO())
+    call_command("reindex_search", "--no-progress", stdout=StringIO())
+    assert NoteDocument.objects.count() == 1
+    assert TagStat.objects.get(name="露营").notes_count == 1
