@@ -23,6 +23,10 @@ lint: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	bash scripts/bench.sh
 
+# Users browsing and buying against gunicorn for LOAD_DURATION s (default 600), then checks.
+load: $(VENV_STAMP)
+	bash scripts/load.sh
+
 # Kills workers, stops Redis, restarts Postgres (its own, on other ports), then checks.
 test-faults: $(VENV_STAMP)
 	bash scripts/faults.sh

@@ -12,6 +12,7 @@ from accounts import selectors, services
 from accounts.models import User
 from accounts.throttling import LoginThrottled
 from redbook.pagination import CursorPagination
+from redbook.throttling import FollowThrottle, LoginIPThrottle, LoginThrottle, SignupThrottle
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -100,6 +101,7 @@ def _user_response(request, user, *, status_code=status.HTTP_200_OK, serializer_
 class RegisterView(APIView):
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
+    throttle_classes = (SignupThrottle,)
 
     @extend_schema(request=RegisterSerializer, responses={201: MeSerializer})
     def post(self, request):
@@ -112,6 +114,9 @@ class RegisterView(APIView):
 class TokenView(APIView):
     authentication_classes = ()
     permission_classes = (permissions.AllowAny,)
+    # Attempts per username+IP, counted atomically on arrival (a parallel burst cannot
+    # slip past), reset on success; plus a ceiling per IP across usernames.
+    throttle_classes = (LoginThrottle, LoginIPThrottle)
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request):
@@ -121,6 +126,7 @@ class TokenView(APIView):
             user = services.user_login(request=request, ip=_client_ip(request), **serializer.validated_data)
         except LoginThrottled as exc:
             raise Throttled(wait=exc.wait, detail=exc.message) from exc  # adds Retry-After
+        LoginThrottle.reset(request)
         token = services.token_obtain(user=user)
         return Response({"token": token.key})
 
@@ -159,6 +165,7 @@ class UserDetailView(APIView):
 
 class FollowView(APIView):
     permission_classes = (permissions.IsAuthenticated,)
+    throttle_classes = (FollowThrottle,)
 
     # Blocks are not filtered here on purpose: following someone who blocked you is a 403.
     @extend_schema(request=None, responses={201: UserSerializer})

@@ -57,7 +57,9 @@ class ProfileForm(forms.Form):
         label=_("Avatar"),
         required=False,
         help_text=_("JPEG, PNG, WebP or HEIC. Location data in the photo is removed."),
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+        widget=forms.FileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic", "data-avatar-input": True}
+        ),
     )
 
 

@@ -26,6 +26,7 @@ logger = logging.getLogger("demo.seed")
 
 CHUNK_ROWS = 50_000
 DEFER_INDEXES_FROM = 200_000  # rows; below this, dropping and rebuilding indexes does not pay
+_SEPARATOR = "\x1f"  # ASCII unit separator: never in generated text
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -190,8 +191,20 @@ def _copy_texts(values) -> list[str]:
             return np.where(np.isnat(values), "\\N", text).tolist()
         if kind == "f":
             return np.where(np.isnan(values), "\\N", values.astype(str)).tolist()
-        return values.astype(str).tolist()
+        return _escape_all(values.astype(str).tolist())
+    if all(type(value) is str for value in values):
+        return _escape_all(values)
     return [_copy_scalar(value) for value in values]
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """COPY-escape a whole column at once: one pass over one joined string, in C."""
+    joined = _SEPARATOR.join(texts)
+    if not any(ch in joined for ch in "\\\t\n\r"):
+        return texts
+    for raw, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        joined = joined.replace(raw, escaped)
+    return joined.split(_SEPARATOR)
 
 
 def _copy_scalar(value) -> str:

@@ -12,6 +12,7 @@ from demo import text, vocab
 from demo.bulk import Timer, insert, next_id, sync_sequence
 from demo.world import OVERSAMPLE, SECOND, World, heavy_tailed_counts, pick_rows, trim, unique_pairs, weighted_pick
 from posts.models import Collection, Comment, Like, NoteView, Save
+from posts.services import DEFAULT_COLLECTION_NAME
 
 ON_INTEREST = 0.85
 SAVE_SHARE = 0.2  # of likes
@@ -106,8 +107,6 @@ def seed_saves(world: World) -> None:
 
 def _collections(world: World, rng, savers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every saver's default "Saved" board, and a named board for some; returns ids per saver (0: none)."""
-    from posts.services import DEFAULT_COLLECTION_NAME
-
     has_board = rng.random(len(savers)) < BOARD_SHARE
     boards = savers[has_board]
     first = next_id(Collection)

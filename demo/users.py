@@ -57,8 +57,9 @@ def _planted_interests(rng, count: int, n_topics: int, is_brand: np.ndarray) -> 
     weights = rng.dirichlet(np.ones(3), count) * np.where(np.arange(3) < how_many[:, None], 1.0, 0.0)
     weights /= weights.sum(axis=1, keepdims=True)
     interests = np.zeros((count, n_topics), np.float32)
-    rows = np.arange(count)[:, None]
-    interests[rows, order[:, :3]] = weights
+    rows = np.broadcast_to(np.arange(count)[:, None], (count, 3))
+    # add.at, not assignment: a brand's chosen topic may repeat among its three columns.
+    np.add.at(interests, (rows, order[:, :3]), weights)
     return interests
 
 

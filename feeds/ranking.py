@@ -166,76 +166,75 @@ class Ranker:
         }
 
     # --- ranking -----------------------------------------------------------------
+    def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
+        return sum(parts.values()) * (0.5 + 0.5 * self.freshness)
+
     def rank(self, user_ids, *, size: int = 300) -> dict[int, list[tuple[int, float, str]]]:
         """Ranked (note_id, score, reason) lists for `user_ids`; users with no signal at all are left out."""
         user_ids = np.asarray(user_ids, dtype=np.int64)
         rows = self.rows(user_ids)
         profile, parts = self.signals(rows)
-        score = sum(parts.values()) * (0.5 + 0.5 * self.freshness)
+        score = self.combine(parts)
         demoted = self.hidden_author_items[rows].toarray() > 0
         score = np.where(demoted, score * AUTHOR_DEMOTION - 0.1, score)
+        score += np.arange(self.world.n_items) * 1e-12  # ties go to the newer note
         excluded = (self.interactions[rows] + self.authored[rows] + self.hidden_item_matrix[rows]).toarray() > 0
         score[excluded] = -np.inf
         personal = (REASON_TAG, REASON_SIMILAR, REASON_LIKED_BY)
         has_signal = sum(np.abs(parts[name]).sum(axis=1) for name in personal) > 0
         n_new = round(size * NEW_SHARE)
-        topics = self.topic_matrix[rows].toarray() > 0
+        main, main_scores = _top_rows(score, size)
+        new_pool = np.where(self.new_small & np.isfinite(score), parts[REASON_TAG] + 0.01 * self.freshness, -np.inf)
+        np.put_along_axis(new_pool, main[:, : size - n_new], -np.inf, axis=1)
+        new, new_scores = _top_rows(new_pool, n_new)
         names = list(parts)
+        best = _explaining_signal(parts, names, main)
+        topics = self.topic_matrix[rows].toarray() > 0
         lists = {}
-        for i, user_id in enumerate(user_ids):
-            if not has_signal[i]:
-                continue
-            order = self._merge_new(score[i], parts[REASON_TAG][i], size=size, n_new=n_new)
-            items = np.array([item for item, _, _ in order], dtype=np.int64)
-            best = np.argmax(np.stack([parts[name][i, items] for name in names]), axis=0) if len(items) else []
-            # Social proof explains best: a followed account's like names that account.
-            best = np.where(parts[REASON_LIKED_BY][i, items] > 0, names.index(REASON_LIKED_BY), best)
-            lists[int(user_id)] = [
-                (
-                    int(self.world.note_ids[item]),
-                    item_score,
-                    REASON_NEW if new else self._reason(rows[i], profile[i], topics[i], names[kind], item),
-                )
-                for (item, item_score, new), kind in zip(order, best, strict=True)
-            ]
+        for i in np.flatnonzero(has_signal):
+            kept = np.isfinite(main_scores[i])
+            items, kinds = main[i][kept], best[i][kept]
+            fresh = new[i][np.isfinite(new_scores[i])]
+            reasons = self._reasons(rows[i], profile[i], topics[i], items, [names[k] for k in kinds])
+            lists[int(user_ids[i])] = _spread(
+                [
+                    (int(self.world.note_ids[item]), float(score[i, item]), reason)
+                    for item, reason in zip(items, reasons, strict=True)
+                ],
+                [int(self.world.note_ids[item]) for item in fresh],
+                size=size,
+            )
         return lists
 
-    def _merge_new(self, score: np.ndarray, tag: np.ndarray, *, size: int, n_new: int):
-        """Best `size - n_new` items, with the best new notes of small creators spread between them."""
-        main = _top(score, size)
-        new_score = np.where(self.new_small & np.isfinite(score), tag + 0.01 * self.freshness, -np.inf)
-        new_score[main] = -np.inf
-        new = _top(new_score, n_new)
-        main = main[: size - len(new)]
-        merged: list[tuple[int, float, bool]] = []
-        step = max(len(main) // max(len(new), 1), 1)
-        queue = list(new)
-        for position, item in enumerate(main):
-            merged.append((item, float(score[item]), False))
-            if queue and position % step == step - 1:
-                merged.append((queue.pop(0), float(score[item]), True))
-        merged += [(item, merged[-1][1] if merged else 0.0, True) for item in queue]
-        return merged
-
-    def _reason(self, row: int, profile: np.ndarray, topics: np.ndarray, best: str, item: int) -> str:
-        if best == REASON_TAG:
-            tags = self.item_tags.indices[self.item_tags.indptr[item] : self.item_tags.indptr[item + 1]]
-            if len(tags):
-                tag = tags[np.argmax(profile[tags])]
-                return f"{REASON_TOPIC if topics[tag] else REASON_TAG}:{self.world.tag_names[tag]}"
-        if best == REASON_LIKED_BY:
-            username = self._followed_endorser(row, item)
+    def _reasons(self, row: int, profile: np.ndarray, topics: np.ndarray, items: np.ndarray, kinds: list[str]):
+        """Reason codes for one user's items, each from the signal that explains it."""
+        kinds = np.asarray(kinds, dtype=object)
+        reasons = np.array([self._popular_reason(item) for item in items], dtype=object)
+        reasons[kinds == REASON_SIMILAR] = REASON_SIMILAR
+        tagged = np.flatnonzero(kinds == REASON_TAG)
+        if len(tagged):
+            # The item's tag the user cares most about (a positive one: the tag signal is > 0).
+            weights = self.item_tags[items[tagged]].multiply(profile[None, :]).tocsr()
+            for position, tag in zip(tagged, np.asarray(weights.argmax(axis=1)).ravel(), strict=True):
+                kind = REASON_TOPIC if topics[tag] else REASON_TAG
+                reasons[position] = f"{kind}:{self.world.tag_names[tag]}"
+        social = np.flatnonzero(kinds == REASON_LIKED_BY)
+        for position, username in zip(social, self._followed_endorsers(row, items[social]), strict=True):
             if username:
-                return f"{REASON_LIKED_BY}:{username}"
-        if best == REASON_SIMILAR:
-            return REASON_SIMILAR
-        return self._popular_reason(item)
+                reasons[position] = f"{REASON_LIKED_BY}:{username}"
+        return reasons.tolist()
 
-    def _followed_endorser(self, row: int, item: int) -> str:
+    def _followed_endorsers(self, row: int, items: np.ndarray) -> list[str]:
+        """For each item, the username of one followed account that liked or saved it ("" if none)."""
         followees = self.follow_matrix.indices[self.follow_matrix.indptr[row] : self.follow_matrix.indptr[row + 1]]
-        endorsers = self.endorsers.indices[self.endorsers.indptr[item] : self.endorsers.indptr[item + 1]]
-        common = np.intersect1d(followees, endorsers, assume_unique=True)
-        return self.world.usernames.get(int(self.user_ids[common[0]]), "") if len(common) else ""
+        if not len(items) or not len(followees):
+            return [""] * len(items)
+        liked = self.endorsements[followees][:, items].tocsc()
+        starts, ends = liked.indptr[:-1], liked.indptr[1:]
+        return [
+            self.world.usernames.get(int(self.user_ids[followees[liked.indices[start]]]), "") if start < end else ""
+            for start, end in zip(starts, ends, strict=True)
+        ]
 
     def _popular_reason(self, item: int) -> str:
         city = self.world.note_cities[item] if self.world.note_cities else ""
@@ -261,3 +260,37 @@ def _top(score: np.ndarray, k: int) -> np.ndarray:
     if len(finite) > k:
         finite = finite[np.argpartition(-score[finite], k - 1)[:k]]
     return finite[np.lexsort((-finite, -score[finite]))]
+
+
+def _top_rows(matrix: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the indexes and scores of the k best columns, best first (-inf where a row runs out)."""
+    k = min(k, matrix.shape[1])
+    if k <= 0:
+        empty = np.zeros((matrix.shape[0], 0))
+        return empty.astype(np.int64), empty
+    top = np.argpartition(-matrix, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(matrix, top, axis=1), axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    return top, np.take_along_axis(matrix, top, axis=1)
+
+
+def _explaining_signal(parts: dict[str, np.ndarray], names: list[str], items: np.ndarray) -> np.ndarray:
+    """Per (user, item), the index in `names` of the largest contribution; popularity when none is positive."""
+    stacked = np.stack([np.take_along_axis(parts[name], items, axis=1) for name in names])
+    best = np.where(stacked.max(axis=0) > 0, np.argmax(stacked, axis=0), names.index(REASON_POPULAR))
+    # Social proof explains best: a followed account's like names that account.
+    social = np.take_along_axis(parts[REASON_LIKED_BY], items, axis=1) > 0
+    return np.where(social, names.index(REASON_LIKED_BY), best)
+
+
+def _spread(main: list[tuple[int, float, str]], fresh: list[int], *, size: int) -> list[tuple[int, float, str]]:
+    """`main` cut to leave room for `fresh` (new notes of small creators), spread evenly between its items."""
+    main = main[: size - len(fresh)]
+    step = max(len(main) // max(len(fresh), 1), 1)
+    merged: list[tuple[int, float, str]] = []
+    for position, (note_id, score, reason) in enumerate(main):
+        merged.append((note_id, score, reason))
+        if fresh and position % step == step - 1:
+            merged.append((fresh.pop(0), score, REASON_NEW))
+    last = merged[-1][1] if merged else 0.0
+    return merged + [(note_id, last, REASON_NEW) for note_id in fresh]

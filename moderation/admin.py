@@ -190,7 +190,7 @@ class AuditLogEntryAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["actor_name", "reason", "=target_id"]
     date_hierarchy = "created_at"
-    fields = list_display + ["case"]
+    fields = [*list_display, "case"]
     readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:

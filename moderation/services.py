@@ -81,7 +81,9 @@ def report_create(
     if existing is not None:
         return existing, False
     report = Report.objects.create(case=case, reporter=reporter, reason=reason, detail=detail.strip()[:1000])
-    ModerationCase.objects.filter(pk=case.pk).update(report_count=F("report_count") + 1, last_reported_at=timezone.now())
+    ModerationCase.objects.filter(pk=case.pk).update(
+        report_count=F("report_count") + 1, last_reported_at=timezone.now()
+    )
     case.refresh_from_db()
     if not SPECS[target_type].is_down(target):
         _reopen_or_auto_hide(case, target)
@@ -201,7 +203,6 @@ def check_spam(text: str) -> bool:
                 raise Invalid(_("This looks like spam and was not posted."), code="spam")
             held = True
     return held
-
 
 
 @transaction.atomic

@@ -79,9 +79,7 @@ class TargetSpec:
 def _note_preview(note: Note) -> str:
     image = note.images.all()[:1]
     thumb = format_html('<img src="{}" alt="" width="80"> ', image[0].thumb.url) if image else ""
-    return format_html(
-        "{}<strong>{}</strong><br>{}", thumb, note.title, Truncator(note.body).chars(200)
-    )
+    return format_html("{}<strong>{}</strong><br>{}", thumb, note.title, Truncator(note.body).chars(200))
 
 
 def _comment_preview(comment: Comment) -> str:

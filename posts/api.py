@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -84,6 +85,7 @@ class NoteSerializer(serializers.ModelSerializer):
     liked_by_me = serializers.SerializerMethodField()
     saved_by_me = serializers.SerializerMethodField()
     share_url = serializers.SerializerMethodField()
+    view_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Note
@@ -136,6 +138,13 @@ class NoteSerializer(serializers.ModelSerializer):
     def get_saved_by_me(self, note) -> bool:
         return self._interactions(note, "saved_ids")
 
+    def get_view_count(self, note) -> int:
+        """Flushed views plus those still buffered (posts/view_counts.py): a view shows at once."""
+        pending = self.context.get("pending_views")
+        if pending is None:
+            pending = view_counts.pending_views([note.pk])
+        return note.view_count + pending.get(note.pk, 0)
+
     def get_share_url(self, note) -> str:
         path = reverse("posts:note-detail", kwargs={"note_id": note.pk})
         request = self.context.get("request")
@@ -143,11 +152,18 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 def serialize_notes(notes, *, request) -> list[dict]:
-    """Notes from `selectors.note_cards` as API dicts: three more queries for the whole list."""
+    """Notes from `selectors.note_cards` as API dicts: three more queries (and one Redis
+    call) for the whole list."""
     notes = list(notes)
     viewer = request.user if request else None
-    liked, saved = selectors.interaction_sets(viewer=viewer, note_ids=[n.pk for n in notes])
-    context = {**_user_context(request, [n.author for n in notes]), "liked_ids": liked, "saved_ids": saved}
+    note_ids = [n.pk for n in notes]
+    liked, saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
+    context = {
+        **_user_context(request, [n.author for n in notes]),
+        "liked_ids": liked,
+        "saved_ids": saved,
+        "pending_views": view_counts.pending_views(note_ids),
+    }
     return NoteSerializer(notes, many=True, context=context).data
 
 
@@ -480,7 +496,7 @@ class CollectionsView(APIView):
         elif request.user.is_authenticated:
             owner = request.user
         else:
-            raise Invalid(_("Pass ?username= or sign in."), code="username_required")
+            raise NotAuthenticated(_("Sign in, or pass ?username= to see someone's boards."))
         boards = selectors.user_collections(owner=owner, viewer=request.user)
 
         def serialize(page, *, request):

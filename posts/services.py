@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Block, User
 from feeds.services import explore_refresh_request
+from moderation.services import check_spam, hold_for_review
 from outbox.services import enqueue_on_commit
 from posts import tasks, text
 from posts.models import (
@@ -32,9 +33,10 @@ from posts.models import (
     Save,
 )
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
-from redbook.images import load_image, make_rendition
+from redbook.images import Rendition, load_image, make_rendition
 from search import services as search_services
 from shop.models import Product
+from shop.services import product_notes_count_refresh
 
 ORIGINAL_MAX = 4096  # px: full phone resolution, re-encoded only to drop metadata
 DISPLAY_MAX = 1080
@@ -45,9 +47,9 @@ DEFAULT_COLLECTION_NAME = _("Saved")
 
 @dataclass
 class _Renditions:
-    original: object
-    display: object
-    thumb: object
+    original: Rendition
+    display: Rendition
+    thumb: Rendition
 
 
 def _ensure_can_write(user: User) -> None:
@@ -189,6 +191,7 @@ def note_create(
     """
     _ensure_can_write(author)
     title, body = _clean_fields(title=title, body=body)
+    held = check_spam(f"{title}\n{body}")  # staff keywords: 400 "spam", or publish hidden for review
     location = _clean_location(lat=lat, lng=lng, place_name=place_name)
     _check_image_count(images, required=not draft)
     products = _listed_products(product_ids)
@@ -206,9 +209,12 @@ def note_create(
         _store_images(note, rendered)
         _set_tags(note, tags)
         note.products.set(products)
+        product_notes_count_refresh(product_ids=[p.pk for p in products])
         if not draft:
             _add(User, author.pk, "notes_count", 1)
             _after_publish(note)
+        if held:
+            hold_for_review(target_type="note", target=note)
         search_services.note_index_soon(note_id=note.pk)
     return note
 
@@ -232,6 +238,7 @@ def note_update(
     if note.author_id != editor.pk:
         raise Forbidden(_("Only the author can edit this note."))
     title, body = _clean_fields(title=fields.get("title", note.title), body=fields.get("body", note.body))
+    held = check_spam(f"{title}\n{body}")
     location = _clean_location(
         lat=fields.get("lat", note.lat),
         lng=fields.get("lng", note.lng),
@@ -263,12 +270,16 @@ def note_update(
             transaction.on_commit(lambda: _delete_files(old))
         if tags is not None or "body" in fields:
             _set_tags(note, note.tags.names() if tags is None else tags)
+        tagged_before = set(note.products.values_list("pk", flat=True))
         if products is not None:
             note.products.set(products)
+        product_notes_count_refresh(product_ids=tagged_before | {p.pk for p in products or ()})
         if published != was_published:
             _add(User, note.author_id, "notes_count", 1 if published else -1)
         if published:
             _after_publish(note)  # new @mentions notify; old ones are deduplicated
+        if held:
+            hold_for_review(target_type="note", target=note)
         search_services.note_index_soon(note_id=note.pk)
     return note
 
@@ -282,6 +293,7 @@ def note_delete(*, note: Note, actor: User) -> None:
         was_published = updated.filter(status=Note.Status.PUBLISHED).exists()
         if updated.update(status=Note.Status.DELETED) and was_published:
             _add(User, note.author_id, "notes_count", -1)
+            product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
         search_services.note_index_soon(note_id=note.pk)
 
 
@@ -408,6 +420,7 @@ def comment_create(*, author: User, note: Note, body: str, parent_id: int | None
         raise Invalid(_("Write something first."), code="body_required")
     if len(body) > Comment._meta.get_field("body").max_length:
         raise Invalid(_("Comments are at most 1000 characters."), code="body_too_long")
+    held = check_spam(body)
     if note.status != Note.Status.PUBLISHED:
         raise Invalid(_("Drafts cannot be commented on."), code="not_published")
     parent = None
@@ -426,7 +439,10 @@ def comment_create(*, author: User, note: Note, body: str, parent_id: int | None
         _add(Note, note.pk, "comment_count", 1)
         if parent:
             _add(Comment, parent.pk, "reply_count", 1)
-        enqueue_on_commit(tasks.notify_comment, comment_id=comment.pk)
+        if held:
+            hold_for_review(target_type="comment", target=comment)
+        else:
+            enqueue_on_commit(tasks.notify_comment, comment_id=comment.pk)
     return comment
 
 

@@ -27,6 +27,7 @@ from redbook.redis import get_redis
 logger = logging.getLogger(__name__)
 
 BUFFER_KEY = "rb:views:buffer"
+PENDING_KEY = "rb:views:pending"  # note id -> views buffered and not yet flushed
 LOCK_KEY = "rb:views:flush-lock"
 SEEN_TTL = 2 * 24 * 3600  # the dedupe key outlives its day, whatever the time zone
 
@@ -41,7 +42,10 @@ def view_record(*, note_id: int, viewer_id: int | None, viewer_key: str) -> bool
     try:
         if not client.set(f"rb:views:seen:{day.isoformat()}:{note_id}:{viewer_key}", 1, nx=True, ex=SEEN_TTL):
             return False
-        client.rpush(BUFFER_KEY, entry)
+        pipe = client.pipeline(transaction=True)
+        pipe.rpush(BUFFER_KEY, entry)
+        pipe.hincrby(PENDING_KEY, note_id, 1)
+        pipe.execute()
     except redis.RedisError as exc:  # Redis away: count it in the database instead
         # The flush skips views whose NoteView row already exists, so a view counted
         # here and buffered again once Redis is back is still counted once.
@@ -65,6 +69,31 @@ def pending_count() -> int:
     return client.llen(BUFFER_KEY) if client is not None else 0
 
 
+def pending_views(note_ids) -> dict[int, int]:
+    """Views still in the buffer, per note: shown counts add them, so a view shows at once."""
+    client = get_redis()
+    note_ids = list(note_ids)
+    if client is None or not note_ids:
+        return {}
+    try:
+        values = client.hmget(PENDING_KEY, note_ids)
+    except redis.RedisError:
+        return {}
+    return {note_id: int(value) for note_id, value in zip(note_ids, values, strict=True) if value}
+
+
+# Trim a flushed batch off the buffer and take its views out of the pending counts, as one step.
+_TRIM_BATCH = """
+redis.call('LTRIM', KEYS[1], tonumber(ARGV[1]), -1)
+for i = 2, #ARGV, 2 do
+  if redis.call('HINCRBY', KEYS[2], ARGV[i], -tonumber(ARGV[i + 1])) <= 0 then
+    redis.call('HDEL', KEYS[2], ARGV[i])
+  end
+end
+return 1
+"""
+
+
 def views_flush(*, batch_size: int = 1000, max_batches: int = 50) -> int:
     """Drain the Redis buffer into the database; returns the number of views counted."""
     client = get_redis()
@@ -79,8 +108,12 @@ def views_flush(*, batch_size: int = 1000, max_batches: int = 50) -> int:
             raw = client.lrange(BUFFER_KEY, 0, batch_size - 1)
             if not raw:
                 break
-            counted += _flush_batch([json.loads(item) for item in raw])
-            client.ltrim(BUFFER_KEY, len(raw), -1)  # only after the batch committed
+            entries = [json.loads(item) for item in raw]
+            counted += _flush_batch(entries)
+            # Only after the batch committed.
+            per_note = Counter(entry["n"] for entry in entries)
+            args = [len(raw), *[value for item in per_note.items() for value in item]]
+            client.eval(_TRIM_BATCH, 2, BUFFER_KEY, PENDING_KEY, *args)
     finally:
         lock.release()
     return counted

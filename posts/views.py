@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from posts import notifications, selectors, services
+from posts import notifications, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_MAX_LENGTH
 from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
 
@@ -128,6 +128,7 @@ def note_delete(request, note_id):
 @_page_errors
 def note_detail(request, note_id):
     note = selectors.note_get(viewer=request.user, note_id=note_id)
+    note.view_count += view_counts.pending_views([note.pk]).get(note.pk, 0)
     liked, saved = selectors.interaction_sets(viewer=request.user, note_ids=[note.pk])
     comments = list(selectors.comments_for_note(note=note, viewer=request.user)[:100])
     every = comments + [reply for comment in comments for reply in comment.replies.all()]

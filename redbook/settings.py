@@ -161,6 +161,7 @@ CELERY_BEAT_SCHEDULE = {
     # Explore lists of users active in the last week (feeds/tasks.py).
     "feeds-rank-explore": {"task": "feeds.rank_active_users", "schedule": env.float("EXPLORE_REFRESH_SECONDS", 900.0)},
     "canary": {"task": "redbook.canary", "schedule": 60.0},
+    "notifications-catch-up": {"task": "reliability.notifications_catch_up", "schedule": 5 * 60.0},
     "shop-expire-unpaid-orders": {"task": "shop.expire_unpaid_orders", "schedule": 60.0},
     "shop-reconcile": {"task": "shop.reconcile", "schedule": 60.0 * 60},
     "shop-purge-guest-carts": {"task": "shop.purge_guest_carts", "schedule": 60.0 * 60 * 24},

@@ -39,7 +39,7 @@ class RateLimiterUnavailable(Exception):
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"10/min" -> (10, 60); "5/15m" -> (5, 900)."""
+    """Parse a rate: "10/min" is (10, 60), "5/15m" is (5, 900)."""
     num, _, period = rate.partition("/")
     digits = "".join(ch for ch in period if ch.isdigit())
     unit = period[len(digits) :]
@@ -127,7 +127,9 @@ class RateThrottle(BaseThrottle):
         try:
             count = hit(key, period)
         except RateLimiterUnavailable as exc:
-            logger.error("rate limiter down, scope %s fails %s: %s", self.scope, "open" if self.fail_open else "closed", exc)
+            logger.error(
+                "rate limiter down, scope %s fails %s: %s", self.scope, "open" if self.fail_open else "closed", exc
+            )
             self.wait_seconds = 0 if self.fail_open else 60
             return self.fail_open
         if count <= limit:

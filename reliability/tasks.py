@@ -2,6 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from redbook.celery import RETRY_TRANSIENT
+from reliability import sweeps
 from reliability.models import Heartbeat
 
 
@@ -13,3 +14,9 @@ def canary(token: str = "") -> None:
     `token` lets a caller recognise the answer to its own probe.
     """
     Heartbeat.objects.update_or_create(name="canary", defaults={"beat_at": timezone.now(), "token": token})
+
+
+@shared_task(name="reliability.notifications_catch_up", **RETRY_TRANSIENT)
+def notifications_catch_up() -> dict:
+    """Beat, every 5 minutes: notifications whose task was lost with a killed worker."""
+    return sweeps.notifications_catch_up()

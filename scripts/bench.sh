@@ -17,5 +17,6 @@ export MEDIA_ROOT="${BENCH_MEDIA_ROOT:-$PWD/var/bench-media}"  # the image pool 
 export DEBUG=0 SECRET_KEY=bench SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
+# BENCH_REUSE=1 measures an already seeded bench database again (no reseed: L takes a while).
 exec .venv/bin/python -m tests.bench.run --scale "${BENCH_SCALE:-S}" \
-  --seconds "${BENCH_SECONDS:-20}" --port "${BENCH_PORT:-8107}"
+  --seconds "${BENCH_SECONDS:-20}" --port "${BENCH_PORT:-8107}" ${BENCH_REUSE:+--reuse}

@@ -1,8 +1,8 @@
 """Matching documents against query terms, on Postgres and on the embedded SQLite.
 
-Postgres: `tsv @@ 'term1':* & 'term2':*` served by the GIN index, ranked by
-`ts_rank` (normalized by document length). SQLite: every term must start a token
-of the stored text (`LIKE '% term%'`), ranked by how many terms matched.
+Postgres: `tsv @@ 'term1' & 'term2':*` served by the GIN index, ranked by
+`ts_rank` (normalized by document length). SQLite: every term must be a token of
+the stored text (`LIKE '% term %'`), ranked by how many terms matched.
 """
 
 from functools import reduce
@@ -11,6 +11,8 @@ from operator import and_, or_
 from django.db import connections
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+
+from search.segment import is_cjk
 
 
 class _TsMatch(Func):
@@ -24,22 +26,41 @@ class _TsRank(Func):
     output_field = FloatField()
 
 
-def tsquery(terms: list[str], *, any_term: bool = False) -> str:
-    """A tsquery in its text form: quoted lexemes, prefix-matched when 2+ characters.
+def _prefixed(terms: list[str], prefix: bool) -> list[bool]:
+    """Which terms match as a prefix: with `prefix`, a last Latin word of 2+ letters.
 
-    Terms hold only letters and digits (search/segment.py); quotes are doubled anyway.
-    One-letter terms match exactly: "a:*" would expand to a large part of the index.
+    Words match exactly by default: Chinese sub-words are in the index already, and
+    exact lexemes keep Postgres' row estimates right (a prefix has none), so the
+    planner walks the `hot` index for a common word and the GIN index for a rare one.
+    Callers retry with `prefix` when the exact words find nothing ("lip" -> lipstick).
     """
-    quoted = ["'{}'{}".format(term.replace("'", "''"), ":*" if len(term) > 1 else "") for term in terms]
+    return [prefix and i == len(terms) - 1 and len(t) > 1 and not is_cjk(t) for i, t in enumerate(terms)]
+
+
+def tsquery(terms: list[str], *, any_term: bool = False, prefix: bool = False) -> str:
+    """A tsquery in its text form: quoted lexemes (terms hold only letters and digits,
+    search/segment.py; quotes are doubled anyway), AND-ed or OR-ed."""
+    quoted = [
+        "'{}'{}".format(term.replace("'", "''"), ":*" if prefixed else "")
+        for term, prefixed in zip(terms, _prefixed(terms, prefix), strict=True)
+    ]
     return (" | " if any_term else " & ").join(quoted)
 
 
-def match(queryset: QuerySet, terms: list[str], *, any_term: bool = False) -> QuerySet:
+def can_prefix(terms: list[str]) -> bool:
+    return any(_prefixed(terms, True))
+
+
+def match(queryset: QuerySet, terms: list[str], *, any_term: bool = False, prefix: bool = False) -> QuerySet:
     """Documents of `queryset` holding all (or any) `terms`, annotated with `text_rank`."""
     if connections[queryset.db].vendor == "postgresql":
-        query = RawSQL("%s::tsquery", [tsquery(terms, any_term=any_term)])
+        query = RawSQL("%s::tsquery", [tsquery(terms, any_term=any_term, prefix=prefix)])
         return queryset.filter(_TsMatch(F("tsv"), query)).annotate(text_rank=_TsRank(F("tsv"), query, Value(1)))
-    conditions = [Q(tsv__contains=f" {term}") for term in terms]
+    # The stored text is " token token ": " term " is a whole token, " term" a token start.
+    conditions = [
+        Q(tsv__contains=f" {term}" if prefixed else f" {term} ")
+        for term, prefixed in zip(terms, _prefixed(terms, prefix), strict=True)
+    ]
     matched = reduce(or_ if any_term else and_, conditions)
     hits = [Case(When(condition, then=Value(1.0)), default=Value(0.0)) for condition in conditions]
     return queryset.filter(matched).annotate(text_rank=reduce(lambda a, b: a + b, hits))

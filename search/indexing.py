@@ -111,7 +111,7 @@ def notes_index(*, note_ids: list[int], count_tags: bool = True) -> int:
     with transaction.atomic():
         if count_tags:
             list(Note.objects.select_for_update().filter(pk__in=note_ids).order_by("pk").values_list("pk"))
-        old = dict(NoteDocument.objects.filter(pk__in=note_ids).values_list("note_id", "tags"))
+        old = dict(NoteDocument.objects.filter(pk__in=note_ids).values_list("note_id", "tags")) if count_tags else {}
         rows = list(Note.objects.public().filter(pk__in=note_ids).values(*_NOTE_FIELDS))
         tags = _tags_by_note([row["id"] for row in rows])
         documents = [note_document(row, tags.get(row["id"], [])) for row in rows]

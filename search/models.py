@@ -26,9 +26,10 @@ class SegmentedTextField(models.TextField):
         return "to_tsvector('simple', %s)" if connection.vendor == "postgresql" else "%s"
 
     def get_prep_value(self, value):
-        # A leading space lets the LIKE fallback match a token start: "% lip%".
+        # Spaces around every token let the LIKE fallback match whole tokens (" lip ")
+        # and token starts (" lip").
         value = super().get_prep_value(value)
-        return f" {value}" if value and not value.startswith(" ") else value
+        return f" {value.strip()} " if value else value
 
 
 class NoteDocument(models.Model):

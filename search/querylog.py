@@ -54,7 +54,10 @@ def _count_in_db(*, day: date, query: str, n: int) -> None:
 
 
 def _remember_in_db(*, user_id: int, query: str) -> None:
-    RecentSearch.objects.update_or_create(user_id=user_id, query=query, defaults={"searched_at": timezone.now()})
+    searched = RecentSearch(user_id=user_id, query=query, searched_at=timezone.now())
+    RecentSearch.objects.bulk_create(
+        [searched], update_conflicts=True, unique_fields=["user", "query"], update_fields=["searched_at"]
+    )
     stale = RecentSearch.objects.filter(user_id=user_id).order_by("-searched_at").values("pk")[RECENT_LIMIT:]
     RecentSearch.objects.filter(pk__in=list(stale)).delete()
 

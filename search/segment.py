@@ -63,7 +63,7 @@ def _runs(text: str) -> list[str]:
     return _RUN_RE.findall(unicodedata.normalize("NFKC", text or "").lower())
 
 
-def _is_cjk(run: str) -> bool:
+def is_cjk(run: str) -> bool:
     return bool(_CJK_RE.match(run))
 
 
@@ -72,7 +72,7 @@ def index_tokens(text: str) -> list[str]:
     warm_up()
     tokens = []
     for run in _runs(text):
-        words = _cut_for_index(run) if _is_cjk(run) else (run,)
+        words = _cut_for_index(run) if is_cjk(run) else (run,)
         tokens.extend(word for word in words if word not in STOPWORDS)
     return tokens
 
@@ -92,6 +92,6 @@ def query_terms(query: str) -> list[str]:
     warm_up()
     words = []
     for run in _runs(query):
-        words.extend(_cut_for_query(run) if _is_cjk(run) else (run,))
+        words.extend(_cut_for_query(run) if is_cjk(run) else (run,))
     terms = list(dict.fromkeys(word for word in words if word not in STOPWORDS)) or list(dict.fromkeys(words))
     return terms[:MAX_QUERY_TERMS]

@@ -22,7 +22,7 @@ from posts.models import Note
 from posts.selectors import published_cards
 from redbook.exceptions import Invalid
 from search import querylog, ranking
-from search.backends import match
+from search.backends import can_prefix, match
 from search.models import NoteDocument, ProductDocument, TagStat
 from search.segment import query_terms
 from shop.models import Product
@@ -59,10 +59,21 @@ def _hidden_authors(viewer) -> set[int]:
     return Block.objects.hidden_user_ids(viewer) if _authenticated(viewer) else set()
 
 
+def match_modes(terms: list[str]) -> list[dict]:
+    """How to match, strictest first: every word exactly, then the last Latin word as a
+    prefix, then any word. A search uses the first mode that finds something."""
+    modes = [{"any_term": False, "prefix": False}]
+    if can_prefix(terms):
+        modes.append({"any_term": False, "prefix": True})
+    if len(terms) > 1:
+        modes.append({"any_term": True, "prefix": can_prefix(terms)})
+    return modes
+
+
 def _candidates(model, terms: list[str]) -> dict[int, float]:
-    """{pk: text rank} of the best matches by prior: all terms, else any term."""
-    for any_term in (False, True) if len(terms) > 1 else (False,):
-        rows = match(model.objects.all(), terms, any_term=any_term).order_by("-hot")
+    """{pk: text rank} of the best CANDIDATES matches by prior, in the first mode that finds any."""
+    for mode in match_modes(terms):
+        rows = match(model.objects.all(), terms, **mode).order_by("-hot")
         found = dict(rows.values_list("pk", "text_rank")[:CANDIDATES])
         if found:
             return found
@@ -82,9 +93,13 @@ def _relevant_ids(documents, live: QuerySet, terms: list[str], fields: tuple, sc
 
 def _ordered_ids(documents, live: QuerySet, terms: list[str], ordering: tuple, offset: int, limit: int) -> list:
     """Up to limit+1 ids of `live` rows matching `terms`, from `offset`, in `ordering`."""
-    matching = match(documents.objects.all(), terms).values("pk")
-    ids = live.filter(pk__in=matching).order_by(*ordering).values_list("pk", flat=True)
-    return list(ids[offset : offset + limit + 1])
+    for mode in match_modes(terms):
+        matches = live.filter(pk__in=match(documents.objects.all(), terms, **mode).values("pk")).order_by(*ordering)
+        ids = list(matches.values_list("pk", flat=True)[offset : offset + limit + 1])
+        # An empty later page is the end of this mode's results, if it has any at all.
+        if ids or (offset and matches.exists()):
+            return ids
+    return []
 
 
 # --- Notes ---------------------------------------------------------------------------

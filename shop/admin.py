@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from redbook.exceptions import ServiceError
 from shop import orders
 from shop.models import Cart, CartItem, Category, Order, OrderItem, Payment, Product, ProductImage, Variant
-from shop.services import product_prices_refresh
 
 
 @admin.register(Category)
@@ -16,10 +15,17 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 class VariantInline(admin.TabularInline):
+    """Shown, not edited here: stock moves only through the services (brands restock
+    from /shop/manage/ or the API, as a difference applied to the current count)."""
+
     model = Variant
     fields = ["name", "price", "stock", "reserved", "sku", "gtin", "position"]
-    readonly_fields = ["reserved"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ProductImageInline(admin.TabularInline):
@@ -54,10 +60,6 @@ class ProductAdmin(admin.ModelAdmin):
     @admin.display(description=_("stock"), ordering="stock_sum")
     def total_stock(self, product):
         return product.stock_sum or 0
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        product_prices_refresh(product_ids=[form.instance.pk])
 
 
 class OrderItemInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination
+from redbook.throttling import CheckoutThrottle
 from shop import orders, selectors, services
 from shop.serializers import (
     CartItemInputSerializer,
@@ -183,6 +184,7 @@ class CartItemDetailView(APIView):
 
 class CheckoutView(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    throttle_classes = [CheckoutThrottle]
 
     @extend_schema(
         request=CheckoutInputSerializer,
@@ -198,7 +200,8 @@ class CheckoutView(APIView):
                 brand_username=request.data.get("brand") or None,
             )
         except DjangoValidationError as exc:  # the address: nest its field errors as DRF does
-            raise serializers.ValidationError({"shipping_address": exc.message_dict}) from exc
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise serializers.ValidationError({"shipping_address": detail}) from exc
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(OrderSerializer(order).data, status=code)
 

@@ -91,16 +91,42 @@ class ImagesInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleImagesField(forms.FileField):
+    """Several files from one <input multiple>; the image pipeline checks their content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", ImagesInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleImagesField, self).clean(upload, initial) for upload in files]
+
+
 class ProductImagesForm(forms.Form):
-    images = forms.FileField(
-        label=_("Photos"), required=False, widget=ImagesInput(attrs={"multiple": True, "accept": "image/*"})
-    )
+    images = MultipleImagesField(label=_("Photos"), required=False)
+
+
+class VariantForm(forms.ModelForm):
+    class Meta:
+        model = Variant
+        fields = ["name", "price", "stock"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A hidden copy of the stock shown, so a save applies the difference typed.
+        self.fields["stock"].show_hidden_initial = True
+
+    def stock_seen(self) -> int:
+        """The stock the brand saw when the page was rendered."""
+        raw = self.data.get(self.add_initial_prefix("stock"))
+        return int(raw) if str(raw).isdigit() else self.initial.get("stock", 0)
 
 
 VariantFormSet = inlineformset_factory(
     Product,
     Variant,
-    fields=["name", "price", "stock"],
+    form=VariantForm,
     extra=1,
     can_delete=False,
     min_num=1,

@@ -14,6 +14,7 @@ from shop.models import Order, Product
 from shop.views import raise_for_page
 
 CHART_WIDTH, CHART_HEIGHT, CHART_DAYS = 600, 160, 30
+PRODUCTS_SHOWN, TO_SHIP_SHOWN, RECENT_SHOWN = 100, 50, 20
 
 
 def _brand_only(view):
@@ -58,9 +59,11 @@ def sales_chart(series: list[dict]) -> dict:
 def manage(request):
     brand = request.user
     context = {
-        "products": selectors.products_base().filter(brand=brand).order_by("-id"),
-        "to_ship": selectors.orders_for_brand(brand=brand, status=Order.Status.PAID).order_by("paid_at"),
-        "recent": selectors.orders_for_brand(brand=brand)[:20],
+        "products": selectors.products_base().filter(brand=brand).order_by("-id")[:PRODUCTS_SHOWN],
+        "to_ship": selectors.orders_for_brand(brand=brand, status=Order.Status.PAID).order_by("paid_at")[
+            :TO_SHIP_SHOWN
+        ],
+        "recent": selectors.orders_for_brand(brand=brand)[:RECENT_SHOWN],
         "chart": sales_chart(selectors.brand_sales_by_day(brand=brand, days=CHART_DAYS)),
         "ship_form": ShipForm(),
     }
@@ -68,13 +71,22 @@ def manage(request):
 
 
 def _variants_from(formset) -> list[dict]:
+    """New rows whole; existing rows only what changed, stock as the difference typed.
+
+    The brand saw 10 and typed 15: that is "+5", applied to the count as it is now,
+    so units sold while the form was open are not written back.
+    """
     variants = []
     for form in formset.forms:
-        if not form.cleaned_data or (form.instance.pk is None and not form.has_changed()):
+        if not form.cleaned_data or not form.has_changed():
             continue
-        data = {key: form.cleaned_data[key] for key in ("name", "price", "stock")}
-        if form.instance.pk:
-            data["id"] = form.instance.pk
+        if form.instance.pk is None:
+            variants.append({key: form.cleaned_data[key] for key in ("name", "price", "stock")})
+            continue
+        data = {"id": form.instance.pk}
+        data.update({key: form.cleaned_data[key] for key in ("name", "price") if key in form.changed_data})
+        if "stock" in form.changed_data:
+            data["stock_add"] = form.cleaned_data["stock"] - form.stock_seen()
         variants.append(data)
     return variants
 
@@ -89,7 +101,7 @@ def _product_form_page(request, product: Product | None):
             "description": form.cleaned_data["description"],
             "category": form.cleaned_data["category"] and form.cleaned_data["category"].pk,
             "variants": _variants_from(formset),
-            "images": request.FILES.getlist("images"),
+            "images": images.cleaned_data["images"],
         }
         try:
             if product is None:

@@ -49,7 +49,7 @@ class _KeyAlreadyUsed(Exception):
 def shipping_address_clean(data) -> dict:
     """The address as we store it, or ValidationError with a message per field."""
     if not isinstance(data, dict):
-        raise ValidationError({"shipping_address": [_("Send the address as an object.")]})
+        raise ValidationError(_("Send the address as an object: name, phone, line1, city, postal_code, country."))
     cleaned, errors = {}, {}
     for field, (required, max_length) in ADDRESS_FIELDS.items():
         value = data.get(field, "")
@@ -326,7 +326,7 @@ def orders_expire_unpaid(*, batch_size: int = 200) -> tuple[int, bool]:
 
 def order_ship(*, order_id, actor, tracking_number: str) -> Order:
     """The brand ships a paid order once; shipping a shipped order returns it."""
-    tracking = (tracking_number or "").strip()
+    tracking = str(tracking_number or "").strip()
     if not tracking or len(tracking) > 64:
         raise Invalid(_("Enter the tracking number (at most 64 characters)."), code="tracking_number_required")
     with transaction.atomic():

@@ -5,15 +5,18 @@ a manual SQL fix or a bug left behind, fixes it and logs each fix.
 """
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from shop.models import Order, OrderItem, Product, Variant
 from shop.services import expected_notes_count, expected_prices
 
 logger = logging.getLogger(__name__)
+ORDER_WINDOW = timedelta(days=2)
 
 
 def _held_by_open_orders(variant_ids=None) -> dict[int, int]:
@@ -45,11 +48,16 @@ def reconcile_reserved_stock() -> int:
     return fixed
 
 
-def reconcile_order_totals() -> int:
-    """An order's subtotal is the sum of its lines; its total adds shipping."""
+def reconcile_order_totals(*, window: timedelta = ORDER_WINDOW) -> int:
+    """An order's subtotal is the sum of its lines; its total adds shipping.
+
+    Orders of the last `window` only: run hourly, that checks each order many times
+    while it can still change, without scanning the whole history every hour.
+    """
     line_total = ExpressionWrapper(F("items__unit_price") * F("items__quantity"), output_field=DecimalField())
     wrong = (
-        Order.objects.annotate(lines_sum=Coalesce(Sum(line_total), 0, output_field=DecimalField()))
+        Order.objects.filter(created_at__gte=timezone.now() - window)
+        .annotate(lines_sum=Coalesce(Sum(line_total), 0, output_field=DecimalField()))
         .filter(~Q(subtotal=F("lines_sum")) | ~Q(total=F("subtotal") + F("shipping_fee")))
         .values_list("pk", "number", "subtotal", "total", "lines_sum", "shipping_fee")
     )

@@ -4,8 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Min, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,8 @@ def category_resolve(value) -> Category | None:
     """A category by id, slug or name; an unknown name is proposed as a new category."""
     if value in (None, ""):
         return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError({"category": [_("Send the category's id, slug or name.")]})
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
         category = Category.objects.filter(pk=int(value)).first()
         if category is None:
@@ -63,7 +65,11 @@ def _clean_text(value, *, field: str, max_length: int, required: bool) -> str:
 
 
 def variant_clean(data, *, position: int) -> dict:
-    """One variant as given by a brand: name, price > 0 and stock >= 0."""
+    """One variant as given by a brand: name, price > 0 and stock >= 0.
+
+    An existing variant (with `id`) may instead carry `stock_add`, a restock or a
+    write-off applied to the current count, so concurrent sales are never overwritten.
+    """
     label = _("Variant %(n)d") % {"n": position + 1}
     if not isinstance(data, dict):
         raise ValidationError({"variants": [_("%(v)s: send an object with name, price and stock.") % {"v": label}]})
@@ -85,6 +91,11 @@ def variant_clean(data, *, position: int) -> dict:
         if isinstance(stock, bool) or not str(stock).isdigit() or int(stock) > MAX_STOCK:
             raise ValidationError({"variants": [_("%(v)s: stock must be a whole number from 0.") % {"v": label}]})
         cleaned["stock"] = int(stock)
+    if "stock_add" in data and "id" in data:
+        add = data["stock_add"]
+        if isinstance(add, bool) or not str(add).lstrip("-").isdigit() or abs(int(add)) > MAX_STOCK:
+            raise ValidationError({"variants": [_("%(v)s: stock_add must be a whole number.") % {"v": label}]})
+        cleaned["stock_add"] = int(add)
     return cleaned
 
 
@@ -123,7 +134,7 @@ def _images_save(product: Product, renditions: list[tuple]) -> None:
 
 
 def product_create(
-    *, brand, name: str, description: str = "", category=None, variants: list[dict], images=(), is_listed: bool = True
+    *, brand, name: str = "", description: str = "", category=None, variants=None, images=(), is_listed: bool = True
 ) -> Product:
     _ensure_brand(brand)
     fields = {
@@ -160,7 +171,9 @@ def product_update(
     with transaction.atomic():
         product = None
         if str(product_id).isdigit():
-            product = Product.objects.select_for_update().filter(pk=int(product_id)).first()
+            # NO KEY UPDATE: checkouts inserting order lines (a KEY SHARE on the
+            # product) are not blocked by it, so they cannot deadlock with an edit.
+            product = Product.objects.select_for_update(no_key=True).filter(pk=int(product_id)).first()
         if product is None or (product.brand_id != actor.pk and not product.is_listed):
             raise NotFound(_("No such product."))
         if product.brand_id != actor.pk:
@@ -193,8 +206,12 @@ def _variants_apply(product: Product, variants: list[dict]) -> None:
         elif not str(variant_id).isdigit() or int(variant_id) not in own_ids:
             message = _("Variant %(id)s is not one of this product's.") % {"id": variant_id}
             raise ValidationError({"variants": [message]})
-        elif data:
-            Variant.objects.filter(pk=int(variant_id)).update(**data)
+        else:
+            add = data.pop("stock_add", 0)
+            if add:
+                data["stock"] = Greatest(F("stock") + add, 0)
+            if data:
+                Variant.objects.filter(pk=int(variant_id)).update(**data)
 
 
 def expected_prices() -> dict:

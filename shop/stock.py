@@ -1,7 +1,8 @@
 """The only code that moves stock. Call inside `transaction.atomic()`.
 
 Every move is a conditional UPDATE on the variant row, taken in variant pk order so
-concurrent orders lock rows in the same order and cannot deadlock. There is no
+concurrent orders lock rows in the same order and cannot deadlock. Product rows
+(sold_count) are touched before variant rows, the order product_update locks them in. There is no
 read-then-write: `stock = stock - q WHERE stock >= q` either takes the units or
 touches no row, and the CHECK (stock >= 0) in the database is the backstop.
 """
@@ -59,19 +60,19 @@ def stock_release(*, items: Iterable[OrderItem]) -> None:
 def stock_commit_sold(*, items: Iterable[OrderItem]) -> None:
     """The order is paid: held units become sold units."""
     items = list(items)
-    for variant_id, quantity in _order_lines(items):
-        Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
     for product_id, quantity in sorted(_sum_by_product(items).items()):
         Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
+    for variant_id, quantity in _order_lines(items):
+        Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
 
 
 def stock_restore(*, items: Iterable[OrderItem]) -> None:
     """A paid order is cancelled or refunded: its sold units go back on sale."""
     items = list(items)
-    for variant_id, quantity in _order_lines(items):
-        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
     for product_id, quantity in sorted(_sum_by_product(items).items()):
         Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") - quantity, 0))
+    for variant_id, quantity in _order_lines(items):
+        Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
 
 
 def _sum_by_product(items: Iterable[OrderItem]) -> dict[int, int]:

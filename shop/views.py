@@ -175,8 +175,9 @@ def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | No
             brand_username=brand_username,
         )
     except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, messages_ in errors.items():
+            form.add_error(field if field in form.fields else None, messages_)
         return None
     except ServiceError as exc:
         raise_for_page(exc)

@@ -47,6 +47,14 @@ def reset_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def is_seeded(url: str) -> bool:
+    try:
+        with psycopg.connect(url) as conn:
+            return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM accounts_user)").fetchone()[0])
+    except psycopg.Error:  # no database, or not migrated
+        return False
+
+
 class Server:
     """gunicorn with 2 workers + threads, as in production; stopped by the context manager."""
 
@@ -126,15 +134,19 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database (no reseed)")
     args = parser.parse_args()
     scale = SCALES[args.scale]
     figures: dict[str, str] = {}
 
-    reset_database(os.environ["DATABASE_URL"])
-    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-    manage("migrate", "--noinput", "-v0")
-    seed_args = ["--users", str(scale["users"]), "--notes", str(scale["notes"]), "--seed", str(args.seed)]
-    figures["seed_demo"] = f"{manage('seed_demo', *seed_args, '--skip-post', '--no-progress', timed=True):.1f} s"
+    if args.reuse and is_seeded(os.environ["DATABASE_URL"]):
+        figures["seed_demo"] = "reused the seeded database (--reuse)"
+    else:
+        reset_database(os.environ["DATABASE_URL"])
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+        manage("migrate", "--noinput", "-v0")
+        seed_args = ["--users", str(scale["users"]), "--notes", str(scale["notes"]), "--seed", str(args.seed)]
+        figures["seed_demo"] = f"{manage('seed_demo', *seed_args, '--skip-post', '--no-progress', timed=True):.1f} s"
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redbook.settings")
     django.setup()
@@ -147,10 +159,11 @@ def main() -> int:
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
     figures["active users (7 days)"] = str(targets.active_users())
-    results = {}
+    results, loads = {}, []
     with Server(args.port) as server:
         for endpoint in endpoints:
             results[endpoint.key] = measure(server, endpoint, args.seconds)
+            loads.append(os.getloadavg()[0])
         explore = next(e for e in endpoints if e.key == "explore")
         if results["explore"][0] is not None and "rank_explore" in get_commands():
             during, ranking_seconds = measure_during_ranking(server, explore, args.seconds)
@@ -158,6 +171,8 @@ def main() -> int:
                 f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
+    # Other work on the machine inflates every latency: say how busy it was.
+    figures["host load (1 min avg) per endpoint"] = f"{min(loads):.1f}-{max(loads):.1f}, {os.cpu_count()} CPUs"
     memory, lists = ranking_memory()
     figures["Redis for rankings"] = (
         f"{memory / 1e6:.1f} MB for {lists} lists = {memory / lists / 1024:.1f} KiB per active user" if lists else "n/a"

@@ -49,6 +49,14 @@ def test_counts_as_asked(world):
     assert Note.products.through.objects.exists()
 
 
+def test_brands_sell_in_one_category_and_tag_their_products(world):
+    for brand in User.objects.filter(account_type=User.AccountType.BRAND, products__isnull=False).distinct():
+        assert Product.objects.filter(brand=brand).values("category").distinct().count() == 1
+        assert not Variant.objects.filter(product__brand=brand, price__lte=0).exists()
+    tagged_by_brands = Note.products.through.objects.filter(note__author__account_type=User.AccountType.BRAND)
+    assert all(row.product.brand_id == row.note.author_id for row in tagged_by_brands.select_related("note", "product"))
+
+
 def test_notes_look_real(world):
     notes = list(Note.objects.prefetch_related("tags"))
     assert max(len(note.title) for note in notes) <= TITLE_MAX_LENGTH

@@ -27,6 +27,10 @@ def test_sign_up_edit_profile_and_follow(page_at, width):
     username = f"newbie{width}"
 
     page.goto("/accounts/signup/")
+    # Keyboard users land on the skip link first; icon-only links keep their names.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.get_by_role("link", name="Cart").is_visible()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Display name").fill("New Bie")
     page.get_by_label("Password").fill("Sunny-Day-42")
@@ -37,6 +41,7 @@ def test_sign_up_edit_profile_and_follow(page_at, width):
     page.get_by_label("Bio").fill("Weekend hiker, coffee first.")
     page.get_by_label("Location").fill("Shanghai")
     page.get_by_label("Avatar").set_input_files({"name": "me.png", "mimeType": "image/png", "buffer": _avatar_png()})
+    page.wait_for_selector("[data-avatar-preview] img")  # previewed before upload
     screenshot(page, f"accounts-edit-{width}")
     page.get_by_role("button", name="Save").click()
 
@@ -69,3 +74,10 @@ def test_sign_up_edit_profile_and_follow(page_at, width):
     follow.click()
     page.wait_for_selector('[data-action="follow-toggle"][data-following="false"]')
     assert not Follow.objects.filter(follower=me, followee=star).exists()
+
+    # The language switch submits itself on change (no button needed with JavaScript).
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.get_by_role("link", name="发现").first.is_visible()
+    screenshot(page, f"accounts-profile-zh-{width}")

@@ -14,6 +14,7 @@ from posts import services as posts_services
 from posts.models import Like
 from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
+from tests.feeds.conftest import ensure_default_channels
 from tests.posts.conftest import upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -59,6 +60,7 @@ def _log_in(page, live_server, user) -> None:
 
 @pytest.mark.parametrize("width", [390, 1440])
 def test_explore_page(page_at, live_server, width):
+    ensure_default_channels()
     notes = _world(48)
     viewer = UserFactory(username=f"viewer{width}")
     Like.objects.bulk_create(Like(user=viewer, note=n) for n in notes if "skincare" in n.tags.names())
@@ -84,12 +86,12 @@ def test_explore_page(page_at, live_server, width):
     # "not interested" removes the card and is stored
     note_id = int(first.get_attribute("data-note-id"))
     first.get_by_role("button", name="Not interested").click()
-    page.wait_for_function(f"!document.querySelector('.feed-item[data-note-id=\"{note_id}\"]')")
+    page.locator(f'.feed-item[data-note-id="{note_id}"]').wait_for(state="detached")
     assert NotInterested.objects.filter(user=viewer, note_id=note_id).exists()
 
     # infinite scroll brings the next page
     page.locator("[data-feed-sentinel]").scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelectorAll('.feed-item').length > 19")
+    cards.nth(20).wait_for()
     ids = page.eval_on_selector_all(".feed-item", "els => els.map(e => e.dataset.noteId)")
     assert len(ids) == len(set(ids)) > 19
 

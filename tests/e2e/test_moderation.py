@@ -10,7 +10,8 @@ from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
 from tests.posts.conftest import upload
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the "Moderators" group comes from a data migration.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "correct-horse-9"  # tests.factories.UserFactory
 
 
@@ -64,7 +65,7 @@ def test_report_hide_in_admin_and_gone_for_others(page_at, width):
     case = ModerationCase.objects.get()
     admin.goto(f"/admin/moderation/moderationcase/{case.pk}/change/")
     admin.get_by_label("Decision").select_option("actioned")
-    admin.get_by_label("Reason", exact=True).fill("Undisclosed paid review")
+    admin.locator("form.moderation-decision input[name=reason]").fill("Undisclosed paid review")
     admin.get_by_role("button", name="Apply decision").click()
     admin.wait_for_url("**/admin/moderation/moderationcase/")
     assert admin.get_by_text("1 case decided.").is_visible()

@@ -2,13 +2,14 @@
 
 import io
 import re
+import time
 
 import pytest
 from django.conf import settings
 from django.test import Client
 from PIL import Image, ImageDraw
 
-from posts.models import Comment, Like, Note, Save
+from posts.models import Comment, Like, Note, Notification, Save
 from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
 
@@ -24,6 +25,15 @@ def _photo(color, size) -> dict:
     return {"name": f"photo-{color[0]}.jpg", "mimeType": "image/jpeg", "buffer": buffer.getvalue()}
 
 
+def _wait_for(predicate, timeout=15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _log_in(page, user, live_server):
     client = Client()
     client.force_login(user)
@@ -31,7 +41,7 @@ def _log_in(page, user, live_server):
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
 
 
-def test_post_a_note_then_like_save_comment_and_reply(page_at, live_server):
+def test_post_a_note_then_like_save_comment_and_reply(page_at, live_server, celery_worker):
     author = UserFactory(username="mei", display_name="Mei 小美")
     fan = UserFactory(username="lin", display_name="Lin")
 
@@ -46,6 +56,7 @@ def test_post_a_note_then_like_save_comment_and_reply(page_at, live_server):
     assert page.locator("#title-counter").inner_text() == "18"
     page.get_by_label("Text").fill("Best oat latte in town #coffee #上海 — thanks @lin for the tip!")
     page.locator("#note-place").fill("Jing'an, Shanghai")
+    screenshot(page, "notes-new-1440")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(r"/notes/\d+/$"))
     note = Note.objects.get()
@@ -83,3 +94,17 @@ def test_post_a_note_then_like_save_comment_and_reply(page_at, live_server):
         shot.wait_for_load_state("networkidle")
         assert shot.locator(".carousel-slide img").first.evaluate("img => img.naturalWidth") > 0
         screenshot(shot, f"notes-note-page-{width}")
+
+    # The author's notifications, made by the worker after each commit, grouped.
+    assert _wait_for(lambda: Notification.objects.filter(recipient=author).count() == 4)
+    inbox = page_at(390)
+    _log_in(inbox, author, live_server)
+    inbox.goto("/tags/coffee/")
+    assert inbox.locator(".masonry .card").count() == 1
+    assert inbox.locator(".tabbar .badge").inner_text() == "4"
+    screenshot(inbox, "notes-tag-390")
+    inbox.goto("/notifications/")
+    assert inbox.get_by_text("Lin liked your note").is_visible()
+    assert inbox.get_by_text("Lin commented on your note").count() == 2
+    screenshot(inbox, "notes-notifications-390")
+    assert not Notification.objects.filter(recipient=author, read_at__isnull=True).exists()

@@ -69,6 +69,7 @@ def test_note_to_product_to_paid_order_then_brand_ships(page_at, width):
     page.get_by_label("Natural 02").check()
     page.get_by_role("button", name="Add to cart").click()
     page.wait_for_url("**/cart/")
+    screenshot(page, f"shop-cart-{width}")
     page.get_by_role("link", name="Check out").click()
     page.wait_for_url("**/checkout/**")
     for label, value in [
@@ -109,3 +110,30 @@ def test_note_to_product_to_paid_order_then_brand_ships(page_at, width):
     seller.wait_for_url("**/shop/manage/")
     order.refresh_from_db()
     assert (order.status, order.tracking_number) == ("shipped", "SF1234567890")
+
+    seller.goto(f"/shop/manage/products/{product.pk}/edit/")
+    screenshot(seller, f"shop-manage-edit-{width}")
+
+    # The buyer confirms delivery; their note about it now carries "Verified buyer".
+    page.goto(f"/orders/{order.pk}/")
+    page.get_by_role("button", name="I received it").click()
+    page.wait_for_selector(".status-delivered")
+    note_create(
+        author=buyer,
+        title="Worth every yuan",
+        images=[_photo("mine.jpg", (240, 200, 160), (720, 720))],
+        product_ids=[product.pk],
+    )
+    page.goto(f"/shop/products/{product.pk}/?buyers=1")
+    verified = page.locator(".community-note.is-verified-buyer")
+    assert verified.count() == 1 and "Worth every yuan" in verified.inner_text()
+    assert verified.locator(".buyer-badge").is_visible()
+    screenshot(page, f"shop-product-buyers-{width}")
+
+    # The mall and the brand's store show the product and the notes about it.
+    page.goto("/shop/")
+    assert page.get_by_role("heading", name="Dewy Cushion Foundation").is_visible()
+    screenshot(page, f"shop-mall-{width}")
+    page.goto(f"/shop/brands/{brand.username}/")
+    assert page.get_by_text("Cushion review 0").is_visible()
+    screenshot(page, f"shop-store-{width}")

@@ -1,5 +1,6 @@
 """Feed fixtures: notes made straight in the database (no image pipeline) and a planted world."""
 
+import importlib
 import random
 from datetime import timedelta
 
@@ -21,9 +22,25 @@ def make_note(author, *, title="A note", tags=(), lat=None, lng=None, **fields) 
     return note
 
 
-@pytest.fixture
-def note_maker():
-    return make_note
+def ensure_default_channels() -> None:
+    """Transactional tests (anyone's) flush the data migration's channels: put them back."""
+    from django.apps import apps
+
+    migration = importlib.import_module("feeds.migrations.0002_default_channels")
+    migration.create_channels(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_channels(request):
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or (marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    ensure_default_channels()
 
 
 def planted_world(*, users: int = 60, notes_per_topic: int = 40, likes_per_user: int = 25, seed: int = 1):

@@ -33,7 +33,9 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
 
 def test_the_queue_lists_cases_with_counts_reasons_and_a_preview(client, moderator, note, comment, reporters):
     for i, reporter in enumerate(reporters[:3]):
-        services.report_create(reporter=reporter, target_type="note", target_id=str(note.pk), reason=["spam", "fake"][i % 2])
+        services.report_create(
+            reporter=reporter, target_type="note", target_id=str(note.pk), reason=["spam", "fake"][i % 2]
+        )
     services.report_create(reporter=reporters[0], target_type="comment", target_id=str(comment.pk), reason="abuse")
     client.force_login(moderator)
 

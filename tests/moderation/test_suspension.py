@@ -66,7 +66,14 @@ def test_services_refuse_a_suspended_author_buyer_or_seller(suspended, note, bra
         shop_orders.order_checkout(
             buyer=user,
             idempotency_key="k1",
-            shipping_address={"name": "A", "phone": "1", "line1": "x", "city": "y", "postal_code": "1", "country": "CN"},
+            shipping_address={
+                "name": "A",
+                "phone": "1",
+                "line1": "x",
+                "city": "y",
+                "postal_code": "1",
+                "country": "CN",
+            },
         )
     with pytest.raises(Forbidden):
         shop_services.product_create(brand=brand, name="Fake", variants=[{"name": "one", "price": "9.90", "stock": 1}])

@@ -36,11 +36,14 @@ def test_views_count_once_per_viewer_and_day_through_the_buffer(note, other_user
     assert anon_client.post(url, HTTP_USER_AGENT="phone").status_code == 202
     assert view_counts.pending_count() == 2
     note.refresh_from_db()
-    assert note.view_count == 0  # buffered, not yet flushed
+    assert note.view_count == 0  # buffered, not yet flushed...
+    assert viewer.get(f"/api/v1/notes/{note.pk}/").json()["view_count"] == 2  # ...but shown at once
     assert view_counts.views_flush() == 2
     assert view_counts.views_flush() == 0
     note.refresh_from_db()
     assert note.view_count == 2
+    assert viewer.get(f"/api/v1/notes/{note.pk}/").json()["view_count"] == 2
+    assert view_counts.pending_views([note.pk]) == {}
     assert NoteView.objects.filter(note=note, viewer=other_user).count() == 1
 
 
@@ -53,6 +56,7 @@ def test_a_flush_that_died_after_commit_counts_nothing_twice(note, other_user):
     assert view_counts.views_flush() == 0
     note.refresh_from_db()
     assert note.view_count == 1
+    assert view_counts.pending_views([note.pk]) == {}
 
 
 @requires_redis

@@ -185,3 +185,45 @@ def test_without_redis_the_cache_counts(monkeypatch, rates):
     results = [throttling.FollowThrottle().allow_request(request, None) for _ in range(3)]
 
     assert results == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_a_burst_of_failed_api_logins_is_throttled_but_the_owner_gets_in(user):
+    from rest_framework.test import APIClient
+
+    guesser = APIClient(REMOTE_ADDR="6.6.6.6")
+    statuses = [
+        guesser.post("/api/v1/auth/token/", {"username": user.username, "password": f"guess-{i}"}).status_code
+        for i in range(12)
+    ]
+
+    assert statuses[0] == 400 and statuses[-1] == 429
+    throttled = guesser.post("/api/v1/auth/token/", {"username": user.username, "password": "guess"})
+    assert int(throttled.headers["Retry-After"]) > 0
+    owner = APIClient(REMOTE_ADDR="1.2.3.4")
+    response = owner.post("/api/v1/auth/token/", {"username": user.username, "password": "correct-horse-9"})
+    assert response.status_code == 200 and response.json()["token"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scope", "method", "url"),
+    [
+        ("signup", "post", "/api/v1/auth/register/"),
+        ("follow", "post", "/api/v1/users/{other}/follow/"),
+        ("checkout", "post", "/api/v1/checkout/"),
+        ("post", "post", "/api/v1/notes/"),
+        ("comment", "post", "/api/v1/notes/1/comments/"),
+        ("report", "post", "/api/v1/reports/"),
+    ],
+)
+def test_every_abuse_limit_is_applied_to_its_endpoint(rates, user, other_user, scope, method, url):
+    rates(**{scope: "1/min"})
+    client = client_for(user)
+    url = url.format(other=other_user.username)
+
+    getattr(client, method)(url, {}, format="json")
+    response = getattr(client, method)(url, {}, format="json")
+
+    assert response.status_code == 429, (scope, response.status_code)
+    assert "Retry-After" in response.headers

@@ -231,3 +231,49 @@ def test_notes_count_refresh_counts_public_notes_only(product):
     services.product_notes_count_refresh(product_ids=[product.pk])
     product.refresh_from_db()
     assert product.notes_count == 1
+
+
+def test_notes_count_follows_note_create_and_delete(product):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from posts.services import note_create, note_delete
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), (1, 2, 3)).save(buffer, format="PNG")
+    author = UserFactory()
+    photo = SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
+    note = note_create(author=author, title="Nice", images=[photo], product_ids=[product.pk])
+    product.refresh_from_db()
+    assert product.notes_count == 1
+    note_delete(note=note, actor=author)
+    product.refresh_from_db()
+    assert product.notes_count == 0
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"variants": PAYLOAD["variants"]},
+        {"name": "x"},
+        {**PAYLOAD, "category": ["a"]},
+        {**PAYLOAD, "name": 5 * "x" * 30},
+    ],
+)
+def test_incomplete_or_odd_product_payloads_are_400(brand_client, payload):
+    assert brand_client.post("/api/v1/products/", payload, format="json").status_code == 400
+    assert not Product.objects.exists()
+
+
+def test_patch_stock_add_applies_to_the_current_count(brand_client, variant):
+    response = brand_client.patch(
+        f"/api/v1/products/{variant.product_id}/", {"variants": [{"id": variant.pk, "stock_add": -4}]}, format="json"
+    )
+    assert response.status_code == 200
+    variant.refresh_from_db()
+    assert variant.stock == 6
+    bad = {"variants": [{"id": variant.pk, "stock_add": "lots"}]}
+    assert brand_client.patch(f"/api/v1/products/{variant.product_id}/", bad, format="json").status_code == 400

@@ -129,3 +129,11 @@ def test_unlisted_product_cannot_be_bought(user, api_client, variant):
     variant.product.is_listed = False
     variant.product.save()
     assert _checkout(api_client).status_code == 409
+
+
+@pytest.mark.parametrize("address", [None, "Shanghai", ["a"], 42])
+def test_address_that_is_not_an_object_is_400(user, api_client, variant, address):
+    put_in_cart(user, variant, 1)
+    response = _checkout(api_client, address=address)
+    assert response.status_code == 400 and "shipping_address" in response.json()
+    assert not Order.objects.exists()

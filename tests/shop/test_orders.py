@@ -124,3 +124,18 @@ def test_refund_by_brand_or_staff_restores_stock(user, variant):
     staff = UserFactory(is_staff=True)
     assert client_for(staff).post(f"/api/v1/brand/orders/{second.pk}/refund/").status_code == 200
     assert Variant.objects.get(pk=variant.pk).stock == 10
+
+
+def test_odd_json_types_are_400_not_500(user, api_client, variant):
+    order = paid_order(user, variant)
+    brand = client_for(variant.product.brand)
+    assert (
+        brand.post(f"/api/v1/brand/orders/{order.pk}/ship/", {"tracking_number": 12345}, format="json").json()[
+            "tracking_number"
+        ]
+        == "12345"
+    )
+    pending = place_order(user, variant, key="k9")
+    assert (
+        api_client.post(f"/api/v1/orders/{pending.pk}/pay/", {"card_number": ["x"]}, format="json").status_code == 400
+    )

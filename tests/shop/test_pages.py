@@ -128,6 +128,8 @@ def test_manage_product_form_creates_and_edits_own_only(client, brand, product):
         "variants-1-name": "",
         "variants-1-price": "",
         "variants-1-stock": "0",
+        "initial-variants-0-stock": "0",
+        "initial-variants-1-stock": "0",
     }
     response = client.post("/shop/manage/products/new/", form)
     created = Product.objects.get(name="Glow balm")
@@ -135,3 +137,42 @@ def test_manage_product_form_creates_and_edits_own_only(client, brand, product):
     assert client.get(f"/shop/manage/products/{created.pk}/edit/").status_code == 200
     other = make_product(name="Not mine")
     assert client.get(f"/shop/manage/products/{other.pk}/edit/").status_code == 403
+
+
+def test_manage_product_form_uploads_photos_and_edits_variants(client, brand, product, variant):
+    import io
+
+    from PIL import Image
+
+    def photo(name):
+        buffer = io.BytesIO()
+        Image.new("RGB", (300, 200), (9, 9, 9)).save(buffer, format="JPEG")
+        buffer.seek(0)
+        buffer.name = name
+        return buffer
+
+    other = product.variants.exclude(pk=variant.pk).get()
+    client.force_login(brand)
+    form = {
+        "name": product.name, "description": "New words", "category": "", "is_listed": "on",
+        "variants-TOTAL_FORMS": "3", "variants-INITIAL_FORMS": "2", "variants-MIN_NUM_FORMS": "1",
+        "variants-MAX_NUM_FORMS": "30",
+        "variants-0-id": str(variant.pk), "variants-0-product": str(product.pk), "variants-0-name": "50 ml",
+        "variants-0-price": "119.00", "variants-0-stock": "40", "initial-variants-0-stock": "10",
+        "variants-1-id": str(other.pk), "variants-1-product": str(product.pk), "variants-1-name": "100 ml",
+        "variants-1-price": "199.00", "variants-1-stock": "5", "initial-variants-1-stock": "5",
+        "variants-2-name": "", "variants-2-price": "", "variants-2-stock": "0", "initial-variants-2-stock": "0",
+        "images": [photo("a.jpg"), photo("b.jpg")],
+    }  # fmt: skip
+    response = client.post(f"/shop/manage/products/{product.pk}/edit/", form)
+    assert response.status_code == 302, response.context and response.context["formset"].errors
+    product.refresh_from_db()
+    assert product.images.count() == 2 and str(product.price_min) == "119.00"
+    assert product.variants.get(pk=variant.pk).stock == 40
+    # The brand typed 45 on a form showing 40 while 2 units sold: +5 on what is left.
+    type(variant).objects.filter(pk=variant.pk).update(stock=38)
+    form["variants-0-stock"], form["initial-variants-0-stock"], form["images"] = "45", "40", []
+    client.post(f"/shop/manage/products/{product.pk}/edit/", form)
+    assert product.variants.get(pk=variant.pk).stock == 43
+    bad = client.post(f"/shop/manage/products/{product.pk}/edit/", {**form, "variants-0-stock": "-3", "images": []})
+    assert bad.status_code == 400 and product.variants.get(pk=variant.pk).stock == 43

@@ -1,10 +1,11 @@
 """`manage.py check_consistency`: exit 1 if any order, stock level or counter is wrong.
 
-`--save-baseline FILE` before a run records each variant's initial stock; passing
-`--baseline FILE` afterwards also checks stock = initial - units taken by live orders.
+`--save-baseline FILE` before a run records each variant's initial stock (and view
+counts a seed script set without rows); `--baseline FILE` afterwards also checks
+stock = initial - units taken by live orders.
 """
 
-import json
+from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,22 +17,26 @@ class Command(BaseCommand):
     help = "Check orders, stock and denormalized counters against their rows."
 
     def add_arguments(self, parser):
-        parser.add_argument("--save-baseline", type=Path, help="write each variant's initial stock here and stop")
-        parser.add_argument("--baseline", type=Path, help="initial stock written by --save-baseline")
+        parser.add_argument("--save-baseline", type=Path, help="write the baseline here and stop")
+        parser.add_argument("--baseline", type=Path, help="the file written by --save-baseline")
         parser.add_argument("--views", action="store_true", help="flush the view buffer, then check view counts")
-        parser.add_argument("--notifications", action="store_true", help="check every like left its notification")
+        parser.add_argument(
+            "--notifications-since",
+            type=datetime.fromisoformat,
+            help="check that every like made since this ISO time left its notification",
+        )
 
-    def handle(self, *args, save_baseline=None, baseline=None, views=False, notifications=False, **options):
+    def handle(self, *args, save_baseline=None, baseline=None, views=False, notifications_since=None, **options):
         if save_baseline:
-            save_baseline.write_text(json.dumps(checks.stock_baseline()))
-            self.stdout.write(f"stock baseline written to {save_baseline}")
+            save_baseline.write_text(checks.Baseline.take().dumps())
+            self.stdout.write(f"baseline written to {save_baseline}")
             return
         if views:
             from posts.view_counts import views_flush
 
             views_flush()
-        initial = {int(pk): units for pk, units in json.loads(baseline.read_text()).items()} if baseline else None
-        problems = checks.run_all(baseline=initial, views=views, notifications=notifications)
+        before = checks.Baseline.loads(baseline.read_text()) if baseline else None
+        problems = checks.run_all(baseline=before, views=views, notifications_since=notifications_since)
         for problem in problems:
             self.stderr.write(problem)
         if problems:

@@ -1,0 +1,36 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from posts.models import Like, Note, Notification
+from reliability.sweeps import notifications_catch_up
+
+
+def _note_by(author):
+    return Note.objects.create(author=author, title="t", body="b")
+
+
+def test_catch_up_makes_the_notification_a_lost_task_never_made(user, other_user):
+    Like.objects.create(user=user, note=_note_by(other_user))  # as if notify_like was lost
+
+    redone = notifications_catch_up(grace=timedelta(0))
+
+    assert redone["Like"] == 1
+    assert Notification.objects.get().dedupe_key == f"like:{user.pk}:{Like.objects.get().note_id}"
+
+
+def test_catch_up_twice_notifies_once(user, other_user):
+    Like.objects.create(user=user, note=_note_by(other_user))
+    notifications_catch_up(grace=timedelta(0))
+    assert notifications_catch_up(grace=timedelta(0))["Like"] == 0
+    assert Notification.objects.count() == 1
+
+
+def test_catch_up_leaves_old_events_and_self_likes_alone(user, other_user):
+    Like.objects.create(user=user, note=_note_by(user))  # nobody is notified of their own like
+    old = Like.objects.create(user=other_user, note=_note_by(user))
+    Like.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=2))
+
+    notifications_catch_up(grace=timedelta(0))
+
+    assert not Notification.objects.exists()
