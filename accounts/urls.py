@@ -1,4 +1,5 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
 from accounts import api, views
 
@@ -9,6 +10,22 @@ urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    # Password reset: Django's views, which answer the same whether or not the email is known.
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            email_template_name="registration/password_reset_email.txt",
+            success_url=reverse_lazy("accounts:password-reset-done"),
+        ),
+        name="password-reset",
+    ),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password-reset-done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("accounts:password-reset-complete")),
+        name="password-reset-confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("accounts/profile/edit/", views.profile_edit, name="profile-edit"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("u/<str:username>/followers/", views.followers, name="followers"),

@@ -19,6 +19,7 @@ from demo.world import (
 )
 
 DEMO_PASSWORD = "redbook-demo"  # every demo account signs in with it
+DEMO_USERNAME = "demo"
 BRAND_SHARE = 0.05
 MIN_USERS_FOR_A_BRAND = 10
 ACTIVE_SHARE = 0.4  # active in the last 7 days: the users Explore precomputes for
@@ -32,7 +33,8 @@ def seed_users(world: World, count: int) -> None:
         first = next_id(User)
         world.user_ids = np.arange(first, first + count, dtype=np.int64)
         world.is_brand = rng.random(count) < BRAND_SHARE
-        world.is_brand[rng.integers(0, count)] |= count >= MIN_USERS_FOR_A_BRAND  # even a small world has a shop
+        world.is_brand[-1] |= count >= MIN_USERS_FOR_A_BRAND  # even a small world has a shop
+        world.is_brand[0] &= first != 1  # the first user of a fresh world is the shopper "demo"
         world.speaks_zh = rng.random(count) < 0.7
         world.interests = _planted_interests(rng, count, n_topics, world.is_brand)
         # Zipf-like appeal over a random order of users: a few stars, a long tail.
@@ -43,6 +45,8 @@ def seed_users(world: World, count: int) -> None:
         world.last_active = world.now - (idle_days * 86400).astype(np.int64) * SECOND
         brand_prefix = rng.integers(0, len(vocab.BRAND_PREFIX), count)
         world.usernames = _usernames(rng, world, brand_prefix)
+        if first == 1:
+            world.usernames[0] = DEMO_USERNAME  # the README's example login
         world.display_names = _display_names(rng, world, brand_prefix)
         timer.rows = insert(User, _user_columns(rng, world), log=world.log, desc="users")
         sync_sequence(User)

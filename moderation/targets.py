@@ -19,6 +19,7 @@ from moderation.models import AuditLogEntry, TargetType
 from posts.models import Comment, Note
 from search import services as search_services
 from shop.models import Product
+from shop.services import product_notes_count_refresh
 
 Action = AuditLogEntry.Action
 
@@ -31,6 +32,7 @@ def _note_counts(note: Note, delta: int) -> None:
     # A hidden note leaves its author's count, as a deleted one does (posts.services).
     if note.status == Note.Status.PUBLISHED:
         _add(User, note.author_id, "notes_count", delta)
+        product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
 
 
 def _comment_counts(comment: Comment, delta: int) -> None:

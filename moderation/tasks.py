@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from moderation.models import AuditLogEntry, Report, TargetType
 from posts.models import Notification
+from redbook.celery import RETRY_TRANSIENT
 
 Action = AuditLogEntry.Action
 
@@ -41,7 +42,7 @@ def _owner_text(entry: AuditLogEntry, what: str) -> str | None:
     return None
 
 
-@shared_task(name="moderation.notify_decision")
+@shared_task(name="moderation.notify_decision", **RETRY_TRANSIENT)
 def notify_decision(entry_id: int) -> int:
     """Notify the reporters (and the content's owner) of a decision; safe to retry.
 

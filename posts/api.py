@@ -252,12 +252,17 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NoteWriteSerializer(serializers.Serializer):
+    """Note fields; `tags` and `product_ids` (a comma list, or the field repeated; a list in
+    JSON) are read by `_list_param`."""
+
     title = serializers.CharField(max_length=100, required=True, allow_blank=True)
     body = serializers.CharField(max_length=10000, required=False, allow_blank=True, trim_whitespace=False)
     lat = serializers.FloatField(required=False, allow_null=True)
     lng = serializers.FloatField(required=False, allow_null=True)
     place_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
+    # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
+    images = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
 
 
 def _list_param(data, name: str) -> list[str] | None:
@@ -286,6 +291,7 @@ def _note_input(request, *, partial: bool) -> dict:
     serializer = NoteWriteSerializer(data=request.data, partial=partial)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
+    fields.pop("images", None)  # taken from request.FILES below, in upload order
     status_value = fields.pop("status", None)
     if status_value is not None:
         fields["publish"] = status_value == "published"

@@ -3,33 +3,34 @@
 from celery import shared_task
 
 from posts import notifications, view_counts
+from redbook.celery import RETRY_TRANSIENT
 
 
-@shared_task(name="posts.notify_like")
+@shared_task(name="posts.notify_like", **RETRY_TRANSIENT)
 def notify_like(*, like_id: int) -> None:
     notifications.notify_like(like_id=like_id)
 
 
-@shared_task(name="posts.notify_save")
+@shared_task(name="posts.notify_save", **RETRY_TRANSIENT)
 def notify_save(*, save_id: int) -> None:
     notifications.notify_save(save_id=save_id)
 
 
-@shared_task(name="posts.notify_comment")
+@shared_task(name="posts.notify_comment", **RETRY_TRANSIENT)
 def notify_comment(*, comment_id: int) -> None:
     notifications.notify_comment(comment_id=comment_id)
 
 
-@shared_task(name="posts.notify_note_mentions")
+@shared_task(name="posts.notify_note_mentions", **RETRY_TRANSIENT)
 def notify_note_mentions(*, note_id: int) -> None:
     notifications.notify_note_mentions(note_id=note_id)
 
 
-@shared_task(name="posts.notify_follow")
+@shared_task(name="posts.notify_follow", **RETRY_TRANSIENT)
 def notify_follow(*, follower_id: int, followee_id: int) -> None:
     notifications.notify_follow(follower_id=follower_id, followee_id=followee_id)
 
 
-@shared_task(name="posts.flush_views")
+@shared_task(name="posts.flush_views", **RETRY_TRANSIENT)
 def flush_views() -> int:
     return view_counts.views_flush()

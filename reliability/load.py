@@ -25,11 +25,11 @@ ADDRESS = {
     "country": "CN",
 }
 SEARCH_WORDS = ["面霜", "skincare", "coffee", "hiking", "lipstick", "travel", "咖啡", "穿搭"]
-WRITES_PER_READ = 1 / 50
+WRITES_PER_READ = 1 / 45  # with the reads a visit adds past the gap: about 50 per write
 # Statuses that are a correct answer, not an error: a sold-out variant (409), a note
 # hidden or deleted meanwhile (404), a declined card (402).
 ACCEPTED = {"checkout": {409}, "cart_add": {409}, "pay": {402}, "note": {404}, "like": {404}, "comment": {404}}
-WRITE_WEIGHTS = {"like": 35, "save": 10, "comment": 20, "cart_add": 20, "checkout": 15}
+WRITE_WEIGHTS = {"like": 30, "save": 10, "comment": 15, "cart_add": 15, "checkout": 30}
 
 
 @dataclass

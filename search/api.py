@@ -10,7 +10,9 @@ import base64
 import binascii
 
 from django.utils.translation import gettext as _
-from rest_framework import permissions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -56,6 +58,13 @@ def _with_followed(request, users) -> dict:
     return {"request": request, "followed_ids": followed_ids(viewer=request.user, user_ids=[u.pk for u in users])}
 
 
+def _replace_query(request, **changes) -> str:
+    query = request.query_params.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return f"{request.path}?{query.urlencode()}"
+
+
 def _serialize(request, kind: str, items: list) -> list:
     if kind == "notes":
         return serialize_notes(items, request=request)
@@ -66,11 +75,46 @@ def _serialize(request, kind: str, items: list) -> list:
     return [{"name": tag.name, "notes_count": tag.notes_count} for tag in items]
 
 
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, required=True, description="1 to 200 characters; Chinese is segmented."),
+    OpenApiParameter("type", str, enum=list(selectors.SORTS), description="default notes"),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=sorted({sort for sorts in selectors.SORTS.values() for sort in sorts}),
+        description="notes: relevant|newest|most_liked; products: relevant|price_asc|price_desc",
+    ),
+    OpenApiParameter("cursor", str),
+    OpenApiParameter("page_size", int, description=f"1 to {MAX_PAGE_SIZE}, default {PAGE_SIZE}"),
+]
+SUGGESTION = inline_serializer(
+    "Suggestion",
+    {
+        "type": serializers.ChoiceField(choices=["query", "tag", "user"]),
+        "text": serializers.CharField(),
+        "name": serializers.CharField(required=False),
+        "username": serializers.CharField(required=False),
+        "display_name": serializers.CharField(required=False),
+    },
+)
+
+
 class SearchView(APIView):
     """GET `?q=&type=notes|products|users|tags&sort=&cursor=&page_size=`: ranked results."""
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        parameters=SEARCH_PARAMETERS,
+        responses={
+            200: inline_serializer(
+                "SearchResults",
+                {"results": serializers.ListField(child=serializers.DictField()), "next": serializers.URLField()},
+            ),
+            400: OpenApiTypes.OBJECT,
+        },
+        description="Notes (Note JSON), products (Product JSON), users (User JSON) or tags ({name, notes_count}).",
+    )
     def get(self, request):
         params = selectors.search_params(
             query=request.query_params.get("q", ""),
@@ -90,13 +134,6 @@ class SearchView(APIView):
         return Response({"results": _serialize(request, params.kind, page.items), "next": next_url})
 
 
-def _replace_query(request, **changes) -> str:
-    query = request.query_params.copy()
-    for key, value in changes.items():
-        query[key] = value
-    return f"{request.path}?{query.urlencode()}"
-
-
 class SuggestView(APIView):
     """GET `?q=`: up to 10 completions `{type: query|tag|user, text, ...}`.
 
@@ -106,8 +143,23 @@ class SuggestView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="a prefix; empty: only recent and trending")],
+        responses={
+            200: inline_serializer(
+                "Suggestions",
+                {
+                    "results": serializers.ListField(child=SUGGESTION),
+                    "next": serializers.URLField(allow_null=True),
+                    "recent": serializers.ListField(child=serializers.CharField()),
+                    "trending": serializers.ListField(child=serializers.CharField()),
+                },
+            ),
+            400: OpenApiTypes.OBJECT,
+        },
+    )
     def get(self, request):
-        prefix = request.query_params.get("q", "").strip()
+        prefix = selectors.printable(request.query_params.get("q", ""))
         if len(prefix) > selectors.QUERY_MAX_LENGTH:
             message = _("Search for at most %(limit)d characters.") % {"limit": selectors.QUERY_MAX_LENGTH}
             raise Invalid(message, code="query_too_long")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from posts.models import Note, TaggedNote
 from search import ranking
@@ -67,7 +68,7 @@ def _upsert(model, documents: list, *, key: str, fields: list[str]) -> None:
 # 1000 rows (Django compiling 6000 placeholders costs more than the database's work).
 _NOTE_UPSERT_SQL = """
 INSERT INTO search_notedocument (note_id, tsv, hot, created_at, tags, indexed_at)
-SELECT id, to_tsvector('simple', txt), hot, created, tags::jsonb, now()
+SELECT id, to_tsvector('simple', txt), hot, created, tags::jsonb, %s
 FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::timestamptz[], %s::text[]) AS t(id, txt, hot, created, tags)
 ON CONFLICT (note_id) DO UPDATE SET tsv = EXCLUDED.tsv, hot = EXCLUDED.hot, created_at = EXCLUDED.created_at,
     tags = EXCLUDED.tags, indexed_at = EXCLUDED.indexed_at
@@ -78,7 +79,10 @@ def _note_upsert(documents: list[NoteDocument]) -> None:
     if connection.vendor != "postgresql":
         _upsert(NoteDocument, documents, key="note", fields=["tsv", "hot", "created_at", "tags", "indexed_at"])
         return
+    # indexed_at from this process's clock, as `drop_stale` compares with (not the
+    # database's now(), which is the start of the transaction and of another clock).
     columns = [
+        timezone.now(),
         [doc.note_id for doc in documents],
         [doc.tsv for doc in documents],
         [doc.hot for doc in documents],
@@ -159,15 +163,19 @@ def user_content_index(*, user_id: int) -> int:
     return done
 
 
+HOT_REFRESH_MAX = 50_000  # bounds one run whatever the posting rate
+
+
 def note_hot_refresh(*, since) -> int:
-    """Recompute the `hot` prior of notes created since `since` from their live counters.
+    """Recompute the `hot` prior of (at most HOT_REFRESH_MAX) notes created since `since`.
 
     Engagement moves fastest on young notes; older ones are refreshed by any edit and
     by `reindex_search`.
     """
-    done = 0
-    recent = NoteDocument.objects.filter(created_at__gte=since)
-    for ids in id_batches(recent, BATCH_SIZE):
+    recent = NoteDocument.objects.filter(created_at__gte=since).order_by("-created_at")
+    recent_ids = list(recent.values_list("pk", flat=True)[:HOT_REFRESH_MAX])
+    for start in range(0, len(recent_ids), BATCH_SIZE):
+        ids = recent_ids[start : start + BATCH_SIZE]
         rows = Note.objects.filter(pk__in=ids).values_list("id", "like_count", "save_count", "comment_count")
         created = dict(NoteDocument.objects.filter(pk__in=ids).values_list("note_id", "created_at"))
         documents = [
@@ -177,8 +185,7 @@ def note_hot_refresh(*, since) -> int:
             for pk, likes, saves, comments in rows
         ]
         NoteDocument.objects.bulk_update(documents, ["hot"])
-        done += len(documents)
-    return done
+    return len(recent_ids)
 
 
 def rebuild_tag_counts() -> int:

@@ -118,14 +118,6 @@ def recent(*, user_id: int) -> list[str]:
         return []
 
 
-def recent_clear(*, user_id: int) -> None:
-    client = get_redis()
-    if client is None:
-        RecentSearch.objects.filter(user_id=user_id).delete()
-    else:
-        client.delete(_recent_key(user_id))
-
-
 def trending(*, limit: int = TRENDING_LIMIT) -> list[str]:
     """Today's most searched queries."""
     day = timezone.localdate()

@@ -28,7 +28,7 @@ from search.segment import query_terms
 from shop.models import Product
 from shop.selectors import products_base
 
-CANDIDATES = 400
+CANDIDATES = 200  # relevance ranks the best 200 matches by prior: 10 pages of 20
 MAX_OFFSET = 1000
 SORTS = {
     "notes": ("relevant", "newest", "most_liked"),
@@ -151,8 +151,16 @@ def product_ids_search(*, terms: list[str], sort: str, offset: int, limit: int) 
 # --- Users and tags ------------------------------------------------------------------
 
 
+def printable(text: str) -> str:
+    """`text` with control characters (NUL, tabs, newlines...) turned into spaces, trimmed.
+
+    Postgres refuses NUL in text, and no name, tag or word contains a control character.
+    """
+    return "".join(char if char.isprintable() else " " for char in text or "").strip()
+
+
 def _name_query(query: str) -> str:
-    return query.strip().lstrip("@#").strip()[:NAME_QUERY_MAX]
+    return printable(query).lstrip("@#").strip()[:NAME_QUERY_MAX]
 
 
 def users_search(*, viewer, query: str, offset: int, limit: int) -> Page:
@@ -241,7 +249,7 @@ class SearchParams:
 
 def search_params(*, query: str, kind: str = "", sort: str = "") -> SearchParams:
     """Validated search input; raises Invalid with a message for the person typing."""
-    query = (query or "").strip()
+    query = printable(query)
     kind = kind or "notes"
     if not query:
         raise Invalid(_("Type something to search for."), code="empty_query")
@@ -276,7 +284,8 @@ def search(*, viewer, params: SearchParams, offset: int, limit: int) -> Page:
         return Page(items=[], has_more=False)  # only punctuation: nothing to match
     if params.kind == "notes":
         page = note_ids_search(viewer=viewer, terms=params.terms, sort=params.sort, offset=offset, limit=limit)
-        notes = published_cards(viewer=viewer).filter(pk__in=page.items)
+        # The ids are searchable (public, blocks applied): hydrate them as anyone sees them.
+        notes = published_cards(viewer=None).filter(pk__in=page.items)
         return Page(items=_in_order(notes, page.items), has_more=page.has_more)
     if params.kind == "products":
         page = product_ids_search(terms=params.terms, sort=params.sort, offset=offset, limit=limit)

@@ -1,21 +1,50 @@
 """What other apps call after their writes: keep the search index in step.
 
-Each `*_index_soon` enqueues the index task after the surrounding transaction
-commits (outbox), so a rolled-back write is never indexed and a committed one
-always is. Call it for every create, edit, hide/unhide, delete, (de)listing, and
+Call a `*_index_soon` for every create, edit, hide/unhide, delete, (de)listing, and
 for account changes that affect what a user's content shows (suspension, name).
+Nothing happens unless the surrounding transaction commits.
+
+A note or product is indexed right after the commit, in this process (a few
+milliseconds), so it is searchable as soon as the request that wrote it returns,
+whatever the workers are busy with; should that fail, the Celery task does it.
+With `SEARCH_INDEX_INLINE=0` everything goes through Celery. A user's whole content
+(possibly thousands of notes) always goes through Celery: search already filters
+suspended accounts and blocks on the live rows, so nothing waits on it.
 """
 
+import logging
+
+from celery import Task
+from django.conf import settings
+from django.db import transaction
+
 from outbox.services import enqueue_on_commit
-from search import tasks
+from search import indexing, tasks
+
+logger = logging.getLogger(__name__)
+
+
+def _index_after_commit(index, task: Task, **ids) -> None:
+    if not settings.SEARCH_INDEX_INLINE:
+        enqueue_on_commit(task, **ids)
+        return
+
+    def run():
+        try:
+            index(**ids)
+        except Exception:  # never fail the committed write: the task retries it
+            logger.exception("inline search indexing failed; queueing %s", task.name)
+            enqueue_on_commit(task, **ids)
+
+    transaction.on_commit(run)
 
 
 def note_index_soon(*, note_id: int) -> None:
-    enqueue_on_commit(tasks.index_notes, note_ids=[note_id])
+    _index_after_commit(indexing.notes_index, tasks.index_notes, note_ids=[note_id])
 
 
 def product_index_soon(*, product_id: int) -> None:
-    enqueue_on_commit(tasks.index_products, product_ids=[product_id])
+    _index_after_commit(indexing.products_index, tasks.index_products, product_ids=[product_id])
 
 
 def user_index_soon(*, user_id: int) -> None:

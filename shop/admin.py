@@ -109,7 +109,7 @@ def deliver_orders(modeladmin, request, queryset):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["number", "status", "buyer", "brand", "total", "currency", "created_at", "paid_at"]
-    list_filter = ["status", "brand", "created_at"]
+    list_filter = ["status", ("brand", admin.RelatedOnlyFieldListFilter), "created_at"]
     search_fields = ["number", "buyer__username", "brand__username", "tracking_number"]
     list_select_related = ["buyer", "brand"]
     date_hierarchy = "created_at"

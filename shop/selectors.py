@@ -12,17 +12,17 @@ from accounts.models import User
 from redbook.exceptions import NotFound
 from shop.models import Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
-ORDERINGS = {  # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor
+SORTABLE = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
+# ?ordering= value -> (primary field, tie-breaker) for the keyset cursor: the field
+# names either way ("price_min", "-notes_count"), plus friendly names.
+ORDERINGS = {
+    **{field: (field, "id") for field in SORTABLE},
+    **{f"-{field}": (f"-{field}", "-id") for field in SORTABLE},
     "newest": ("-created_at", "-id"),
-    "-created_at": ("-created_at", "-id"),
     "price": ("price_min", "id"),
-    "price_min": ("price_min", "id"),
     "-price": ("-price_max", "-id"),
-    "-price_max": ("-price_max", "-id"),
     "popular": ("-notes_count", "-id"),
-    "-notes_count": ("-notes_count", "-id"),
     "sales": ("-sold_count", "-id"),
-    "-sold_count": ("-sold_count", "-id"),
 }
 SALES_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
@@ -47,9 +47,11 @@ def products_listed(*, q: str = "", brand: str = "", category: str = "") -> Quer
             | Q(brand__username__icontains=q)
         )
     if brand:
-        products = products.filter(brand__username=brand)
+        by_id = Q(brand_id=int(brand)) if brand.isdigit() else Q()
+        products = products.filter(Q(brand__username=brand) | by_id)
     if category:
-        products = products.filter(Q(category__slug=category) | Q(category__name__iexact=category))
+        by_id = Q(category_id=int(category)) if category.isdigit() else Q()
+        products = products.filter(Q(category__slug=category) | Q(category__name__iexact=category) | by_id)
     return products
 
 

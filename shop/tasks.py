@@ -5,6 +5,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from redbook.celery import RETRY_TRANSIENT
 from shop.models import Cart
 from shop.orders import orders_expire_unpaid
 from shop.reconcile import shop_reconcile
@@ -12,7 +13,7 @@ from shop.reconcile import shop_reconcile
 GUEST_CART_TTL = timedelta(days=30)
 
 
-@shared_task(name="shop.expire_unpaid_orders")
+@shared_task(name="shop.expire_unpaid_orders", **RETRY_TRANSIENT)
 def expire_unpaid_orders(batch_size: int = 200) -> int:
     """Beat, every minute: cancel unpaid orders past their hold, a bounded batch at a time."""
     expired, has_more = orders_expire_unpaid(batch_size=batch_size)
@@ -21,12 +22,12 @@ def expire_unpaid_orders(batch_size: int = 200) -> int:
     return expired
 
 
-@shared_task(name="shop.reconcile")
+@shared_task(name="shop.reconcile", **RETRY_TRANSIENT)
 def reconcile() -> dict:
     return shop_reconcile()
 
 
-@shared_task(name="shop.purge_guest_carts")
+@shared_task(name="shop.purge_guest_carts", **RETRY_TRANSIENT)
 def purge_guest_carts(batch_size: int = 1000) -> int:
     ids = list(
         Cart.objects.filter(user__isnull=True, updated_at__lt=timezone.now() - GUEST_CART_TTL).values_list(

@@ -85,7 +85,8 @@ def product_detail(request, product_id):
         raise_for_page(exc)
     buyers_only = request.GET.get("buyers") == "1"
     notes_qs = selectors.product_notes(product=product, viewer=request.user, buyers_only=buyers_only)
-    notes = list(notes_qs[:NOTES_ON_PRODUCT_PAGE])
+    notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(request.GET.get("page"))
+    notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
     return render(
         request,
@@ -93,6 +94,7 @@ def product_detail(request, product_id):
         {
             "product": product,
             "buyers_only": buyers_only,
+            "notes_page": notes_page,
             "selected_variant": first_in_stock,
             "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
             **_note_card_context(request, notes, product_id=product.pk),

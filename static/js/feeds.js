@@ -14,9 +14,76 @@
     return marker ? marker.dataset.cursor : "";
   }
 
+  /* Waterfall in reading order: CSS columns fill top to bottom, so the best-ranked
+   * notes would all sit in the first column. With JavaScript each card goes to the
+   * shortest column instead, left to right; without it the CSS columns still work. */
+  function columnCount(grid) {
+    grid.classList.remove("is-columns");
+    var count = parseInt(window.getComputedStyle(grid).columnCount, 10) || 2;
+    grid.classList.add("is-columns");
+    return count;
+  }
+
+  function layout(grid) {
+    var items = Array.prototype.slice.call(grid.querySelectorAll(".feed-item"));
+    var markers = Array.prototype.slice.call(grid.querySelectorAll("template.feed-next"));
+    grid.textContent = "";
+    var count = columnCount(grid);
+    for (var i = 0; i < count; i++) {
+      var column = document.createElement("div");
+      column.className = "feed-column";
+      grid.appendChild(column);
+    }
+    grid.dataset.columns = String(count);
+    place(grid, items);
+    markers.forEach(function (marker) { grid.appendChild(marker); });
+  }
+
+  function place(grid, items) {
+    var columns = grid.querySelectorAll(".feed-column");
+    items.forEach(function (item) {
+      var shortest = columns[0];
+      for (var i = 1; i < columns.length; i++) {
+        if (columns[i].offsetHeight < shortest.offsetHeight) shortest = columns[i];
+      }
+      shortest.appendChild(item);
+    });
+  }
+
+  function setupColumns(grid) {
+    if (!grid) return;
+    layout(grid);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        grid.classList.remove("is-columns");
+        var wanted = parseInt(window.getComputedStyle(grid).columnCount, 10) || 2;
+        grid.classList.add("is-columns");
+        if (String(wanted) === grid.dataset.columns) return;
+        // Put the cards back in reading order before laying them out again.
+        var items = Array.prototype.slice.call(grid.querySelectorAll(".feed-item"));
+        items.sort(function (a, b) { return Number(a.dataset.position) - Number(b.dataset.position); });
+        items.forEach(function (item) { grid.appendChild(item); });
+        layout(grid);
+      }, 150);
+    });
+  }
+
+  function numberItems(grid) {
+    var items = grid.querySelectorAll(".feed-item:not([data-position])");
+    var start = grid.querySelectorAll(".feed-item[data-position]").length;
+    items.forEach(function (item, i) { item.dataset.position = String(start + i); });
+    return Array.prototype.slice.call(items);
+  }
+
   function setupInfiniteScroll() {
     var grid = document.querySelector("[data-feed-grid]");
     var sentinel = document.querySelector("[data-feed-sentinel]");
+    if (grid) {
+      numberItems(grid);
+      setupColumns(grid);
+    }
     if (!grid || !sentinel || !("IntersectionObserver" in window)) return;
     var loading = false;
 
@@ -34,7 +101,14 @@
         })
         .then(function (html) {
           grid.querySelectorAll("template.feed-next").forEach(function (old) { old.remove(); });
-          grid.insertAdjacentHTML("beforeend", html);
+          var holder = document.createElement("div");
+          holder.innerHTML = html;  // server-rendered, escaped cards (feeds/_items.html)
+          var marker = holder.querySelector("template.feed-next");
+          var fresh = Array.prototype.slice.call(holder.querySelectorAll(".feed-item"));
+          fresh.forEach(function (item) { grid.appendChild(item); });
+          numberItems(grid);
+          place(grid, fresh);
+          if (marker) grid.appendChild(marker);
           if (!nextCursor(grid)) {
             sentinel.textContent = sentinel.dataset.doneLabel || "";
             observer.disconnect();

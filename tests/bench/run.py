@@ -39,6 +39,16 @@ def manage(*args: str, timed: bool = False) -> float:
     return seconds
 
 
+def optional_step(command: str, *, available: bool) -> str:
+    """Another app's command, timed: "n/a" when it does not exist yet, and a failure does not stop the run."""
+    if not available:
+        return "n/a"
+    try:
+        return f"{manage(command, timed=True):.1f} s"
+    except subprocess.CalledProcessError as error:
+        return f"failed (exit {error.returncode})"
+
+
 def reset_database(url: str) -> None:
     name = url.rsplit("/", 1)[1].split("?")[0]
     admin_url = url.rsplit("/", 1)[0] + "/postgres"
@@ -155,7 +165,7 @@ def main() -> int:
     from tests.bench import targets
 
     for command in ("reindex_search", "rank_explore"):
-        figures[command] = f"{manage(command, timed=True):.1f} s" if command in get_commands() else "n/a"
+        figures[command] = optional_step(command, available=command in get_commands())
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
     figures["active users (7 days)"] = str(targets.active_users())

@@ -36,6 +36,8 @@ def wipe() -> None:
 
 def test_counts_as_asked(world):
     assert User.objects.count() == USERS
+    demo = User.objects.get(username="demo")  # the README's example login
+    assert demo.check_password("redbook-demo") and not demo.is_brand
     assert Note.objects.count() == NOTES
     brands = User.objects.filter(account_type=User.AccountType.BRAND)
     assert 0 < brands.count() < USERS * 0.2

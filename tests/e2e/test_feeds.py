@@ -100,3 +100,34 @@ def test_explore_page(page_at, live_server, width):
     tags = {n.pk: n.tags.names()[0] for n in notes}
     shown = page.eval_on_selector_all(".feed-item", "els => els.map(e => Number(e.dataset.noteId))")
     assert shown and all(tags[pk] == "travel" for pk in shown)
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_nearby_page_with_a_city(page_at, width):
+    author = UserFactory()
+    for i in range(6):
+        posts_services.note_create(
+            author=author,
+            title=f"外滩 walk {i}",
+            body="",
+            images=[upload(f"n{i}.jpg", _photo(i))],
+            tags=["travel"],
+            lat=31.2304 + 0.01 * i,
+            lng=121.4737 + 0.01 * i,
+            place_name="The Bund",
+        )
+    page = page_at(width)
+    page.goto("/nearby/")
+    page.get_by_label("or pick a city").select_option("shanghai")  # submits by itself (data-autosubmit)
+    page.wait_for_url("**/nearby/?city=shanghai")
+    # cards sit in columns left to right; data-position is the feed's order
+    rows = page.eval_on_selector_all(
+        ".feed-item", "els => els.map(e => [Number(e.dataset.position), e.querySelector('.feed-distance').textContent])"
+    )
+    values = [float(text.split()[0]) for _, text in sorted(rows)]
+    assert len(values) == 6 and values[0] == 0.0 and values == sorted(values)
+    first_row = page.eval_on_selector_all(
+        ".feed-column > .feed-item:first-child", "els => els.map(e => e.dataset.position)"
+    )
+    assert sorted(first_row) == [str(i) for i in range(len(first_row))]  # reading order: 0, 1, 2... across the top
+    screenshot(page, f"feeds-nearby-{width}")

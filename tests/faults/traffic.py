@@ -61,6 +61,10 @@ class Traffic:
         action = rng.choice(writes)
         if action == "like":
             self.call(session, "POST", f"/api/v1/notes/{note.pk}/like/", "like", write=True)
+        elif action == "save":
+            self.call(session, "POST", f"/api/v1/notes/{note.pk}/save/", "save", write=True)
+        elif action == "follow":
+            self.call(session, "POST", f"/api/v1/users/{note.author.username}/follow/", "follow", write=True)
         elif action == "comment":
             body = {"body": f"love it {uuid.uuid4().hex[:6]}"}
             self.call(session, "POST", f"/api/v1/notes/{note.pk}/comments/", "comment", write=True, json=body)

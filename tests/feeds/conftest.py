@@ -87,4 +87,3 @@ def planted_world(*, users: int = 60, notes_per_topic: int = 40, likes_per_user:
 def _tag(name) -> Tag:
     tag, _ = Tag.objects.get_or_create(name=name, defaults={"slug": name})
     return tag
-

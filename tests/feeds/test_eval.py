@@ -6,7 +6,7 @@ from tests.feeds.conftest import planted_world
 
 
 def test_holdout_hides_latest_interactions(db):
-    people, _ = planted_world(users=12, notes_per_topic=20, likes_per_user=10)
+    planted_world(users=12, notes_per_topic=20, likes_per_user=10)
     world = load_world()
     split = split_latest(world, fraction=0.2)
     assert len(split.users) == 12

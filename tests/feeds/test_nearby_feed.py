@@ -63,9 +63,7 @@ def test_cursor_pages_without_duplicates(anon_client, places):
         response = anon_client.get(url, params) if url == URL else anon_client.get(url)
         ids += [item["id"] for item in response.json()["results"]]
         url = response.json()["next"]
-    assert len(ids) == len(set(ids)) == len(
-        [n for n in places if haversine(*PEOPLES_SQUARE, n.lat, n.lng) <= 100]
-    )
+    assert len(ids) == len(set(ids)) == len([n for n in places if haversine(*PEOPLES_SQUARE, n.lat, n.lng) <= 100])
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,13 @@ def world(other_user, brand, user):
     return {"note": note, "product": product, "author": other_user, "viewer": user}
 
 
+def viewer_client(world):
+    """Token for the API, and a session for the HTML pages."""
+    client = client_for(world["viewer"])
+    client.force_login(world["viewer"])
+    return client
+
+
 def note_ids(client, url) -> set[int]:
     response = client.get(url)
     if response.status_code == 404:  # the whole list is gone (a suspended author's notes)
@@ -79,7 +86,7 @@ def visible_everywhere(client, world) -> dict[str, bool]:
 
 
 def test_a_moderators_hide_removes_the_note_from_every_list_at_once(world, moderator):
-    viewer = client_for(world["viewer"])
+    viewer = viewer_client(world)
     assert all(visible_everywhere(viewer, world).values()), visible_everywhere(viewer, world)
 
     services.target_take_down(target_type="note", target_id=world["note"].pk, moderator=moderator, reason="fake")
@@ -104,7 +111,7 @@ def test_hidden_notes_are_404_except_for_the_author_and_staff(world, moderator, 
 
 
 def test_restoring_brings_the_note_back_everywhere(world, moderator):
-    viewer = client_for(world["viewer"])
+    viewer = viewer_client(world)
     services.target_take_down(target_type="note", target_id=world["note"].pk, moderator=moderator)
 
     services.target_restore(target_type="note", target_id=world["note"].pk, moderator=moderator)
@@ -113,7 +120,7 @@ def test_restoring_brings_the_note_back_everywhere(world, moderator):
 
 
 def test_a_suspended_authors_notes_and_profile_disappear(world, moderator):
-    viewer = client_for(world["viewer"])
+    viewer = viewer_client(world)
     author = world["author"]
 
     services.target_take_down(target_type="user", target_id=author.pk, moderator=moderator, reason="spam")
@@ -123,7 +130,7 @@ def test_a_suspended_authors_notes_and_profile_disappear(world, moderator):
 
 
 def test_a_delisted_product_leaves_the_shop_and_search(world, moderator):
-    viewer = client_for(world["viewer"])
+    viewer = viewer_client(world)
     product = world["product"]
 
     services.target_take_down(target_type="product", target_id=product.pk, moderator=moderator)
@@ -132,3 +139,16 @@ def test_a_delisted_product_leaves_the_shop_and_search(world, moderator):
     assert product.pk not in {item["id"] for item in viewer.get("/api/v1/products/").json()["results"]}
     found = viewer.get("/api/v1/search/?q=Rose&type=products").json()["results"]
     assert product.pk not in {item["id"] for item in found}
+
+
+@pytest.mark.parametrize("direction", ["viewer blocks author", "author blocks viewer"])
+def test_blocked_users_stay_invisible_to_each_other(world, direction):
+    from accounts.models import Block
+
+    viewer, author = world["viewer"], world["author"]
+    blocker, blocked = (viewer, author) if direction == "viewer blocks author" else (author, viewer)
+    Block.objects.create(blocker=blocker, blocked=blocked)
+
+    seen = visible_everywhere(viewer_client(world), world)
+
+    assert not any(seen.values()), seen

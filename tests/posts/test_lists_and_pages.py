@@ -192,3 +192,27 @@ def test_comment_form_without_javascript(note, other_user):
     browser = browser_for(other_user)
     response = browser.post(f"/notes/{note.pk}/comment/", {"body": "Lovely"})
     assert response.status_code == 302 and note.comments.get().body == "Lovely"
+
+
+def test_edit_page_saves_changes_and_can_unpublish(note, user):
+    browser = browser_for(user)
+    response = browser.post(
+        f"/notes/{note.pk}/edit/", {"title": "Edited", "body": "#fresh", "tags": "", "status": "draft"}
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    user.refresh_from_db()
+    assert (note.title, note.status, list(note.tags.names()), user.notes_count) == ("Edited", "draft", ["fresh"], 0)
+    too_long = browser.post(f"/notes/{note.pk}/edit/", {"title": "x" * 21, "status": "published"})
+    assert too_long.status_code == 400
+    note.refresh_from_db()
+    assert note.title == "Edited"
+
+
+def test_patch_with_an_empty_product_list_clears_products(api_client, note):
+    from shop.models import Product
+
+    product = Product.objects.create(brand=UserFactory(account_type="brand"), name="Mask")
+    note.products.add(product)
+    response = api_client.patch(f"/api/v1/notes/{note.pk}/", {"product_ids": ""}, format="multipart")
+    assert response.status_code == 200 and response.json()["products"] == []

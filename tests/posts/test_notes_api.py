@@ -204,3 +204,9 @@ def test_products_are_linked_and_summarised(api_client):
             "brand": "glowco",
         }
     ]
+
+
+def test_patch_json_takes_tag_lists(api_client, note):
+    response = api_client.patch(f"/api/v1/notes/{note.pk}/", {"tags": ["hike", "#trail"]}, format="json")
+    assert response.status_code == 200
+    assert sorted(response.json()["tags"]) == ["hike", "trail"]

@@ -210,6 +210,7 @@ def test_tags_with_their_searchable_notes_count(anon_client, author):
         ({}, "empty_query"),
         ({"q": ""}, "empty_query"),
         ({"q": "   "}, "empty_query"),
+        ({"q": "\x00\t"}, "empty_query"),
         ({"q": "面霜" * 5000}, "query_too_long"),
         ({"q": "a" * 10_000}, "query_too_long"),
         ({"q": "面霜", "type": "videos"}, "invalid_type"),
@@ -227,13 +228,21 @@ def test_bad_input_is_a_400_with_a_message(anon_client, params, code):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["!!!", "🙂", "%_%", "' OR 1=1 --", "a:* & b", "\\", "<script>"])
+@pytest.mark.parametrize("query", ["!!!", "🙂", "%_%", "' OR 1=1 --", "a:* & b", "\\", "<script>", "a\x00b\n"])
 def test_odd_queries_find_nothing_quietly(anon_client, author, query):
     make_note(author, title="面霜")
     for kind in ("notes", "products", "users", "tags"):
         response = anon_client.get(SEARCH, {"q": query, "type": kind})
         assert response.status_code == 200, (kind, response.content)
         assert response.json()["results"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["\x00", "面\x00", "%", "'", "_", "🙂"])
+def test_suggest_takes_any_prefix(anon_client, prefix):
+    response = anon_client.get(SUGGEST, {"q": prefix})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
 
 
 @pytest.mark.django_db

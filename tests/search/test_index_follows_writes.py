@@ -1,4 +1,5 @@
-"""The index follows every write after commit, through the outbox and a real Celery worker."""
+"""The index follows every write after commit: inline in the writing process by default,
+through the outbox and a real Celery worker otherwise (and for a user's whole content)."""
 
 import time
 
@@ -15,6 +16,11 @@ from tests.posts.conftest import upload
 
 pytestmark = requires_redis
 SEARCH = "/api/v1/search/"
+
+
+@pytest.fixture
+def through_celery(settings):
+    settings.SEARCH_INDEX_INLINE = False
 
 
 def wait_for(condition, *, timeout: float = 20.0) -> None:
@@ -35,7 +41,7 @@ def tag_count(name: str) -> int:
     return TagStat.objects.filter(name=name).values_list("notes_count", flat=True).first() or 0
 
 
-def test_notes_are_indexed_on_create_edit_hide_restore_and_delete(celery_worker, anon_client):
+def test_notes_are_indexed_on_create_edit_hide_restore_and_delete(through_celery, celery_worker, anon_client):
     author = UserFactory()
     note = note_services.note_create(
         author=author, title="保湿面霜推荐", body="秋冬好物", images=[upload()], tags=["护肤"]
@@ -63,7 +69,7 @@ def test_notes_are_indexed_on_create_edit_hide_restore_and_delete(celery_worker,
     assert tag_count("防晒") == 0
 
 
-def test_products_follow_edits_and_delisting(celery_worker, anon_client):
+def test_products_follow_edits_and_delisting(through_celery, celery_worker, anon_client):
     brand = BrandFactory()
     variants = [{"name": "50 ml", "price": "129.00", "stock": 5}]
     product = shop_services.product_create(brand=brand, name="Hydra cream", variants=variants)
@@ -91,3 +97,25 @@ def test_a_suspended_account_leaves_search_and_comes_back(celery_worker, anon_cl
     account_services.user_unsuspend(user=author)
     wait_for(lambda: found(client_for(UserFactory()), "露营") == [note.pk])
     assert tag_count("露营") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_note_is_searchable_as_soon_as_its_request_returns(anon_client):
+    """Inline indexing: no worker runs here, and none is waited for."""
+    author = UserFactory()
+    response = client_for(author).post(
+        "/api/v1/notes/", {"title": "敏感肌面霜", "body": "温和", "images": [upload()]}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    assert found(anon_client, "敏感肌") == [response.json()["id"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_inline_index_is_left_to_the_task(monkeypatch):
+    from search import indexing, services
+
+    queued = []
+    monkeypatch.setattr(indexing, "notes_index", lambda **ids: 1 / 0)
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda task, **ids: queued.append((task.name, ids)))
+    note = note_services.note_create(author=UserFactory(), title="露营", images=[upload()])
+    assert queued == [("search.index_notes", {"note_ids": [note.pk]})]

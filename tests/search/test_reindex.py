@@ -38,3 +38,18 @@ def test_reindex_is_repeatable(author):
     call_command("reindex_search", "--no-progress", stdout=StringIO())
     assert NoteDocument.objects.count() == 1
     assert TagStat.objects.get(name="露营").notes_count == 1
+
+
+@pytest.mark.django_db
+def test_beat_refreshes_the_prior_of_young_notes_from_live_counters(author):
+    from search import tasks
+
+    young = make_note(author, title="新笔记")
+    old = make_note(author, title="旧笔记", days_old=30)
+    before = dict(NoteDocument.objects.values_list("pk", "hot"))
+    Note.objects.filter(pk__in=[young.pk, old.pk]).update(like_count=999)
+
+    assert tasks.refresh_hot() == 1
+    after = dict(NoteDocument.objects.values_list("pk", "hot"))
+    assert after[young.pk] == pytest.approx(before[young.pk] + 3)  # log10(1000)
+    assert after[old.pk] == before[old.pk]  # older notes wait for an edit or a rebuild

@@ -55,6 +55,9 @@ def test_product_list_filters(anon_client, brand):
     assert ids("category=skincare") == [cream.pk]
     assert ids("ordering=price") == [other.pk, cream.pk]
     assert ids("ordering=-price") == [cream.pk, other.pk]
+    assert ids("ordering=-price_min") == [cream.pk, other.pk]
+    assert ids(f"brand={other.brand.pk}") == [other.pk]
+    assert ids(f"category={skincare.pk}") == [cream.pk]
     assert anon_client.get("/api/v1/products/?ordering=bogus").status_code == 400
 
 
@@ -277,3 +280,17 @@ def test_patch_stock_add_applies_to_the_current_count(brand_client, variant):
     assert variant.stock == 6
     bad = {"variants": [{"id": variant.pk, "stock_add": "lots"}]}
     assert brand_client.patch(f"/api/v1/products/{variant.product_id}/", bad, format="json").status_code == 400
+
+
+def test_notes_count_follows_moderation_take_down_and_restore(product):
+    from moderation.services import target_restore, target_take_down
+
+    note = _note(UserFactory(), product)
+    services.product_notes_count_refresh(product_ids=[product.pk])
+    moderator = UserFactory(is_staff=True, is_superuser=True)
+    target_take_down(target_type="note", target_id=note.pk, moderator=moderator)
+    product.refresh_from_db()
+    assert product.notes_count == 0
+    target_restore(target_type="note", target_id=note.pk, moderator=moderator)
+    product.refresh_from_db()
+    assert product.notes_count == 1

@@ -176,3 +176,12 @@ def test_manage_product_form_uploads_photos_and_edits_variants(client, brand, pr
     assert product.variants.get(pk=variant.pk).stock == 43
     bad = client.post(f"/shop/manage/products/{product.pk}/edit/", {**form, "variants-0-stock": "-3", "images": []})
     assert bad.status_code == 400 and product.variants.get(pk=variant.pk).stock == 43
+
+
+def test_product_page_pages_through_many_notes(client, product, django_assert_max_num_queries):
+    _tagged_notes(product, 35)
+    with django_assert_max_num_queries(20):
+        first = client.get(f"/shop/products/{product.pk}/").content.decode()
+    assert first.count('class="community-note') == 30 and "page=2" in first
+    second = client.get(f"/shop/products/{product.pk}/?page=2").content.decode()
+    assert second.count('class="community-note') == 5 and "Note 0" in second
