@@ -211,10 +211,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/min"),
-        "signup": env("THROTTLE_SIGNUP", default="20/hour"),
+        "signup": env("THROTTLE_SIGNUP", default="300/hour"),
         # Abuse limits (redbook/throttling.py): per user, or per IP when anonymous.
         "login_ip": env("THROTTLE_LOGIN_IP", default="1000/hour"),
-        "post": env("THROTTLE_POST", default="60/hour"),
+        "post": env("THROTTLE_POST", default="120/hour"),
         "comment": env("THROTTLE_COMMENT", default="120/hour"),
         "follow": env("THROTTLE_FOLLOW", default="200/hour"),
         "report": env("THROTTLE_REPORT", default="60/hour"),

@@ -102,3 +102,39 @@ def test_readyz_names_redis_when_it_is_down(db, settings, monkeypatch):
     response = health.readyz(RequestFactory().get("/readyz"))
     assert response.status_code == 503
     assert b"redis" in response.content
+
+
+@pytest.fixture
+def redis_down(settings, monkeypatch):
+    """REDIS_URL set, but nothing answers there (as during an outage)."""
+    import redis
+
+    settings.REDIS_URL = NOBODY_LISTENS
+    dead = redis.Redis.from_url(NOBODY_LISTENS, socket_connect_timeout=1)
+    for module in ("posts.view_counts", "feeds.store", "feeds.services"):
+        monkeypatch.setattr(f"{module}.get_redis", lambda: dead)
+
+
+def test_with_redis_down_a_view_is_counted_in_the_database(redis_down, user, other_user):
+    from posts.models import Note, NoteView
+    from posts.view_counts import view_record
+
+    note = Note.objects.create(author=other_user, title="t", body="b")
+    assert view_record(note_id=note.pk, viewer_id=user.pk, viewer_key=f"u:{user.pk}")
+    assert NoteView.objects.filter(note=note).count() == 1
+    note.refresh_from_db()
+    assert note.view_count == 1
+
+
+def test_with_redis_down_explore_reads_the_live_database_ranking(redis_down, user):
+    from feeds.selectors import LIVE_KEY, explore_lists
+
+    assert explore_lists(viewer=user, channel=None) == [LIVE_KEY]
+
+
+def test_with_redis_down_a_refresh_request_is_still_enqueued(redis_down, user, django_capture_on_commit_callbacks):
+    from feeds.services import explore_refresh_request
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        explore_refresh_request(user_id=user.pk)
+    assert len(callbacks) == 1
