@@ -59,6 +59,8 @@ class UserSerializer(serializers.ModelSerializer):
 class MeSerializer(UserSerializer):
     """Your own account: the public shape plus what only you see."""
 
+    email = serializers.CharField(read_only=True)  # may be blank, so not `format: email` in the schema
+
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "email", "location", "account_type", "is_suspended"]
         read_only_fields = fields

@@ -2,20 +2,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import api, views
+from redbook.throttling import PasswordResetThrottle, SignupThrottle, rate_limit
 
 app_name = "accounts"
 
 # Browser pages.
 urlpatterns = [
-    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/", rate_limit(SignupThrottle)(views.signup), name="signup"),
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     # Password reset: Django's views, which answer the same whether or not the email is known.
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            success_url=reverse_lazy("accounts:password-reset-done"),
+        rate_limit(PasswordResetThrottle)(
+            auth_views.PasswordResetView.as_view(
+                email_template_name="registration/password_reset_email.txt",
+                success_url=reverse_lazy("accounts:password-reset-done"),
+            )
         ),
         name="password-reset",
     ),

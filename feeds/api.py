@@ -14,6 +14,7 @@ from feeds import selectors, services
 from feeds.models import MutedKeyword
 from posts.api import NoteSerializer, serialize_notes
 from redbook.exceptions import Invalid
+from redbook.pagination import page_schema
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -64,7 +65,7 @@ _PAGE_SIZE = OpenApiParameter("page_size", int, required=False)
 class FollowFeedView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=FeedItemSerializer(many=True))
+    @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=page_schema(FeedItemSerializer))
     def get(self, request):
         cursor = selectors.follow_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.follow_feed(viewer=request.user, cursor=cursor, size=_page_size(request))
@@ -76,7 +77,7 @@ class ExploreFeedView(APIView):
 
     @extend_schema(
         parameters=[_CURSOR, _PAGE_SIZE, OpenApiParameter("channel", str, required=False)],
-        responses=FeedItemSerializer(many=True),
+        responses=page_schema(FeedItemSerializer),
     )
     def get(self, request):
         channel = selectors.channel_get(request.query_params.get("channel"))
@@ -133,7 +134,7 @@ class NearbyFeedView(APIView):
             _CURSOR,
             _PAGE_SIZE,
         ],
-        responses=FeedItemSerializer(many=True),
+        responses=page_schema(FeedItemSerializer),
     )
     def get(self, request):
         lat, lng = _coordinate(request, "lat", 90), _coordinate(request, "lng", 180)
@@ -187,7 +188,7 @@ class KeywordInputSerializer(serializers.Serializer):
 class MutedKeywordsView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=MutedKeywordSerializer(many=True))
+    @extend_schema(responses=page_schema(MutedKeywordSerializer))
     def get(self, request):
         keywords = MutedKeyword.objects.filter(user=request.user)
         return Response({"results": MutedKeywordSerializer(keywords, many=True).data, "next": None})

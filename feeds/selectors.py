@@ -28,7 +28,8 @@ from redbook.exceptions import Invalid
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
-NEARBY_FIRST_RING_KM = 2.0
+NEARBY_FIRST_RING_KM = 0.25  # grown x4 until the page is full: a dense city centre reads few rows
+NEARBY_RING_GROWTH = 4
 EXPLORE_CHUNK = 60  # store items read per round while filling a page
 EXPLORE_MAX_ROUNDS = 12  # bounds the work (and queries) of one page however much is filtered
 LIVE_KEY = "live"  # not a stored list: the most liked notes, read from the database
@@ -325,7 +326,7 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
     """Notes with a place within `radius_km`, nearest first, with `distance_km`.
 
     Never measures the distance to every note: it reads the notes inside a bounding
-    box on the indexed (lat, lng) columns, starting small and doubling until the page
+    box on the indexed (lat, lng) columns, starting small and growing until the page
     is full or the box covers the radius, and computes the exact haversine distance
     only for that candidate set. The cursor is the keyset (distance, id) of the last item.
     """
@@ -343,7 +344,7 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
         keep = (dist <= ring) & ((dist > after[0]) | ((dist == after[0]) & (ids > after[1])))
         if keep.sum() > size or ring >= radius_km:
             break
-        ring = min(radius_km, ring * 2)
+        ring = min(radius_km, ring * NEARBY_RING_GROWTH)
     dist, ids = dist[keep], ids[keep]
     order = np.lexsort((ids, dist))[: size + 1]
     page = [(int(ids[i]), float(dist[i])) for i in order[:size]]

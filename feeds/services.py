@@ -18,7 +18,7 @@ from feeds import tasks
 from feeds.models import KEYWORD_MAX_LENGTH, Channel, MutedKeyword, NotInterested, TopicFollow
 from feeds.ranking import Ranker
 from feeds.store import RankedList, get_store, trending_key, unique_scores, user_key
-from feeds.world import load_world
+from feeds.world import load_world, world_for_user
 from outbox.services import enqueue_on_commit
 from posts.models import Note
 from redbook.exceptions import Invalid, NotFound
@@ -156,8 +156,16 @@ def personalization_set(*, user: User, enabled: bool) -> None:
 # --- Ranking runs ------------------------------------------------------------------
 
 
-def explore_rank(*, user_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+def explore_rank(
+    *,
+    user_ids: list[int] | None = None,
+    recent_world: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
     """Recompute Explore lists for `user_ids` (default: every active user) and the trending lists.
+
+    `recent_world` (one user, after their own action): reuse the worker's load of the
+    last few minutes and read only that user's rows fresh, instead of loading it all.
 
     Loads the world once (bulk queries), scores users in numpy batches, and replaces
     each batch's lists in the store atomically. Users without any signal, or with
@@ -166,7 +174,10 @@ def explore_rank(*, user_ids: list[int] | None = None, progress: Callable[[int, 
     started = time.monotonic()
     everyone = user_ids is None
     user_ids = active_user_ids() if everyone else _personalized(user_ids)
-    world = load_world(users=None if everyone else user_ids)
+    if recent_world and len(user_ids) == 1:
+        world = world_for_user(user_ids[0])
+    else:
+        world = load_world(users=None if everyone else user_ids)
     loaded = time.monotonic()
     ranker = Ranker(world, users=np.asarray(user_ids, dtype=np.int64))
     store = get_store()

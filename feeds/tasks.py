@@ -12,7 +12,7 @@ def rank_user(user_id: int) -> None:
     """Recompute one user's Explore list (after their like, save, follow or "not interested")."""
     services.explore_refresh_started(user_id=user_id)
     if User.objects.active().filter(pk=user_id).exists():
-        services.explore_rank(user_ids=[user_id])
+        services.explore_rank(user_ids=[user_id], recent_world=True)
 
 
 @shared_task(name="feeds.rank_active_users", **RETRY_TRANSIENT)

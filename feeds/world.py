@@ -5,6 +5,7 @@ read only for them, so the cost follows the candidate window, not the whole hist
 """
 
 import time
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -73,55 +74,71 @@ class _Index:
         return np.where(self.sorted[pos] == ids, self.order[pos], -1)
 
 
+@dataclass
+class _Loaded:
+    """A world and the id maps it was built with (item and tag positions)."""
+
+    world: World
+    items: _Index
+    tags: _Index
+    min_id: int
+    at: float = field(default_factory=time.monotonic)
+
+
+# A worker keeps the last full load for a few minutes: a one-user refresh (after a like)
+# then reads only that user's rows. Process-local and read-only, so nothing is shared.
+_cache: dict[str, _Loaded] = {}
+CACHE_SECONDS = 5 * 60
+
+
 def load_world(*, users: list[int] | None = None, max_candidates: int | None = None) -> World:
     """The world as the ranking needs it. `users` limits the per-user rows (follows, topics, hides)."""
-    max_candidates = max_candidates or settings.EXPLORE_MAX_CANDIDATES
+    loaded = _load_items(max_candidates or settings.EXPLORE_MAX_CANDIDATES)
+    return replace(loaded.world, **_user_rows(loaded, users))
+
+
+def world_for_user(user_id: int) -> World:
+    """The world for refreshing one user: a recent full load, with this user's own rows read fresh."""
+    loaded = _cache.get("world")
+    if loaded is None or time.monotonic() - loaded.at > CACHE_SECONDS:
+        loaded = _cache["world"] = _load_items(settings.EXPLORE_MAX_CANDIDATES)
+    world = loaded.world
+    others = world.act_users != user_id
+    mine = _interactions(loaded.min_id, loaded.items, user_id=user_id)
+    interactions = {
+        name: np.concatenate([getattr(world, name)[others], fresh])
+        for name, fresh in zip(
+            ("act_users", "act_items", "act_weights", "act_times", "act_endorses"), mine, strict=True
+        )
+    }
+    return replace(world, now=time.time(), **interactions, **_user_rows(loaded, [user_id]))
+
+
+def _load_items(max_candidates: int) -> _Loaded:
+    """Candidates (the newest public notes), their tags, and every interaction with them."""
     notes = _rows(
         Note.objects.public()
         .order_by("-id")
         .values_list("id", "author_id", "created_at", "city", "author__followers_count")[:max_candidates]
     )
     note_ids, authors, created, cities, followers = _columns(notes, 5)
-    note_ids = _ids(note_ids)
+    note_ids, authors = _ids(note_ids), _ids(authors)
     items = _Index(note_ids)
     min_id = int(note_ids.min()) if len(note_ids) else 0
-
     tagged = _rows(TaggedNote.objects.filter(content_object_id__gte=min_id).values_list("content_object_id", "tag_id"))
-    hidden = _rows(_for_users(NotInterested.objects, users).values_list("user_id", "note_id", "note__author_id"))
-    hidden_users, hidden_notes, hidden_authors = (_ids(c) for c in _columns(hidden, 3))
-    hidden_tagged = _rows(
-        TaggedNote.objects.filter(content_object_id__in=set(hidden_notes.tolist())).values_list(
-            "content_object_id", "tag_id"
-        )
-    )
-    topics = _rows(_for_users(TopicFollow.objects, users).values_list("user_id", "tag_id"))
-    tag_ids = np.unique(_ids([t for _, t in tagged] + [t for _, t in hidden_tagged] + [t for _, t in topics]))
-    tags = _Index(tag_ids)
-    tag_names = dict(_rows(Tag.objects.filter(id__in=tag_ids.tolist()).values_list("id", "name")))
-
     tagged_notes, tagged_tags = (_ids(c) for c in _columns(tagged, 2))
     tagged_items = items(tagged_notes)
     keep = tagged_items >= 0
+    tag_ids = np.unique(tagged_tags[keep])
+    tags = _Index(tag_ids)
+    tag_names = dict(_rows(Tag.objects.filter(id__in=tag_ids.tolist()).values_list("id", "name")))
     note_tags = sp.csr_matrix(
         (np.ones(keep.sum(), dtype=np.float32), (tagged_items[keep], tags(tagged_tags[keep]))),
         shape=(len(note_ids), len(tag_ids)),
     )
     note_tags.data[:] = 1.0
-    authors = _ids(authors)
-    own = (authors[tagged_items[keep]], tags(tagged_tags[keep]))
-
-    hidden_note_tags = dict(_group(hidden_tagged))
-    ht_users = [u for u, n in zip(hidden_users, hidden_notes, strict=True) for _ in hidden_note_tags.get(int(n), [])]
-    ht_tags = [t for n in hidden_notes for t in hidden_note_tags.get(int(n), [])]
-    hidden_items = items(hidden_notes)
-
-    follows = _rows(_for_users(Follow.objects, users, field="follower_id").values_list("follower_id", "followee_id"))
-    follow_from, follow_to = (_ids(c) for c in _columns(follows, 2))
-    usernames = dict(_rows(User.objects.filter(id__in=set(follow_to.tolist())).values_list("id", "username")))
-    topic_users, topic_tags = (_ids(c) for c in _columns(topics, 2))
-
     act = _interactions(min_id, items)
-    return World(
+    world = World(
         now=time.time(),
         note_ids=note_ids,
         note_authors=authors,
@@ -135,14 +152,44 @@ def load_world(*, users: list[int] | None = None, max_candidates: int | None = N
         act_weights=act[2],
         act_times=act[3],
         act_endorses=act[4],
-        follows=(follow_from, follow_to),
-        topic_follows=(topic_users, tags(topic_tags)),
-        own_tags=own,
-        hidden_items=(hidden_users[hidden_items >= 0], hidden_items[hidden_items >= 0]),
-        hidden_authors=(hidden_users, hidden_authors),
-        hidden_tags=(_ids(ht_users), tags(ht_tags)),
-        usernames=usernames,
+        own_tags=(authors[tagged_items[keep]], tags(tagged_tags[keep])),
     )
+    return _Loaded(world=world, items=items, tags=tags, min_id=min_id)
+
+
+def _user_rows(loaded: _Loaded, users: list[int] | None) -> dict:
+    """Follows, followed topics and "not interested" of `users` (None: everyone), as World fields.
+
+    Tags that no candidate carries are left out: they could not change any score.
+    """
+    items, tags = loaded.items, loaded.tags
+    hidden = _rows(_for_users(NotInterested.objects, users).values_list("user_id", "note_id", "note__author_id"))
+    hidden_users, hidden_notes, hidden_authors = (_ids(c) for c in _columns(hidden, 3))
+    hidden_tagged = dict(
+        _group(
+            _rows(
+                TaggedNote.objects.filter(content_object_id__in=set(hidden_notes.tolist())).values_list(
+                    "content_object_id", "tag_id"
+                )
+            )
+        )
+    )
+    ht_users = _ids([u for u, n in zip(hidden_users, hidden_notes, strict=True) for _ in hidden_tagged.get(int(n), [])])
+    ht_tags = tags([t for n in hidden_notes for t in hidden_tagged.get(int(n), [])])
+    hidden_items = items(hidden_notes)
+    topics = _rows(_for_users(TopicFollow.objects, users).values_list("user_id", "tag_id"))
+    topic_users, topic_tags = (_ids(c) for c in _columns(topics, 2))
+    topic_tags = tags(topic_tags)
+    follows = _rows(_for_users(Follow.objects, users, field="follower_id").values_list("follower_id", "followee_id"))
+    follow_from, follow_to = (_ids(c) for c in _columns(follows, 2))
+    return {
+        "follows": (follow_from, follow_to),
+        "usernames": dict(_rows(User.objects.filter(id__in=set(follow_to.tolist())).values_list("id", "username"))),
+        "topic_follows": (topic_users[topic_tags >= 0], topic_tags[topic_tags >= 0]),
+        "hidden_items": (hidden_users[hidden_items >= 0], hidden_items[hidden_items >= 0]),
+        "hidden_authors": (hidden_users, hidden_authors),
+        "hidden_tags": (ht_users[ht_tags >= 0], ht_tags[ht_tags >= 0]),
+    }
 
 
 def _for_users(manager, users, *, field="user_id"):
@@ -156,40 +203,36 @@ def _group(pairs):
     return grouped.items()
 
 
-def _interactions(min_id: int, items: _Index):
+# (model, user column, time column, kind, endorses: counts as "liked" for followers, extra filters)
+_SOURCES = [
+    (Like, "user_id", "created_at", "like", True, {}),
+    (Save, "user_id", "created_at", "save", True, {}),
+    (Comment, "author_id", "created_at", "comment", False, {"is_removed": False}),
+    (NoteView, "viewer_id", "day", "view", False, {"viewer__isnull": False}),
+]
+
+
+def _interactions(min_id: int, items: _Index, *, user_id: int | None = None):
     """(users, items, weights, times, endorses) of likes, saves, comments and recent views of candidates."""
     since = timezone.now().date() - timedelta(days=VIEW_WINDOW_DAYS)
-    sources = [
-        (Like.objects.filter(note_id__gte=min_id).values_list("user_id", "note_id", "created_at"), "like", True),
-        (Save.objects.filter(note_id__gte=min_id).values_list("user_id", "note_id", "created_at"), "save", True),
-        (
-            Comment.objects.filter(note_id__gte=min_id, is_removed=False).values_list(
-                "author_id", "note_id", "created_at"
-            ),
-            "comment",
-            False,
-        ),
-        (
-            NoteView.objects.filter(note_id__gte=min_id, viewer__isnull=False, day__gte=since).values_list(
-                "viewer_id", "note_id", "day"
-            ),
-            "view",
-            False,
-        ),
-    ]
     parts = []
-    for queryset, kind, endorses in sources:
-        user_col, note_col, time_col = _columns(_rows(queryset), 3)
+    for model, user_field, time_field, kind, endorses, extra in _SOURCES:
+        lookups = {"note_id__gte": min_id, **extra}
+        if kind == "view":
+            lookups["day__gte"] = since
+        if user_id is not None:
+            lookups[user_field] = user_id
+        rows = _rows(model.objects.filter(**lookups).values_list(user_field, "note_id", time_field))
+        user_col, note_col, time_col = _columns(rows, 3)
         item_col = items(note_col)
         keep = item_col >= 0
-        times = _epoch(time_col)
         n = int(keep.sum())
         parts.append(
             (
                 _ids(user_col)[keep],
                 item_col[keep],
                 np.full(n, WEIGHTS[kind], dtype=np.float32),
-                times[keep],
+                _epoch(time_col)[keep],
                 np.full(n, endorses, dtype=bool),
             )
         )

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -85,7 +85,6 @@ class QueueChangeList(ChangeList):
 class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
     list_display = ["__str__", "preview", "report_count", "reasons", "status", "auto_hidden", "last_reported_at"]
     list_filter = ["status", "target_type", "auto_hidden"]
-    ordering = ["-report_count", "-last_reported_at"]
     list_per_page = 50
     inlines = [ReportInline]
     action_form = ReasonActionForm
@@ -110,7 +109,14 @@ class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
         per_reason = {
             f"n_{reason}": Count("reports", filter=Q(reports__reason=reason)) for reason in ReportReason.values
         }
-        return super().get_queryset(request).annotate(**per_reason)
+        is_open = Case(When(status=Decision.OPEN, then=Value(1)), default=Value(0))
+        # Annotate before ordering: the queue orders by `is_open` (ModelAdmin's own
+        # get_queryset would order first).
+        cases = self.model._default_manager.annotate(is_open=is_open, **per_reason)
+        return cases.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ["-is_open", "-report_count", "-last_reported_at"]  # the queue: open, most reported first
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList

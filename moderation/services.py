@@ -198,7 +198,8 @@ def check_spam(text: str) -> bool:
     normalized = _normalize(text)
     held = False
     for phrase, action in SpamKeyword.objects.filter(is_active=True).values_list("phrase", "action"):
-        if _normalize(phrase) and _normalize(phrase) in normalized:
+        phrase = _normalize(phrase)
+        if phrase and phrase in normalized:
             if action == SpamKeyword.Action.REJECT:
                 raise Invalid(_("This looks like spam and was not posted."), code="spam")
             held = True

@@ -36,7 +36,8 @@ def _owner_text(entry: AuditLogEntry, what: str) -> str | None:
     if entry.action in AUTOMATIC:
         return _("Your %(what)s is hidden until a moderator reviews it.") % {"what": what}
     if entry.action in TAKEDOWNS:
-        return f"{_('Your %(what)s was taken down after review.') % {'what': what}} {entry.reason}".strip()
+        text = _("Your %(what)s was taken down after review.") % {"what": what}
+        return f"{text} {entry.reason}".strip()
     if entry.action in RESTORES:
         return _("Your %(what)s is visible again.") % {"what": what}
     return None

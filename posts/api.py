@@ -21,7 +21,7 @@ from accounts.api import UserSerializer
 from posts import notifications, selectors, services, view_counts
 from posts.models import Collection, Comment, Note, Notification
 from redbook.exceptions import Invalid
-from redbook.pagination import CursorPagination
+from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CommentThrottle, PostThrottle
 
 
@@ -435,7 +435,7 @@ class CommentInputSerializer(serializers.Serializer):
 class NoteCommentsView(APIView):
     throttle_classes = (CommentThrottle,)
 
-    @extend_schema(responses={200: RootCommentSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(RootCommentSerializer)})
     def get(self, request, note_id):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
         parent_id = request.query_params.get("parent_id")
@@ -494,7 +494,7 @@ class CollectionInputSerializer(serializers.Serializer):
 class CollectionsView(APIView):
     """GET: your boards (or `?username=`'s visible ones); POST: a new board."""
 
-    @extend_schema(responses={200: CollectionSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(CollectionSerializer)})
     def get(self, request):
         username = request.query_params.get("username")
         if username:
@@ -519,7 +519,7 @@ class CollectionsView(APIView):
 
 
 class CollectionNotesView(APIView):
-    @extend_schema(responses={200: NoteSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, collection_id):
         board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
         notes = selectors.collection_notes(collection=board, viewer=request.user)
@@ -527,7 +527,7 @@ class CollectionNotesView(APIView):
 
 
 class TagNotesView(APIView):
-    @extend_schema(responses={200: NoteSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, name):
         sort = request.query_params.get("sort", "hot")
         notes = selectors.tag_notes(name=name, viewer=request.user, sort=sort)
@@ -535,7 +535,7 @@ class TagNotesView(APIView):
 
 
 class UserNotesView(APIView):
-    @extend_schema(responses={200: NoteSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, username):
         author = account_selectors.user_get_visible(username=username, viewer=request.user)
         drafts = request.query_params.get("status") == "draft"
@@ -546,7 +546,7 @@ class UserNotesView(APIView):
 class NotificationsView(APIView):
     permission_classes = (permissions.IsAuthenticated,)
 
-    @extend_schema(responses={200: NotificationSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(NotificationSerializer, unread_count=serializers.IntegerField())})
     def get(self, request):
         rows = notifications.notifications_for(user=request.user)
 

@@ -274,7 +274,7 @@ def note_update(
         if products is not None:
             note.products.set(products)
         product_notes_count_refresh(product_ids=tagged_before | {p.pk for p in products or ()})
-        if published != was_published:
+        if published != was_published and not note.is_hidden:  # a hidden note is not counted
             _add(User, note.author_id, "notes_count", 1 if published else -1)
         if published:
             _after_publish(note)  # new @mentions notify; old ones are deduplicated
@@ -290,7 +290,8 @@ def note_delete(*, note: Note, actor: User) -> None:
         raise Forbidden(_("Only the author can delete this note."))
     with transaction.atomic():
         updated = Note.objects.filter(pk=note.pk).exclude(status=Note.Status.DELETED)
-        was_published = updated.filter(status=Note.Status.PUBLISHED).exists()
+        # A note hidden by moderation already left its author's count (moderation.targets).
+        was_published = updated.filter(status=Note.Status.PUBLISHED, is_hidden=False).exists()
         if updated.update(status=Note.Status.DELETED) and was_published:
             _add(User, note.author_id, "notes_count", -1)
             product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))

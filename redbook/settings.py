@@ -219,6 +219,7 @@ REST_FRAMEWORK = {
         "follow": env("THROTTLE_FOLLOW", default="200/hour"),
         "report": env("THROTTLE_REPORT", default="60/hour"),
         "checkout": env("THROTTLE_CHECKOUT", default="60/hour"),
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -19,13 +19,16 @@ Without REDIS_URL (the embedded default) the Django cache counts instead, with
 
 import hashlib
 import logging
+import math
 import time
 from functools import cache as memoize
+from functools import wraps
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -175,6 +178,12 @@ class CheckoutThrottle(RateThrottle):
     fail_open = True  # Idempotency-Key and stock locks keep checkout correct; keep selling
 
 
+class PasswordResetThrottle(RateThrottle):
+    scope = "password_reset"
+    methods = frozenset({"POST"})
+    fail_open = True  # each mail goes to the account's own address; a reset must stay possible
+
+
 class LoginThrottle(RateThrottle):
     """Attempts per username *and* client IP: a guesser elsewhere cannot lock the owner out.
 
@@ -218,3 +227,21 @@ def rate_limited(request, throttle_class: type[RateThrottle]) -> float | None:
     if throttle.allow_request(request, None):
         return None
     return throttle.wait() or 1
+
+
+def rate_limit(throttle_class: type[RateThrottle]):
+    """Decorate a plain Django view (an HTML form) with a limit: over it, a 429 page."""
+
+    def decorator(view):
+        @wraps(view)
+        def limited(request, *args, **kwargs):
+            wait = rate_limited(request, throttle_class)
+            if wait is None:
+                return view(request, *args, **kwargs)
+            response = render(request, "429.html", {"seconds": math.ceil(wait)}, status=429)
+            response["Retry-After"] = str(math.ceil(wait))
+            return response
+
+        return limited
+
+    return decorator

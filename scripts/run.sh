@@ -25,7 +25,7 @@ $PY manage.py seed_demo --if-empty --users 200 --notes 1500
 .venv/bin/celery -A redbook worker --loglevel=INFO --concurrency=2 & pids+=($!)
 .venv/bin/celery -A redbook beat --loglevel=INFO & pids+=($!)
 if [ -n "${DATABASE_URL:-}" ]; then
-  .venv/bin/gunicorn redbook.wsgi --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - & pids+=($!)
+  .venv/bin/gunicorn redbook.wsgi & pids+=($!)
 else
   $PY manage.py runserver 127.0.0.1:8000 & pids+=($!)
 fi

@@ -109,7 +109,10 @@ class SearchView(APIView):
         responses={
             200: inline_serializer(
                 "SearchResults",
-                {"results": serializers.ListField(child=serializers.DictField()), "next": serializers.URLField()},
+                {
+                    "results": serializers.ListField(child=serializers.DictField()),
+                    "next": serializers.URLField(allow_null=True),
+                },
             ),
             400: OpenApiTypes.OBJECT,
         },

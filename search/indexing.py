@@ -6,7 +6,6 @@ documents: each document remembers the tags it counts.
 """
 
 import json
-import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
@@ -19,8 +18,6 @@ from search import ranking
 from search.models import NoteDocument, ProductDocument, TagStat
 from search.segment import index_text
 from shop.models import Product
-
-logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 _NOTE_FIELDS = ("id", "title", "body", "place_name", "city", "like_count", "save_count", "comment_count", "created_at")
@@ -76,6 +73,8 @@ ON CONFLICT (note_id) DO UPDATE SET tsv = EXCLUDED.tsv, hot = EXCLUDED.hot, crea
 
 
 def _note_upsert(documents: list[NoteDocument]) -> None:
+    if not documents:
+        return
     if connection.vendor != "postgresql":
         _upsert(NoteDocument, documents, key="note", fields=["tsv", "hot", "created_at", "tags", "indexed_at"])
         return

@@ -3,9 +3,10 @@
 Notes and products are matched in their search documents (search/backends.py) and
 then filtered on the live rows (`Note.objects.public()`, `Product.objects.listed()`,
 blocks), so anything hidden since it was indexed is absent at once. Relevance is
-computed over the best CANDIDATES matches by the stored `hot` prior (an index scan
-even when a word matches much of the corpus), then by the blended score
-(search/ranking.py); deeper pages than that are not served.
+computed over the best CANDIDATES matches by the stored `hot` prior (exact words
+give Postgres true row estimates: it walks the `hot` index for a common word and
+the GIN index for a rare one), then by the blended score (search/ranking.py);
+deeper pages than that are not served.
 """
 
 from collections.abc import Iterable

@@ -15,7 +15,19 @@ from posts.models import TITLE_MAX_LENGTH, Collection, Comment, Like, Note, Note
 from shop.models import Order, Product, Variant
 
 USERS, NOTES = 60, 150
-SMALL = ["--users", str(USERS), "--notes", str(NOTES), "--images", "10", "--skip-post", "--no-progress"]
+# Denser than the default ratio, so that even this small world has comment threads.
+SMALL = [
+    "--users",
+    str(USERS),
+    "--notes",
+    str(NOTES),
+    "--likes",
+    "3000",
+    "--images",
+    "10",
+    "--skip-post",
+    "--no-progress",
+]
 TOPIC_SLUGS = {topic.slug for topic in vocab.TOPICS}
 
 

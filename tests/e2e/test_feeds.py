@@ -131,3 +131,16 @@ def test_nearby_page_with_a_city(page_at, width):
     )
     assert sorted(first_row) == [str(i) for i in range(len(first_row))]  # reading order: 0, 1, 2... across the top
     screenshot(page, f"feeds-nearby-{width}")
+
+
+def test_feed_settings_mute_a_keyword(page_at, live_server):
+    viewer = UserFactory()
+    page = page_at(390)
+    _log_in(page, live_server, viewer)
+    page.goto("/settings/feeds/")
+    page.get_by_label("Keyword").fill("Durian")
+    page.get_by_role("button", name="Mute", exact=True).click()
+    page.get_by_text("Keyword muted.").wait_for()
+    assert page.get_by_role("button", name="Unmute durian").is_visible()
+    screenshot(page, "feeds-settings-390")
+    assert list(viewer.muted_keywords.values_list("keyword", flat=True)) == ["durian"]

@@ -41,10 +41,10 @@ class PrivateRedis:
         except redis.RedisError:
             return False
 
-    def stop(self) -> None:
-        """Shut it down cleanly (the append-only file keeps queued tasks)."""
+    def stop(self, *, crash: bool = False) -> None:
+        """Shut it down cleanly, or kill -9 it; either way the append-only file keeps queued tasks."""
         pid = int(self.pidfile.read_text())
-        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGKILL if crash else signal.SIGTERM)
         wait_until(lambda: not _alive(pid), timeout=20, what="redis to stop")
 
     def start(self) -> None:

@@ -26,14 +26,15 @@ def _readyz(server) -> tuple[int, str]:
     return response.status_code, response.text
 
 
-def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, server, private_redis):
+@pytest.mark.parametrize("crash", [True] if SHORT else [True, False], ids=lambda crash: "kill -9" if crash else "stop")
+def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, server, private_redis, crash):
     baseline = checks.stock_baseline()
     workers()
     traffic = Traffic(server.url, world)
     threads = traffic.run_in_threads(4, writes=("like", "save", "follow", "comment", "checkout"))
     time.sleep(4)
 
-    private_redis.stop()
+    private_redis.stop(crash=crash)
     traffic.phase = "outage"
     time.sleep(OUTAGE_SECONDS)
     readiness_during = _readyz(server)

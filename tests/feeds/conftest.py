@@ -9,6 +9,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from accounts.models import User
+from feeds import world
 from posts.models import Like, Note, TaggedNote
 from tests.factories import UserFactory
 
@@ -20,6 +21,12 @@ def make_note(author, *, title="A note", tags=(), lat=None, lng=None, **fields) 
     if tags:
         note.tags.add(*tags)
     return note
+
+
+@pytest.fixture(autouse=True)
+def _fresh_world_cache():
+    """Each test has its own database: a world cached by an earlier test must not leak in."""
+    world._cache.clear()
 
 
 def ensure_default_channels() -> None:

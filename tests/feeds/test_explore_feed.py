@@ -105,7 +105,7 @@ def test_pages_never_repeat_a_note(food_lover, django_assert_max_num_queries):
     services.explore_rank()
     services.explore_rank(user_ids=[food_lover.pk])
     client = client_for(food_lover)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(20):  # 16 with Redis; the table store reads lists by query
         client.get(URL + "?page_size=50")
     ids = _all_pages(client, URL + "?page_size=7")
     assert len(ids) == len(set(ids)) >= 30

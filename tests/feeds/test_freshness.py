@@ -6,7 +6,9 @@ import pytest
 
 from feeds import services
 from feeds.store import get_store, user_key
+from feeds.world import world_for_user
 from posts import services as post_services
+from posts.models import Like
 from redbook.redis import get_redis
 from tests.conftest import requires_redis
 from tests.factories import UserFactory
@@ -52,3 +54,17 @@ def test_refresh_requests_are_debounced_until_the_task_starts(db):
     assert get_redis().exists(services.DEBOUNCE_KEY.format(user_id=user.pk))
     services.explore_refresh_started(user_id=user.pk)
     assert not get_redis().exists(services.DEBOUNCE_KEY.format(user_id=user.pk))
+
+
+def test_a_one_user_refresh_reads_that_users_rows_on_the_cached_world(db):
+    me, someone = UserFactory(), UserFactory()
+    first, second = make_note(UserFactory(), tags=["food"]), make_note(UserFactory(), tags=["food"])
+    Like.objects.create(user=me, note=first)
+    world_for_user(me.pk)  # loads and caches the world
+    Like.objects.create(user=me, note=second)
+    Like.objects.create(user=someone, note=second)
+    world = world_for_user(me.pk)
+    pairs = set(zip(world.act_users.tolist(), world.note_ids[world.act_items].tolist(), strict=True))
+    # my new like is read fresh; someone else's waits for the next full load
+    assert (me.pk, first.pk) in pairs and (me.pk, second.pk) in pairs
+    assert (someone.pk, second.pk) not in pairs

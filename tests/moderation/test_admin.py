@@ -178,3 +178,17 @@ def test_moderators_edit_spam_keywords(client, moderator):
     from moderation.models import SpamKeyword
 
     assert SpamKeyword.objects.get().phrase == "加微信"
+
+
+def test_open_cases_come_first_however_many_reports_a_closed_one_has(client, moderator, other_user, reporters):
+    busy = Note.objects.create(author=other_user, title="closed busy")
+    quiet = Note.objects.create(author=other_user, title="open quiet")
+    for reporter in reporters[:4]:
+        services.report_create(reporter=reporter, target_type="note", target_id=str(busy.pk), reason="spam")
+    services.report_create(reporter=reporters[5], target_type="note", target_id=str(quiet.pk), reason="spam")
+    services.case_dismiss(case=ModerationCase.objects.get(target_id=busy.pk), moderator=moderator)
+    client.force_login(moderator)
+
+    html = client.get(reverse(QUEUE)).content.decode()
+
+    assert html.index("open quiet") < html.index("closed busy")

@@ -169,3 +169,16 @@ def test_spam_signups_are_suspended_with_their_content(moderator, other_user, no
     assert set(User.objects.filter(is_suspended=True)) == {other_user, brand}
     assert not User.objects.get(pk=moderator.pk).is_suspended
     assert AuditLogEntry.objects.filter(action=AuditLogEntry.Action.SUSPEND_USER).count() == 2
+
+
+def test_deleting_a_hidden_note_does_not_count_it_out_twice(other_user, moderator):
+    from posts import services as posts_services
+
+    Note.objects.create(author=other_user, title="kept")
+    hidden = Note.objects.create(author=other_user, title="hidden")
+    User.objects.filter(pk=other_user.pk).update(notes_count=2)
+    services.target_take_down(target_type="note", target_id=hidden.pk, moderator=moderator)
+
+    posts_services.note_delete(note=hidden, actor=other_user)
+
+    assert User.objects.get(pk=other_user.pk).notes_count == 1

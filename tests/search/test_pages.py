@@ -75,3 +75,11 @@ def test_no_results_and_bad_input_are_explained(client):
     assert "at most 200 characters" in huge.content.decode()
     assert client.get(PAGE, {"q": "面霜", "type": "nope"}).status_code == 400
     assert client.get(PAGE, {"q": "面霜", "page": "abc"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_odd_tag_names_still_render(client, author):
+    make_note(author, title="x", tags=["a/b 护肤"])
+    response = client.get(PAGE, {"q": "护肤", "type": "tags"})
+    assert response.status_code == 200
+    assert 'href="/tags/a%2Fb%20%E6%8A%A4%E8%82%A4/"' in response.content.decode()

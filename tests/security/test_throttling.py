@@ -227,3 +227,23 @@ def test_every_abuse_limit_is_applied_to_its_endpoint(rates, user, other_user, s
 
     assert response.status_code == 429, (scope, response.status_code)
     assert "Retry-After" in response.headers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scope", "url", "data"),
+    [
+        ("password_reset", "/accounts/password-reset/", {"email": "a@example.com"}),
+        ("signup", "/accounts/signup/", {"username": "x"}),
+    ],
+)
+def test_html_forms_are_limited_too(rates, client, scope, url, data):
+    rates(**{scope: "1/min"})
+    assert client.get(url).status_code == 200  # reading the form costs nothing
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert first.status_code != 429
+    assert second.status_code == 429 and int(second.headers["Retry-After"]) > 0
+    assert "try again" in second.content.decode()

@@ -1,0 +1,14 @@
+"""gunicorn settings, read automatically when gunicorn starts in the project folder."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# Long search queries must reach Django, which answers with a JSON 400, rather than
+# being cut by gunicorn's default 4 KiB request-line limit with a bare 414.
+limit_request_line = 16384
+timeout = 30
+graceful_timeout = 20
+accesslog = "-"
