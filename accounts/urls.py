@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import api, views
-from redbook.throttling import PasswordResetThrottle, SignupThrottle, rate_limit
+from redbook.throttling import FollowThrottle, PasswordResetThrottle, SignupThrottle, rate_limit
 
 app_name = "accounts"
 
@@ -33,7 +33,7 @@ urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("u/<str:username>/followers/", views.followers, name="followers"),
     path("u/<str:username>/following/", views.following, name="following"),
-    path("u/<str:username>/follow/", views.follow_toggle, name="follow"),
+    path("u/<str:username>/follow/", rate_limit(FollowThrottle)(views.follow_toggle), name="follow"),
     path("u/<str:username>/block/", views.block_toggle, name="block"),
 ]
 

@@ -110,8 +110,10 @@ def _coordinate(request, name: str, limit: float, *, default: float | None = Non
     try:
         value = float(raw)
     except ValueError:
-        raise Invalid(_("%(name)s must be a number.") % {"name": name}, code="invalid") from None
-    if not math.isfinite(value) or abs(value) > limit:
+        value = math.nan
+    if not math.isfinite(value):
+        raise Invalid(_("%(name)s must be a number.") % {"name": name}, code="invalid")
+    if abs(value) > limit:
         raise Invalid(_("%(name)s must be between -%(limit)s and %(limit)s.") % {"name": name, "limit": limit})
     return value
 

@@ -233,16 +233,18 @@ class _ExplorePage:
         self.passed: set[int] = set()  # read before that point
         self.personal_ids: set[int] | None = None
 
-    def _rows(self, key: str, personal: bool):
+    def _rows(self, key: str, personal: bool) -> tuple[list, bool, float | None]:
+        """The next chunk of the list, whether the list ends with it, and the chunk's last score."""
         if key == LIVE_KEY:
             rows = _live_page(self.channel, below=self.below, limit=EXPLORE_CHUNK)
         else:
             rows = self.store.page(key, below=self.below, limit=EXPLORE_CHUNK)
+        ends, last = len(rows) < EXPLORE_CHUNK, (rows[-1][1] if rows else None)
         if not personal and len(self.keys) > 1:
             if self.personal_ids is None:  # trending after the own list: skip what that list showed
                 self.personal_ids = self.store.note_ids(self.keys[0])
             rows = [row for row in rows if row[0] not in self.personal_ids]
-        return rows
+        return rows, ends, last
 
     def _take(self, rows, allowed: dict[int, int]) -> None:
         for note_id, score, reason in rows:
@@ -268,10 +270,12 @@ class _ExplorePage:
             if self.phase >= len(self.keys) or len(self.picked) >= self.size:
                 break
             personal = self.keys[self.phase].startswith("u:")
-            rows = self._rows(self.keys[self.phase], personal)
+            rows, ends, last = self._rows(self.keys[self.phase], personal)
             ids = [note_id for note_id, _, _ in rows]
             self._take(rows, self.filters.allowed(ids, in_channel=personal) if ids else {})
-            if len(self.picked) < self.size and len(rows) < EXPLORE_CHUNK:
+            if len(self.picked) < self.size and last is not None:
+                self.below = last  # the whole chunk is read, rows dropped before `_take` included
+            if len(self.picked) < self.size and ends:
                 if self.resume is not None:
                     break  # the held-back notes open the next page
                 self.phase, self.below = self.phase + 1, None

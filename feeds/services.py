@@ -32,6 +32,8 @@ MAX_MUTED_KEYWORDS = 100
 # further events fold into it (the task deletes the key before reading the data).
 DEBOUNCE_KEY = "explore:debounce:{user_id}"
 DEBOUNCE_SECONDS = 120  # bounds the key's life if a worker dies holding it
+RANK_ALL_LOCK = "explore:rank-all:running"
+RANK_ALL_LOCK_SECONDS = 60 * 60  # a worker killed mid-run holds it at most this long
 
 
 # --- Activity ----------------------------------------------------------------------
@@ -204,9 +206,17 @@ def explore_rank(
     return figures
 
 
-def explore_rank_trending() -> None:
-    store = get_store()
-    store.replace_many(_trending_lists(Ranker(load_world(users=[]))))
+def explore_rank_all_once() -> dict | None:
+    """`explore_rank()` for everyone, unless a run is still going (a big world can outlast the beat period)."""
+    client = get_redis()
+    if client is not None and not client.set(RANK_ALL_LOCK, 1, nx=True, ex=RANK_ALL_LOCK_SECONDS):
+        logger.info("explore ranking: previous run still going, skipped")
+        return None
+    try:
+        return explore_rank()
+    finally:
+        if client is not None:
+            client.delete(RANK_ALL_LOCK)
 
 
 def _personalized(user_ids: Iterable[int]) -> list[int]:

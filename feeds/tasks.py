@@ -16,6 +16,6 @@ def rank_user(user_id: int) -> None:
 
 
 @shared_task(name="feeds.rank_active_users", **RETRY_TRANSIENT)
-def rank_active_users() -> dict:
-    """Beat: recompute every active user's list and the trending lists."""
-    return services.explore_rank()
+def rank_active_users() -> dict | None:
+    """Beat: recompute every active user's list and the trending lists (one run at a time)."""
+    return services.explore_rank_all_once()

@@ -1,16 +1,17 @@
 from django.urls import path
 
 from posts import api, views
+from redbook.throttling import CommentThrottle, PostThrottle, rate_limit
 
 app_name = "posts"
 
 # Browser pages.
 urlpatterns = [
-    path("notes/new/", views.note_new, name="note-new"),
+    path("notes/new/", rate_limit(PostThrottle)(views.note_new), name="note-new"),
     path("notes/<int:note_id>/", views.note_detail, name="note-detail"),
     path("notes/<int:note_id>/edit/", views.note_edit, name="note-edit"),
     path("notes/<int:note_id>/delete/", views.note_delete, name="note-delete"),
-    path("notes/<int:note_id>/comment/", views.note_comment, name="note-comment"),
+    path("notes/<int:note_id>/comment/", rate_limit(CommentThrottle)(views.note_comment), name="note-comment"),
     path("tags/<str:name>/", views.tag_page, name="tag"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
     path("notifications/", views.notifications_page, name="notifications"),

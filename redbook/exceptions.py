@@ -7,6 +7,7 @@ Services raise `ServiceError` subclasses; the API turns them into
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -71,3 +72,21 @@ def api_exception_handler(exc, context):
         detail = response.data["detail"]
         response.data["code"] = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     return response
+
+
+@csrf_exempt  # it changes nothing; a token client's POST gets the JSON 404, not a CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ path no endpoint matches (`notes/abc/`): the contract's JSON 404, not an
+    HTML page. A GET that only lacks its trailing slash is redirected, as APPEND_SLASH would."""
+    from django.http import HttpResponsePermanentRedirect, JsonResponse
+    from django.urls import Resolver404, resolve
+
+    path = request.path_info
+    if not path.endswith("/"):
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found and request.method in ("GET", "HEAD"):
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)

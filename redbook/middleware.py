@@ -9,6 +9,7 @@ a PNG and HTML can never run script on our origin.
 """
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 
 SAFE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox"
@@ -35,3 +36,25 @@ class SecurityHeadersMiddleware:
             response.headers["Content-Disposition"] = "attachment"
         response.headers["Content-Security-Policy"] = MEDIA_CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or the query string is a 400, never a 500.
+
+    Postgres text cannot hold NUL, so such a value reaching any lookup (a username in
+    the path, `?q=`, `?brand=`) would raise DataError deep inside a view. Bodies are
+    covered by the form and serializer fields (they refuse NUL themselves).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            message = "The request contains a NUL character."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "invalid"}, status=400)
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

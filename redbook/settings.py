@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "redbook.middleware.RejectNulBytesMiddleware",  # NUL in path or query: 400, not a DataError 500
     "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
     "redbook.middleware.SecurityHeadersMiddleware",  # Permissions-Policy, locked-down /media/
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -1,8 +1,8 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
-from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
@@ -10,6 +10,7 @@ from feeds import urls as feeds_urls
 from moderation import urls as moderation_urls
 from posts import urls as posts_urls
 from redbook import health
+from redbook.exceptions import api_not_found
 from search import urls as search_urls
 from shop import urls as shop_urls
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
+    re_path(r"^api/v1/", api_not_found),  # an unknown API path: JSON 404 (API.md "Errors")
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's page carries one inline <style>; only this page allows inline styles.
     path(
@@ -42,6 +44,7 @@ urlpatterns = [
     path("", include(moderation_urls)),
     path("", include(search_urls)),
 ]
+
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
 # image is re-encoded by the upload pipeline). A CDN or django-storages backend can

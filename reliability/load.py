@@ -25,7 +25,9 @@ ADDRESS = {
     "country": "CN",
 }
 SEARCH_WORDS = ["面霜", "skincare", "coffee", "hiking", "lipstick", "travel", "咖啡", "穿搭"]
-WRITES_PER_READ = 1 / 45  # with the reads a visit adds past the gap: about 50 per write
+# One write action per ~75 reads: a checkout is 2-3 write requests (cart, checkout, pay),
+# so requests come out at about 50 reads per write.
+WRITES_PER_READ = 1 / 75
 # Statuses that are a correct answer, not an error: a sold-out variant (409), a note
 # hidden or deleted meanwhile (404), a declined card (402).
 ACCEPTED = {"checkout": {409}, "cart_add": {409}, "pay": {402}, "note": {404}, "like": {404}, "comment": {404}}
@@ -97,7 +99,7 @@ class Catalog:
 
     tokens: list[str]
     note_ids: list[int]
-    variant_ids: list[int]
+    variant_brands: dict[int, str]  # variant id -> its store (brand username)
     product_ids: list[int]
 
 
@@ -173,20 +175,22 @@ class VirtualUser:
             body = {"body": self.rng.choice(["好用!", "love this", "求链接", "where is this?"])}
             self.call("POST", f"/api/v1/notes/{note_id}/comments/", "comment", write=True, json=body)
         elif action == "cart_add":
-            self.add_to_cart()
+            self.add_to_cart(self.rng.choice(list(self.catalog.variant_brands)))
         else:
             self.check_out()
 
-    def add_to_cart(self):
-        item = {"variant_id": self.rng.choice(self.catalog.variant_ids), "quantity": 1}
+    def add_to_cart(self, variant_id: int):
+        item = {"variant_id": variant_id, "quantity": 1}
         return self.call("POST", "/api/v1/cart/items/", "cart_add", write=True, json=item)
 
     def check_out(self) -> None:
-        response = self.add_to_cart()
+        """Buy one item now: a cart spanning stores checks out one store (`brand`) at a time."""
+        variant_id = self.rng.choice(list(self.catalog.variant_brands))
+        response = self.add_to_cart(variant_id)
         if response is None or response.status_code != 201:
             return
         headers = {"Idempotency-Key": uuid.uuid4().hex}
-        body = {"shipping_address": ADDRESS}
+        body = {"shipping_address": ADDRESS, "brand": self.catalog.variant_brands[variant_id]}
         response = self.call("POST", "/api/v1/checkout/", "checkout", write=True, json=body, headers=headers)
         if response is None or response.status_code != 201:
             return

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from redbook.throttling import CheckoutThrottle, rate_limit
 from shop import api, manage_views, views
 
 app_name = "shop"
@@ -17,7 +18,7 @@ urlpatterns = [
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/items/<int:item_id>/", views.cart_item, name="cart-item"),
-    path("checkout/", views.checkout, name="checkout"),
+    path("checkout/", rate_limit(CheckoutThrottle)(views.checkout), name="checkout"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/<int:order_id>/", views.order_detail, name="order-detail"),
     path("orders/<int:order_id>/pay/", views.order_pay, name="order-pay"),

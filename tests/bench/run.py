@@ -75,7 +75,9 @@ class Server:
     def __enter__(self):
         command = [str(ROOT / ".venv/bin/gunicorn"), "redbook.wsgi", "--bind", f"127.0.0.1:{self.port}"]
         command += ["--workers", "2", "--threads", "4", "--log-level", "warning"]
-        self.process = subprocess.Popen(command, cwd=ROOT)
+        # gunicorn.conf.py's access log stays on, as in production, but goes to a file, not the report.
+        self.log = (ROOT / "bench-results" / "gunicorn.log").open("w")
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.status("/healthz", {}) == 200:
@@ -90,6 +92,7 @@ class Server:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
     def status(self, path: str, headers: dict) -> int:
         request = urllib.request.Request(self.base_url + path, headers=headers)
@@ -147,6 +150,7 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database (no reseed)")
     args = parser.parse_args()
     scale = SCALES[args.scale]
+    (ROOT / "bench-results").mkdir(exist_ok=True)
     figures: dict[str, str] = {}
 
     if args.reuse and is_seeded(os.environ["DATABASE_URL"]):
@@ -189,7 +193,6 @@ def main() -> int:
     )
     table = report.render(args.scale, scale, endpoints, results, figures)
     out = ROOT / "bench-results" / f"bench-{args.scale}.md"
-    out.parent.mkdir(exist_ok=True)
     out.write_text(table)
     print(table)
     print(f"bench: written to {out.relative_to(ROOT)}")

@@ -86,3 +86,24 @@ def test_report_hide_in_admin_and_gone_for_others(page_at, width):
     entry = AuditLogEntry.objects.get()
     assert (entry.actor, entry.action) == (moderator, AuditLogEntry.Action.HIDE_NOTE)
     assert violations == []
+
+
+def test_pages_and_api_docs_work_under_the_content_security_policy(page_at, live_server):
+    author = UserFactory(username="cspauthor")
+    note = posts_services.note_create(author=author, title="Policy check", body="#csp", images=[upload()])
+    violations: list[str] = []
+    page = page_at(1440)
+    watch_csp(page, violations)
+    page.on("pageerror", lambda error: violations.append(f"{page.url}: {error}"))
+
+    for path in ["/", "/follow/", "/nearby/", "/shop/", "/search/?q=Policy", f"/notes/{note.pk}/", "/u/cspauthor/"]:
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    log_in(page, "/accounts/login/", author.username)
+    page.goto("/notes/new/")
+    page.wait_for_load_state("networkidle")
+
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=30000)
+    assert page.locator(".swagger-ui .opblock").count() > 20  # the whole API is listed
+    assert violations == []

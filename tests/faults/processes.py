@@ -4,6 +4,7 @@ by scripts/faults.sh, described by FAULTS_* variables), Celery workers and gunic
 Everything here acts on processes this suite started itself, by pid or data dir.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -107,18 +108,28 @@ class Managed:
 
     def kill_hard(self) -> None:
         """kill -9 the whole process group: the main process and its pool children at once."""
+        self._signal_group(signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(timeout=20)
+
+    def kill_main(self) -> None:
+        """kill -9 the main process only: its pool children are orphaned mid-task and exit later."""
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=20)
 
     def stop(self, timeout: float = 30) -> None:
-        if not self.proc or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill_hard()
+        """Warm shutdown; whatever of the group is left (orphans included) is killed after `timeout`."""
+        if self.proc and self.proc.poll() is None:
+            self._signal_group(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=timeout)
+        self.kill_hard()
+
+    def _signal_group(self, signum: int) -> None:
+        if self.proc:
+            with contextlib.suppress(ProcessLookupError):  # the whole group is gone already
+                os.killpg(self.proc.pid, signum)
 
 
 class Worker(Managed):

@@ -43,7 +43,7 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(world, workers):
     rng = random.Random(8)
     baseline = checks.stock_baseline()
     worker = workers()
-    kills = {"child": 0, "whole worker": 0}
+    kills = {"child": 0, "whole worker": 0, "main process": 0}
     started = [worker]
     ranked: set[int] = set()
     for round_number in range(ROUNDS):
@@ -57,9 +57,13 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(world, workers):
         ranked |= _enqueue_ranking(world, rng)
         time.sleep(rng.uniform(0.1, 0.8))
         _wait_until_busy()
-        if round_number % 3 == 2:
-            worker.kill_hard()
-            kills["whole worker"] += 1
+        if round_number % 3 == 2:  # the whole worker dies, or only its main process
+            if round_number % 2 == 0:
+                worker.kill_hard()
+                kills["whole worker"] += 1
+            else:
+                worker.kill_main()
+                kills["main process"] += 1
             worker = workers()
             started.append(worker)
         elif worker.kill_a_child():

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Block, User
 from feeds import services
 from feeds.models import MutedKeyword, NotInterested
-from feeds.store import get_store, user_key
+from feeds.store import RankedList, get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -156,3 +156,19 @@ def test_rank_explore_covers_users_active_this_week(db):
     assert figures["users"] == 7 and figures["lists"] == 7
     assert not get_store().exists(user_key(people[0].pk))
     assert get_store().exists(user_key(people[1].pk))
+
+
+def test_trending_after_the_own_list_skips_it_even_a_whole_chunk(db, monkeypatch):
+    monkeypatch.setattr("feeds.selectors.EXPLORE_CHUNK", 5)
+    viewer = UserFactory()
+    notes = [make_note(UserFactory(), title=f"t{i}") for i in range(12)]
+    # the own list holds exactly the 5 hottest trending notes: trending's first chunk is all skipped
+    get_store().replace_many(
+        [
+            RankedList(user_key(viewer.pk), [(n.pk, 10.0 - i, "similar") for i, n in enumerate(notes[:5])]),
+            RankedList(trending_key(), [(n.pk, 100.0 - i, "popular") for i, n in enumerate(notes)]),
+        ]
+    )
+    ids = _all_pages(client_for(viewer), URL + "?page_size=4")
+    assert sorted(ids) == sorted(n.pk for n in notes)
+    assert ids[:5] == [n.pk for n in notes[:5]]

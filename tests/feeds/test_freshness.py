@@ -68,3 +68,11 @@ def test_a_one_user_refresh_reads_that_users_rows_on_the_cached_world(db):
     # my new like is read fresh; someone else's waits for the next full load
     assert (me.pk, first.pk) in pairs and (me.pk, second.pk) in pairs
     assert (someone.pk, second.pk) not in pairs
+
+
+def test_the_beat_run_skips_while_a_previous_run_is_going(db):
+    get_redis().set(services.RANK_ALL_LOCK, 1)
+    assert services.explore_rank_all_once() is None
+    get_redis().delete(services.RANK_ALL_LOCK)
+    assert services.explore_rank_all_once()["users"] == 0
+    assert not get_redis().exists(services.RANK_ALL_LOCK)

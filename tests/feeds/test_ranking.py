@@ -156,3 +156,29 @@ def test_unique_scores_are_strictly_decreasing():
     assert len(set(unique_scores([3.0, 3.0, 2.0, 2.0, 2.0]))) == 5
     scores = unique_scores([3.0, 3.0, 2.0])
     assert scores[0] > scores[1] > scores[2]
+
+
+def test_an_empty_world_ranks_nothing_without_failing():
+    world = make_world([], follows=pairs((1, 2)))
+    ranker = Ranker(world, users=np.array([1]))
+    assert ranker.rank([1], size=10) == {}
+    assert ranker.trending(size=10) == []
+
+
+def test_the_svd_path_agrees_with_the_exact_co_engagement(monkeypatch):
+    rng = np.random.default_rng(1)
+    notes = [(i, 1000 + i, [], 1) for i in range(1, 121)]
+    # two taste groups: users 1-60 like notes 1-60, users 61-120 like notes 61-120
+    acts = [
+        (user, int(note), "like", 1)
+        for user in range(1, 121)
+        for note in rng.choice(60, 12, replace=False) + (1 if user <= 60 else 61)
+    ]
+    world = make_world(notes, acts)
+    exact = Ranker(world).co_engagement(np.array([0, 70]))
+    monkeypatch.setattr("feeds.ranking.SVD_MIN_INTERACTIONS", 1)
+    monkeypatch.setattr("feeds.ranking.SVD_RANK", 8)
+    approx = Ranker(world).co_engagement(np.array([0, 70]))
+    for row in (0, 1):
+        top_exact, top_approx = set(np.argsort(-exact[row])[:30]), set(np.argsort(-approx[row])[:30])
+        assert len(top_exact & top_approx) >= 24

@@ -192,3 +192,20 @@ def test_open_cases_come_first_however_many_reports_a_closed_one_has(client, mod
     html = client.get(reverse(QUEUE)).content.decode()
 
     assert html.index("open quiet") < html.index("closed busy")
+
+
+@pytest.mark.parametrize("name", ["auditlogentry", "signupreview", "spamkeyword"])
+def test_the_other_admin_lists_have_bounded_queries(client, moderator, other_user, name, django_assert_max_num_queries):
+    from moderation.models import SpamKeyword
+
+    for i in range(25):
+        note = Note.objects.create(author=other_user, title=f"n{i}")
+        services.target_take_down(target_type="note", target_id=note.pk, moderator=moderator, reason=f"r{i}")
+        SpamKeyword.objects.create(phrase=f"phrase {i}")
+    UserFactory.create_batch(25)
+    client.force_login(moderator)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse(f"admin:moderation_{name}_changelist"))
+
+    assert response.status_code == 200

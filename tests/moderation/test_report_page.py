@@ -72,3 +72,12 @@ def test_the_page_is_rate_limited(client, user, note, settings):
     response = client.post(url(note), {"reason": "spam"})
 
     assert response.status_code == 429
+
+
+def test_the_report_page_speaks_chinese(client, user, note):
+    client.force_login(user)
+    client.cookies["django_language"] = "zh-hans"
+
+    html = client.get(url(note), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "提交举报" in html  # from this app's catalogue (moderation/locale)

@@ -247,3 +247,24 @@ def test_html_forms_are_limited_too(rates, client, scope, url, data):
     assert first.status_code != 429
     assert second.status_code == 429 and int(second.headers["Retry-After"]) > 0
     assert "try again" in second.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scope", "url"),
+    [
+        ("post", "/notes/new/"),
+        ("comment", "/notes/1/comment/"),
+        ("checkout", "/checkout/"),
+        ("follow", "/u/{other}/follow/"),
+    ],
+)
+def test_html_writes_of_signed_in_users_are_limited(rates, client, user, other_user, scope, url):
+    rates(**{scope: "1/min"})
+    client.force_login(user)
+    url = url.format(other=other_user.username)
+
+    client.post(url, {})
+    response = client.post(url, {})
+
+    assert response.status_code == 429

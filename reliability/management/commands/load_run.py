@@ -19,11 +19,11 @@ def catalog(users: int) -> load.Catalog:
     shoppers = User.objects.active().filter(account_type=User.AccountType.PERSONAL).order_by("?")[:users]
     tokens = [Token.objects.get_or_create(user=user)[0].key for user in shoppers]
     listed = Product.objects.listed()
-    variant_ids = Variant.objects.filter(product__in=listed, stock__gt=0).order_by("-id").values_list("pk", flat=True)
+    variants = Variant.objects.filter(product__in=listed, stock__gt=0).order_by("-id")
     return load.Catalog(
         tokens=tokens,
         note_ids=list(Note.objects.public().order_by("-id").values_list("pk", flat=True)[:CATALOG_SIZE]),
-        variant_ids=list(variant_ids[:CATALOG_SIZE]),
+        variant_brands=dict(variants.values_list("pk", "product__brand__username")[:CATALOG_SIZE]),
         product_ids=list(listed.order_by("-id").values_list("pk", flat=True)[:CATALOG_SIZE]),
     )
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, base_url, users, duration, max_requests, seed, **options):
         world = catalog(users)
-        if not (world.tokens and world.note_ids and world.variant_ids):
+        if not (world.tokens and world.note_ids and world.variant_brands):
             raise CommandError("nothing to load: run seed_demo first")
         self.stdout.write(f"{users} users for {duration:.0f}s (at most {max_requests} requests) on {base_url}")
         stats = load.run(
