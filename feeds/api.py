@@ -90,7 +90,7 @@ class ExploreFeedView(APIView):
 
 class ChannelSerializer(serializers.Serializer):
     slug = serializers.SlugField()
-    name = serializers.CharField()
+    name = serializers.CharField(source="display_name")
 
 
 class ChannelsView(APIView):

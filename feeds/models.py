@@ -1,9 +1,22 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from taggit.models import Tag
 
 KEYWORD_MAX_LENGTH = 30
+# Names of the default channels (migration 0002), listed so the catalog translates them.
+DEFAULT_CHANNEL_NAMES = (
+    pgettext_lazy("explore channel", "Recommended"),
+    pgettext_lazy("explore channel", "Skincare"),
+    pgettext_lazy("explore channel", "Makeup"),
+    pgettext_lazy("explore channel", "Fashion"),
+    pgettext_lazy("explore channel", "Food"),
+    pgettext_lazy("explore channel", "Travel"),
+    pgettext_lazy("explore channel", "Fitness"),
+    pgettext_lazy("explore channel", "Home"),
+    pgettext_lazy("explore channel", "Tech"),
+)
 
 
 class Channel(models.Model):
@@ -22,6 +35,11 @@ class Channel(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language when the catalog knows it (the defaults), else as staff wrote it."""
+        return pgettext("explore channel", self.name)
 
 
 class NotInterested(models.Model):

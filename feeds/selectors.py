@@ -8,6 +8,7 @@ queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_b
 import base64
 import binascii
 import json
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ import numpy as np
 import redis
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from accounts.models import Block, Follow, User
 from feeds.models import Channel, MutedKeyword, NotInterested
@@ -25,6 +27,8 @@ from feeds.store import get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
 from posts.selectors import published_cards
 from redbook.exceptions import Invalid
+
+logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
@@ -291,10 +295,15 @@ def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: 
     The cursor is (list number, last score read, ids already shown beyond it): an exact
     keyset within one list, and a close one when the list was replaced between two pages.
     """
-    page = _ExplorePage(
-        viewer=viewer, channel=channel, keys=explore_lists(viewer=viewer, channel=channel), cursor=cursor, size=size
-    )
-    next_cursor = page.fill()
+    try:
+        page = _ExplorePage(
+            viewer=viewer, channel=channel, keys=explore_lists(viewer=viewer, channel=channel), cursor=cursor, size=size
+        )
+        next_cursor = page.fill()
+    except RedisError as exc:  # the store is away: serve the live popular list rather than an error
+        logger.warning("explore store unavailable, serving the live list: %s", exc)
+        page = _ExplorePage(viewer=viewer, channel=channel, keys=[LIVE_KEY], cursor=None, size=size)
+        next_cursor = page.fill()
     notes = _hydrate(viewer=viewer, ids=list(page.picked))
     items = [
         (notes[note_id], {"reason": reason_text(code), "reason_code": code})

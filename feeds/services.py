@@ -71,8 +71,11 @@ def explore_refresh_request(*, user_id: int) -> None:
 
 def explore_refresh_started(*, user_id: int) -> None:
     client = get_redis()
-    if client is not None:
-        client.delete(DEBOUNCE_KEY.format(user_id=user_id))
+    try:
+        if client is not None:
+            client.delete(DEBOUNCE_KEY.format(user_id=user_id))
+    except redis.RedisError:  # the key expires by itself
+        logger.warning("explore debounce key not cleared for user %s", user_id)
 
 
 # --- Not interested, muted keywords, topics -----------------------------------------

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from accounts.models import User
+from accounts.services import user_suspend, user_unsuspend
 from moderation.models import AuditLogEntry, TargetType
 from posts.models import Comment, Note
 from search import services as search_services
@@ -47,8 +48,6 @@ def _set_flag(model, pk: int, field: str, value: bool) -> bool:
 
 
 def _user_set_suspended(user: User, value: bool, reason: str) -> bool:
-    from accounts.services import user_suspend, user_unsuspend
-
     if user.is_suspended == value:
         return False
     if value:

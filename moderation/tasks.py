@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from moderation.models import AuditLogEntry, Report, TargetType
+from moderation.targets import SPECS, target_get
 from posts.models import Notification
 from redbook.celery import RETRY_TRANSIENT
 
@@ -49,8 +50,6 @@ def notify_decision(entry_id: int) -> int:
 
     Returns how many notifications were due (repeats are skipped by their dedupe key).
     """
-    from moderation.targets import SPECS, target_get
-
     entry = AuditLogEntry.objects.filter(pk=entry_id).first()
     if entry is None:
         return 0

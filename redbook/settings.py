@@ -115,6 +115,8 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, fixed so a worker survives Redis restarting (redbook/broker.py).
+    CELERY_BROKER_TRANSPORT = "redbook.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died (kill -9 of the main process) goes back
         # to the queue after this long. Longer than any countdown we use (retries cap

@@ -34,8 +34,7 @@ CASES = [
     ("post", "notes/", {"title": "t", "images": [jpeg()], "lat": "north"}, "multipart", "user", (400,)),
     ("post", "notes/", {"title": "t", "images": [jpeg()], "lat": "95", "lng": "0"}, "multipart", "user", (400,)),
     ("post", "notes/", {"title": "t", "images": [jpeg()], "product_ids": "abc"}, "multipart", "user", (400,)),
-    ("post", "notes/", {"title": "t", "images": [jpeg()], "product_ids": "999999999"}, "multipart", "user",
-     (400, 404)),
+    ("post", "notes/", {"title": "t", "images": [jpeg()], "product_ids": "999999999"}, "multipart", "user", (400, 404)),
     ("post", "notes/", BAD_JSON, "application/json", "user", (400,)),
     ("post", "notes/", b"plain text", "text/plain", "user", (415,)),
     ("get", "notes/abc/", None, "json", "anon", (404,)),
@@ -59,15 +58,39 @@ CASES = [
     ("post", "feeds/not-interested/", {"note_id": [1, 2]}, "json", "user", (400,)),
     # Shop
     ("post", "products/", {"name": "x", "variants": "not a list"}, "json", "brand", (400,)),
-    ("post", "products/", {"name": "x", "variants": [{"name": "a", "price": "-1", "stock": 1}]}, "json", "brand",
-     (400,)),
-    ("post", "products/", {"name": "x", "variants": [{"name": "a", "price": "abc", "stock": "many"}]}, "json",
-     "brand", (400,)),
-    ("post", "products/", {"name": "x", "variants": [{"name": "a", "price": "1e30", "stock": 1}]}, "json", "brand",
-     (400,)),
+    (
+        "post",
+        "products/",
+        {"name": "x", "variants": [{"name": "a", "price": "-1", "stock": 1}]},
+        "json",
+        "brand",
+        (400,),
+    ),
+    (
+        "post",
+        "products/",
+        {"name": "x", "variants": [{"name": "a", "price": "abc", "stock": "many"}]},
+        "json",
+        "brand",
+        (400,),
+    ),
+    (
+        "post",
+        "products/",
+        {"name": "x", "variants": [{"name": "a", "price": "1e30", "stock": 1}]},
+        "json",
+        "brand",
+        (400,),
+    ),
     ("post", "products/", {"name": "", "variants": []}, "json", "brand", (400,)),
-    ("post", "products/", {"name": "x", "variants": [{"name": "a", "price": "1", "stock": 1}], "category": {"a": 1}},
-     "json", "brand", (400,)),
+    (
+        "post",
+        "products/",
+        {"name": "x", "variants": [{"name": "a", "price": "1", "stock": 1}], "category": {"a": 1}},
+        "json",
+        "brand",
+        (400,),
+    ),
     ("get", "products/?ordering=drop_table", None, "json", "anon", (400,)),
     ("get", "products/?cursor=garbage", None, "json", "anon", (400, 404)),
     ("post", "cart/items/", {}, "json", "user", (400,)),
@@ -82,8 +105,14 @@ CASES = [
     ("post", "brand/orders/{order}/ship/", {"tracking_number": HUGE}, "json", "brand", (400,)),
     # Trust and safety, search
     ("post", "reports/", {"target_type": "note", "target_id": HUGE, "reason": "spam"}, "json", "user", (400, 404)),
-    ("post", "reports/", {"target_type": "note", "target_id": "{note}", "reason": "spam", "detail": HUGE}, "json",
-     "user", (400,)),
+    (
+        "post",
+        "reports/",
+        {"target_type": "note", "target_id": "{note}", "reason": "spam", "detail": HUGE},
+        "json",
+        "user",
+        (400,),
+    ),
     # NUL bytes (Postgres text cannot hold them) and unknown API paths
     ("get", "users/%00/", None, "json", "anon", (400, 404)),
     ("get", "tags/%00/notes/", None, "json", "anon", (400, 404)),
@@ -92,13 +121,24 @@ CASES = [
     ("post", "comments/{note}/", None, "json", "user", (404, 405)),
     ("post", "me", {"bio": "x"}, "json", "user", (404, 405)),
     ("get", "no-such-endpoint/", None, "json", "anon", (404,)),
+    # Broken bodies
+    ("post", "notes/", b"--xx\r\nbroken", "multipart/form-data; boundary=xx", "user", (400, 415)),
+    ("post", "notes/", b"title=x", "multipart/form-data", "user", (400, 415)),
+    ("post", "auth/register/", b'\xff\xfe{"a": 1}', "application/json", "anon", (400,)),
+    ("post", "checkout/", b'{"shipping_address": {"name": NaN}}', "application/json", "user", (400,)),
+    ("post", "cart/items/", b'{"variant_id": 1e999, "quantity": 1}', "application/json", "user", (400, 404)),
+    ("patch", "me/", b"bio=%ZZ%00", "application/x-www-form-urlencoded", "user", (400,)),
+    ("post", "auth/register/", b'{"username": "' + b"u" * (11 * 1024 * 1024) + b'"}', "application/json", "anon",
+     (400, 413)),
+    ("patch", "me/", b"bio=" + b"b" * (11 * 1024 * 1024), "application/x-www-form-urlencoded", "user", (400, 413)),
 ]
 
 
 @pytest.fixture
 def world():
     from posts import services as post_services
-    from shop import orders, services as shop_services
+    from shop import orders
+    from shop import services as shop_services
     from shop.models import Cart
 
     user, other, brand = UserFactory(), UserFactory(), BrandFactory()
@@ -111,20 +151,33 @@ def world():
     order, _ = orders.order_checkout(
         buyer=user,
         idempotency_key="malformed",
-        shipping_address={"name": "A", "phone": "1380000", "line1": "x", "city": "y", "postal_code": "1",
-                          "country": "CN"},
+        shipping_address={
+            "name": "A",
+            "phone": "1380000",
+            "line1": "x",
+            "city": "y",
+            "postal_code": "1",
+            "country": "CN",
+        },
     )
     orders.order_pay(order_id=order.pk, buyer=user, card_number="4242424242424242")
-    return {"user": client_for(user), "brand": client_for(brand), "anon": APIClient(),
-            "ids": {"note": note.pk, "order": order.pk}}
+    return {
+        "user": client_for(user),
+        "brand": client_for(brand),
+        "anon": APIClient(),
+        "ids": {"note": note.pk, "order": order.pk},
+    }
 
 
 def test_there_are_about_forty_cases():
     assert len(CASES) >= 40
 
 
-@pytest.mark.parametrize(("method", "path", "body", "content_type", "who", "statuses"), CASES,
-                         ids=[f"{c[0]}-{c[1][:40]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("method", "path", "body", "content_type", "who", "statuses"),
+    CASES,
+    ids=[f"{c[0]}-{c[1][:40]}-{i}" for i, c in enumerate(CASES)],
+)
 def test_malformed_request_is_a_clean_4xx(world, method, path, body, content_type, who, statuses):
     client = world[who]
     path = path.format(**world["ids"]) if "{" in path else path

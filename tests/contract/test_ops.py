@@ -78,3 +78,19 @@ def test_docs_page_renders_swagger_ui(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+def test_unknown_api_paths_answer_json_404_even_to_a_csrf_checking_client(db):
+    from rest_framework.test import APIClient
+
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    client = client_for(UserFactory())
+    client.handler.enforce_csrf_checks = True  # as a real token client: no CSRF cookie at all
+    for method, path in (("post", "/api/v1/orders//pay/"), ("post", "/api/v1/me"), ("get", "/api/v1/nope/")):
+        response = getattr(client, method)(path)
+        assert response.status_code == 404, (path, response.status_code)
+        assert response.json()["code"] == "not_found"
+    redirect = APIClient().get("/api/v1/feeds/channels")
+    assert redirect.status_code == 301 and redirect["Location"].endswith("/api/v1/feeds/channels/")

@@ -31,8 +31,12 @@ def world():
     brand = BrandFactory(username="glowlab")
     product = client_for(brand).post(
         api("products/"),
-        {"name": "Hydrating Face Cream 保湿面霜", "description": "A rich cream", "category": None,
-         "variants": [{"name": "50 ml", "price": "129.00", "stock": 5}]},
+        {
+            "name": "Hydrating Face Cream 保湿面霜",
+            "description": "A rich cream",
+            "category": None,
+            "variants": [{"name": "50 ml", "price": "129.00", "stock": 5}],
+        },
         format="json",
     )
     assert product.status_code == 201, product.content

@@ -93,8 +93,12 @@ def test_brand_creates_and_edits_its_products_others_get_403(acme_client, alice_
 
     multipart = acme_client.post(
         api("products/"),
-        {"name": "Serum", "description": "", "variants": '[{"name": "30 ml", "price": "89.00", "stock": 4}]',
-         "images": [jpeg("s.jpg", size=(300, 300))]},
+        {
+            "name": "Serum",
+            "description": "",
+            "variants": '[{"name": "30 ml", "price": "89.00", "stock": 4}]',
+            "images": [jpeg("s.jpg", size=(300, 300))],
+        },
         format="multipart",
     )
     assert multipart.status_code == 201, multipart.content
@@ -150,10 +154,12 @@ def test_cart_add_merge_update_delete(acme_client, alice_client):
     assert_error(alice_client.patch(item_url, {"quantity": 4}, format="json"), 400, 409)  # only 3 in stock
     assert_error(alice_client.patch(item_url, {"quantity": 0}, format="json"), 400)
     assert_error(alice_client.patch(item_url, {"quantity": "many"}, format="json"), 400)
-    assert_error(alice_client.post(api("cart/items/"), {"variant_id": 999999999, "quantity": 1}, format="json"),
-                 400, 404)
-    assert_error(alice_client.post(api("cart/items/"), {"variant_id": variant["id"], "quantity": -1}, format="json"),
-                 400)
+    assert_error(
+        alice_client.post(api("cart/items/"), {"variant_id": 999999999, "quantity": 1}, format="json"), 400, 404
+    )
+    assert_error(
+        alice_client.post(api("cart/items/"), {"variant_id": variant["id"], "quantity": -1}, format="json"), 400
+    )
     assert alice_client.delete(item_url).status_code == 204
     assert alice_client.get(api("cart/")).json()["items"] == []
     assert_error(alice_client.delete(item_url), 404)
@@ -163,8 +169,12 @@ def test_cart_add_merge_update_delete(acme_client, alice_client):
 def test_checkout_idempotent_pay_decline_cancel_ship(acme_client, alice_client, bob_client):
     product = make_product(acme_client)
     variant = product["variants"][0]
-    assert alice_client.post(api("cart/items/"), {"variant_id": variant["id"], "quantity": 2,
-                                                  "price": "0.01"}, format="json").status_code == 201
+    assert (
+        alice_client.post(
+            api("cart/items/"), {"variant_id": variant["id"], "quantity": 2, "price": "0.01"}, format="json"
+        ).status_code
+        == 201
+    )
     assert_error(checkout(alice_client, ""), 400)
     first = checkout(alice_client, "order-key-1")
     assert first.status_code == 201, first.content
@@ -201,10 +211,10 @@ def test_checkout_idempotent_pay_decline_cancel_ship(acme_client, alice_client, 
     brand_orders = assert_list(acme_client.get(api("brand/orders/")))
     assert [o["id"] for o in brand_orders] == [order["id"]]
     assert_error(alice_client.get(api("brand/orders/")), 403)
-    assert_error(alice_client.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "X"},
-                                   format="json"), 403, 404)
-    shipped = acme_client.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "SF123456"},
-                               format="json")
+    assert_error(
+        alice_client.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "X"}, format="json"), 403, 404
+    )
+    shipped = acme_client.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "SF123456"}, format="json")
     assert shipped.status_code == 200, shipped.content
     assert shipped.json()["status"] == "shipped"
     assert_error(alice_client.post(order_url + "cancel/"), 400, 409)  # too late once shipped
@@ -224,8 +234,9 @@ def test_cancel_restores_stock(acme_client, alice_client):
     detail = APIClient().get(api(f"products/{product['id']}/")).json()
     assert detail["variants"][1]["in_stock"] is True
     assert detail["variants"][1].get("stock", 2) == 2
-    assert_error(alice_client.post(api(f"orders/{order['id']}/pay/"), {"card_number": GOOD_CARD}, format="json"),
-                 400, 409)
+    assert_error(
+        alice_client.post(api(f"orders/{order['id']}/pay/"), {"card_number": GOOD_CARD}, format="json"), 400, 409
+    )
 
 
 @pytest.mark.django_db
@@ -244,8 +255,9 @@ def test_many_buyers_racing_for_the_last_units(acme):
     variant_id = product["variants"][0]["id"]
     buyers = [client_for(UserFactory()) for _ in range(8)]
     for buyer in buyers:
-        assert buyer.post(api("cart/items/"), {"variant_id": variant_id, "quantity": 1},
-                          format="json").status_code == 201
+        assert (
+            buyer.post(api("cart/items/"), {"variant_id": variant_id, "quantity": 1}, format="json").status_code == 201
+        )
     statuses, barrier = [], threading.Barrier(len(buyers))
 
     def run(client, i):
@@ -277,7 +289,31 @@ def test_bad_checkout_bodies(acme_client, alice_client):
     assert_error(checkout(alice_client, "bad-address", address={"name": "x"}), 400)
     assert_error(checkout(alice_client, "str-address", address="Shanghai"), 400)
     assert_error(checkout(alice_client, "k" * 500), 400)
-    assert_error(APIClient().post(api("checkout/"), {"shipping_address": ADDRESS}, format="json",
-                                  HTTP_IDEMPOTENCY_KEY="anon"), 401)
+    assert_error(
+        APIClient().post(api("checkout/"), {"shipping_address": ADDRESS}, format="json", HTTP_IDEMPOTENCY_KEY="anon"),
+        401,
+    )
     assert_error(alice_client.post(api("orders/999999999/pay/"), {"card_number": GOOD_CARD}, format="json"), 404)
     assert_error(alice_client.get(api("orders/abc/")), 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpaid_order_releases_its_stock_through_the_worker(celery_worker, acme):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from shop.models import Order
+    from shop.tasks import expire_unpaid_orders
+    from tests.contract.conftest import wait_for
+
+    product = make_product(client_for(acme), variants=[{"name": "v", "price": "20.00", "stock": 4}])
+    buyer = client_for(UserFactory())
+    buyer.post(api("cart/items/"), {"variant_id": product["variants"][0]["id"], "quantity": 3}, format="json")
+    order = checkout(buyer, "expire-me").json()
+    assert order.get("expires_at"), "an unpaid order should say when its hold ends"
+    Order.objects.filter(pk=order["id"]).update(expires_at=timezone.now() - timedelta(minutes=1))  # 30 min later
+    expire_unpaid_orders.delay()
+    assert wait_for(lambda: buyer.get(api(f"orders/{order['id']}/")).json()["status"] == "cancelled")
+    variant = APIClient().get(api(f"products/{product['id']}/")).json()["variants"][0]
+    assert variant["in_stock"] is True and variant.get("stock", 4) == 4

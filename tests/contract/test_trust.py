@@ -55,13 +55,16 @@ def test_hidden_note_is_404_to_others_and_absent_from_every_list(alice, alice_cl
         {"name": "Cream", "description": "", "variants": [{"name": "x", "price": "1.00", "stock": 1}]},
         format="json",
     ).json()
-    note = post_note(alice_client, title="hide me", tags="hiddentag", lat="31.23", lng="121.47",
-                     product_ids=str(product["id"]))
+    note = post_note(
+        alice_client, title="hide me", tags="hiddentag", lat="31.23", lng="121.47", product_ids=str(product["id"])
+    )
     visible = post_note(alice_client, title="keep me", tags="hiddentag", lat="31.23", lng="121.47")
     assert bob_client.post(api("users/alice/follow/")).status_code == 201
     board = bob_client.post(api("collections/"), {"name": "b"}, format="json").json()
-    assert bob_client.post(api(f"notes/{note['id']}/save/"), {"collection_id": board["id"]},
-                           format="json").status_code == 201
+    assert (
+        bob_client.post(api(f"notes/{note['id']}/save/"), {"collection_id": board["id"]}, format="json").status_code
+        == 201
+    )
     Note.objects.filter(pk=note["id"]).update(is_hidden=True)  # as a moderator's hide does
     call_command("rank_explore", verbosity=0)
 
@@ -106,8 +109,12 @@ def test_suspended_account_cannot_log_in_post_or_buy(acme_client):
         format="json",
     ).json()
     note = post_note(client, title="before")
-    assert client.post(api("cart/items/"), {"variant_id": product["variants"][0]["id"], "quantity": 1},
-                       format="json").status_code == 201
+    assert (
+        client.post(
+            api("cart/items/"), {"variant_id": product["variants"][0]["id"], "quantity": 1}, format="json"
+        ).status_code
+        == 201
+    )
     User.objects.filter(pk=mallory.pk).update(is_suspended=True)  # staff's "suspend" action
 
     login = APIClient().post(api("auth/token/"), {"username": "mallory", "password": PASSWORD}, format="json")
@@ -115,8 +122,9 @@ def test_suspended_account_cannot_log_in_post_or_buy(acme_client):
     assert "token" not in login.json()
     response = client.post(api("notes/"), {"title": "after", "images": []}, format="multipart")
     assert_error(response, 401, 403)
-    assert_error(client.post(api("checkout/"), {"shipping_address": ADDRESS}, format="json",
-                             HTTP_IDEMPOTENCY_KEY="s1"), 401, 403)
+    assert_error(
+        client.post(api("checkout/"), {"shipping_address": ADDRESS}, format="json", HTTP_IDEMPOTENCY_KEY="s1"), 401, 403
+    )
     assert_error(APIClient().get(api(f"notes/{note['id']}/")), 404)  # their content is hidden
 
     brand = BrandFactory()
@@ -131,8 +139,9 @@ def test_mentions_likes_and_comments_notify_through_the_worker(celery_worker):
     alice_client, bob_client = client_for(alice), client_for(bob)
     note = post_note(alice_client, title="hello", body="thanks @bob for the tip")
     assert bob_client.post(api(f"notes/{note['id']}/like/")).status_code == 201
-    assert bob_client.post(api(f"notes/{note['id']}/comments/"), {"body": "nice @alice"},
-                           format="json").status_code == 201
+    assert (
+        bob_client.post(api(f"notes/{note['id']}/comments/"), {"body": "nice @alice"}, format="json").status_code == 201
+    )
 
     def rows(client):
         return assert_list(client.get(api("notifications/")))

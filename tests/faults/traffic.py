@@ -1,6 +1,8 @@
 """Users hitting the API of the gunicorn under test, from threads, while a fault is
 injected; every response is recorded with the phase of the fault it met."""
 
+import functools
+import io
 import random
 import threading
 import time
@@ -9,8 +11,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import requests
+from PIL import Image
 
 from tests.faults.actions import ADDRESS
+
+
+@functools.cache
+def _tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "crimson").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @dataclass
@@ -61,6 +71,10 @@ class Traffic:
         action = rng.choice(writes)
         if action == "like":
             self.call(session, "POST", f"/api/v1/notes/{note.pk}/like/", "like", write=True)
+        elif action == "post":
+            files = {"images": ("photo.png", _tiny_png(), "image/png")}
+            data = {"title": "今日好物", "body": "new find #skincare", "tags": "skincare"}
+            self.call(session, "POST", "/api/v1/notes/", "post", write=True, data=data, files=files)
         elif action == "save":
             self.call(session, "POST", f"/api/v1/notes/{note.pk}/save/", "save", write=True)
         elif action == "follow":

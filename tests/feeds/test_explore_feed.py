@@ -3,11 +3,12 @@
 from collections import Counter
 
 import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.models import Block, User
 from feeds import services
 from feeds.models import MutedKeyword, NotInterested
-from feeds.store import RankedList, get_store, trending_key, user_key
+from feeds.store import RankedList, RedisStore, get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -172,3 +173,14 @@ def test_trending_after_the_own_list_skips_it_even_a_whole_chunk(db, monkeypatch
     ids = _all_pages(client_for(viewer), URL + "?page_size=4")
     assert sorted(ids) == sorted(n.pk for n in notes)
     assert ids[:5] == [n.pk for n in notes[:5]]
+
+
+def test_with_the_store_down_explore_serves_the_live_list(food_lover, monkeypatch):
+    def down(*args, **kwargs):
+        raise RedisConnectionError("connection refused")
+
+    monkeypatch.setattr(RedisStore, "exists", down)
+    monkeypatch.setattr(RedisStore, "page", down)
+    monkeypatch.setattr("feeds.selectors.get_store", lambda: RedisStore(client=None))
+    items = _items(client_for(food_lover))
+    assert len(items) == 20 and {item["reason_code"] for item in items} == {"popular"}

@@ -82,6 +82,10 @@ def visible_everywhere(client, world) -> dict[str, bool]:
     product = client.get(f"/api/v1/products/{world['product'].pk}/").json()
     seen["product page"] = note_id in {item["id"] for item in product.get("notes", [])}
     seen["tag page"] = world["note"].title in client.get("/tags/skincare/").content.decode()
+    seen["product html page"] = (
+        world["note"].title in client.get(f"/shop/products/{world['product'].pk}/").content.decode()
+    )
+    seen["search html page"] = world["note"].title in client.get("/search/?q=玫瑰").content.decode()
     return seen
 
 
