@@ -14,7 +14,7 @@ from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -131,7 +131,9 @@ class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
             target = SPECS[case.target_type].model.objects.filter(pk=case.target_id).first()
         if target is None:
             return _("(deleted)")
-        return SPECS[case.target_type].preview(target)
+        spec = SPECS[case.target_type]
+        link = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', spec.url(target), _("Open on site"))
+        return format_html("{}<br>{}", spec.preview(target), link)
 
     @admin.display(description=_("Reasons"))
     def reasons(self, case):

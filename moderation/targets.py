@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Model
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -68,6 +69,7 @@ class TargetSpec:
     gone: Callable[[Model], bool]
     preview: Callable[[Model], str]  # HTML for the admin queue, escaped
     label: Callable[[Model], str]  # plain text naming the target for the reporter
+    url: Callable[[Model], str]  # where it lives on the site (staff see hidden content there)
     on_change: Callable[[Model, int], None] | None = None  # counters, delta -1 / +1
     # Search keeps an index of what is public: re-index after commit (feeds and search
     # also filter live rows when they read, so a take-down is gone at once regardless).
@@ -105,6 +107,7 @@ SPECS: dict[str, TargetSpec] = {
         gone=lambda note: note.status == Note.Status.DELETED,
         preview=_note_preview,
         label=lambda note: note.title,
+        url=lambda note: reverse("posts:note-detail", args=[note.pk]),
         on_change=_note_counts,
         reindex=lambda pk: search_services.note_index_soon(note_id=pk),
     ),
@@ -117,6 +120,7 @@ SPECS: dict[str, TargetSpec] = {
         gone=lambda comment: False,
         preview=_comment_preview,
         label=lambda comment: Truncator(comment.body).chars(80),
+        url=lambda comment: reverse("posts:note-detail", args=[comment.note_id]) + f"#comment-{comment.pk}",
         on_change=_comment_counts,
     ),
     TargetType.USER: TargetSpec(
@@ -128,6 +132,7 @@ SPECS: dict[str, TargetSpec] = {
         gone=lambda user: not user.is_active,
         preview=_user_preview,
         label=lambda user: f"@{user.username}",
+        url=lambda user: reverse("accounts:profile", args=[user.username]),
         reindex=lambda pk: search_services.user_index_soon(user_id=pk),
     ),
     TargetType.PRODUCT: TargetSpec(
@@ -139,6 +144,7 @@ SPECS: dict[str, TargetSpec] = {
         gone=lambda product: False,
         preview=_product_preview,
         label=lambda product: product.name,
+        url=lambda product: reverse("shop:product-detail", args=[product.pk]),
         reindex=lambda pk: search_services.product_index_soon(product_id=pk),
     ),
 }

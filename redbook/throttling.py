@@ -3,7 +3,9 @@
 Each scope's rate lives in settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]). A hit
 is counted with INCR + EXPIRE in one MULTI/EXEC on Redis, so a concurrent burst is
 counted exactly: the 11th of 100 simultaneous requests sees 11, never a stale 10
-(the classic get-then-set throttle lets a burst slip past).
+(the classic get-then-set throttle lets a burst slip past). Windows are fixed, so at
+a window's edge a client can get up to twice the rate in a short span: accepted for
+the simplicity of one counter per window.
 
 Only the methods listed on a throttle are counted (writes by default): reading a
 comment thread never spends the "comment" budget.
@@ -25,6 +27,8 @@ from functools import cache as memoize
 from functools import wraps
 
 import redis
+import redis.backoff
+import redis.retry
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured

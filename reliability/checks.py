@@ -13,7 +13,7 @@ from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Follow, User
-from posts.models import Comment, Like, Note, NoteView, Notification, Reshare, Save
+from posts.models import Collection, Comment, Like, Note, NoteView, Notification, Reshare, Save
 from shop.models import Order, OrderItem, Product, Variant
 
 SAMPLE = 5  # problems listed per check; the count says how many there are
@@ -55,6 +55,8 @@ def counters() -> list[str]:
         (User, "followers_count", _rows_counted(Follow, "followee")),
         (User, "following_count", _rows_counted(Follow, "follower")),
         (User, "notes_count", _rows_counted(Note, "author", where=published)),
+        (Collection, "notes_count", _rows_counted(Save, "collection")),
+        (Comment, "reply_count", _rows_counted(Comment, "parent", where=Q(is_removed=False))),
     ]
     return [problem for model, field, counted in checks for problem in _counter_problems(model, field, counted)]
 

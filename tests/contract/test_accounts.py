@@ -76,7 +76,7 @@ def test_register_brand_account_is_brand():
 def test_register_duplicate_username_and_bad_input_are_4xx():
     anon = APIClient()
     assert register(anon, "dup").status_code == 201
-    assert_error(register(anon, "dup"), 400, 409)
+    assert_error(register(anon, "dup"), 409)  # API.md: 409 for a duplicate
     assert_error(register(anon, "dup2", account_type="admin"), 400)
     assert_error(anon.post(api("auth/register/"), {"username": "x"}, format="json"), 400)
     assert_error(anon.post(api("auth/register/"), {"username": "weak", "password": "123"}, format="json"), 400)
@@ -158,6 +158,10 @@ def test_block_hides_each_from_the_other_and_stops_follows(alice_client, bob_cli
     assert_error(alice_client.post(api("users/bob/follow/")), 403, 404)
     # The blocked user no longer sees the blocker's content.
     assert alice_client.get(api(f"notes/{note['id']}/")).status_code == 404
+    listed = alice_client.get(api("users/bob/notes/"))
+    assert listed.status_code == 404 or note["id"] not in [n["id"] for n in assert_list(listed)]
+    alice_note = post_note(alice_client, title="alice's")
+    assert bob_client.get(api(f"notes/{alice_note['id']}/")).status_code == 404  # both ways
     assert_error(alice_client.post(api(f"notes/{note['id']}/comments/"), {"body": "hi"}, format="json"), 403, 404)
     assert bob_client.delete(api("users/alice/block/")).status_code == 204
     assert bob_client.delete(api("users/alice/block/")).status_code == 204

@@ -128,9 +128,31 @@ CASES = [
     ("post", "checkout/", b'{"shipping_address": {"name": NaN}}', "application/json", "user", (400,)),
     ("post", "cart/items/", b'{"variant_id": 1e999, "quantity": 1}', "application/json", "user", (400, 404)),
     ("patch", "me/", b"bio=%ZZ%00", "application/x-www-form-urlencoded", "user", (400,)),
-    ("post", "auth/register/", b'{"username": "' + b"u" * (11 * 1024 * 1024) + b'"}', "application/json", "anon",
-     (400, 413)),
+    (
+        "post",
+        "auth/register/",
+        b'{"username": "' + b"u" * (11 * 1024 * 1024) + b'"}',
+        "application/json",
+        "anon",
+        (400, 413),
+    ),
     ("patch", "me/", b"bio=" + b"b" * (11 * 1024 * 1024), "application/x-www-form-urlencoded", "user", (400, 413)),
+    (
+        "patch",
+        "me/",
+        "&".join(f"f{i}=x" for i in range(1200)).encode(),
+        "application/x-www-form-urlencoded",
+        "user",
+        (400,),
+    ),
+    (
+        "post",
+        "notes/",
+        {"title": "t", "images": [jpeg(f"{i}.jpg", (8, 8)) for i in range(101)]},
+        "multipart",
+        "user",
+        (400, 413),
+    ),
 ]
 
 

@@ -317,3 +317,39 @@ def test_an_unpaid_order_releases_its_stock_through_the_worker(celery_worker, ac
     assert wait_for(lambda: buyer.get(api(f"orders/{order['id']}/")).json()["status"] == "cancelled")
     variant = APIClient().get(api(f"products/{product['id']}/")).json()["variants"][0]
     assert variant["in_stock"] is True and variant.get("stock", 4) == 4
+
+
+@pytest.mark.django_db
+def test_order_authorization_and_state_rules(acme_client, alice_client, bob_client):
+    product = make_product(acme_client)
+    other_brand = client_for(BrandFactory())
+    alice_client.post(api("cart/items/"), {"variant_id": product["variants"][0]["id"], "quantity": 1}, format="json")
+    order = checkout(alice_client, "rules").json()
+    url = api(f"orders/{order['id']}/")
+    assert_error(bob_client.post(url + "cancel/"), 403, 404)
+    assert_error(
+        acme_client.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "SF1"}, format="json"), 400, 409
+    )  # not paid yet
+    assert alice_client.post(url + "pay/", {"card_number": GOOD_CARD}, format="json").status_code == 200
+    again = alice_client.post(url + "pay/", {"card_number": GOOD_CARD}, format="json")
+    assert again.status_code == 200 and again.json()["status"] == "paid"  # payment is idempotent
+    assert_error(
+        other_brand.post(api(f"brand/orders/{order['id']}/ship/"), {"tracking_number": "SF1"}, format="json"), 403, 404
+    )
+    assert assert_list(other_brand.get(api("brand/orders/"))) == []
+    assert_error(acme_client.post(api(f"brand/orders/{order['id']}/ship/"), {}, format="json"), 400)
+    assert acme_client.get(url).status_code == 200  # the selling brand sees the order
+
+
+@pytest.mark.django_db
+def test_delisted_product_is_404_and_cannot_be_bought(acme_client, alice_client):
+    from shop.models import Product
+
+    product = make_product(acme_client)
+    Product.objects.filter(pk=product["id"]).update(is_delisted=True)  # staff's "delist"
+    assert_error(alice_client.get(api(f"products/{product['id']}/")), 404)
+    assert product["id"] not in [p["id"] for p in assert_list(alice_client.get(api("products/")))]
+    add = alice_client.post(
+        api("cart/items/"), {"variant_id": product["variants"][0]["id"], "quantity": 1}, format="json"
+    )
+    assert_error(add, 400, 404, 409)

@@ -3,6 +3,7 @@ gunicorn: every write still succeeds, its task is parked and sent later, reads k
 answering, /readyz says why it is not ready, and the worker resumes by itself."""
 
 import time
+from datetime import timedelta
 
 import pytest
 import requests
@@ -12,6 +13,7 @@ from outbox.services import outbox_resend
 from posts.models import Comment, Like
 from posts.view_counts import views_flush
 from reliability import checks
+from reliability.sweeps import notifications_catch_up
 from shop.models import Order
 from tests.faults.conftest import CANARY_DEADLINE, SHORT, canary_answers_within, wait_for_drain
 from tests.faults.traffic import Traffic
@@ -45,15 +47,19 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
     time.sleep(4)
     traffic.stop(threads)
 
-    canary_seconds = canary_answers_within(CANARY_DEADLINE)
+    canary_answers_within(CANARY_DEADLINE)
+    recovered_after = time.monotonic() - back_at
     while outbox_resend()[0]:  # what beat's outbox.resend_pending does every minute
         pass
     wait_for_drain()
     views_flush()
+    # Beat's catch-up sweep: a message Redis handed out (BRPOP) as it died never reached a worker.
+    redone = notifications_catch_up(grace=timedelta(0))
 
     print(f"\noutage {OUTAGE_SECONDS}s; writes during it: {dict(traffic.statuses(write=True, phase='outage'))}")
     print(f"reads during it: {dict(traffic.statuses(write=False, phase='outage'))}")
-    print(f"parked tasks during the outage: {parked}; canary {time.monotonic() - back_at:.1f}s after restart")
+    print(f"parked tasks during the outage: {parked}; canary answered {recovered_after:.1f}s after restart")
+    print(f"catch-up sweep re-ran {redone}")
     assert traffic.failures(write=True, allowed=()) == [], "a write failed while Redis was down"
     assert traffic.failures(write=False, allowed=()) == [], "a read failed while Redis was down"
     outage_writes = traffic.statuses(write=True, phase="outage")
@@ -61,7 +67,7 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
     assert readiness_during[0] == 503 and "redis" in readiness_during[1]
     assert _readyz(server)[0] == 200
     assert parked > 0, "no task was parked: the outage did not meet a write"
-    assert canary_seconds < CANARY_DEADLINE
+    assert recovered_after < CANARY_DEADLINE
     assert Like.objects.exists() and Comment.objects.exists() and Order.objects.exists()
     assert checks.like_notifications() == [], "a parked notification was never sent"
     assert checks.orders() == []

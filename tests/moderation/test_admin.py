@@ -47,6 +47,7 @@ def test_the_queue_lists_cases_with_counts_reasons_and_a_preview(client, moderat
     assert "spam.example" in html  # the comment's preview
     assert "Spam × 2" in html and "Fake review × 1" in html
     assert html.index("Night cream") < html.index("spam.example")  # most reported first
+    assert f'href="/notes/{note.pk}/"' in html and f'href="/notes/{note.pk}/#comment-{comment.pk}"' in html
 
 
 def test_the_queue_escapes_reported_text(client, moderator, other_user, user):
