@@ -9,7 +9,7 @@ a PNG and HTML can never run script on our origin.
 """
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 
 SAFE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox"
@@ -39,21 +39,29 @@ class SecurityHeadersMiddleware:
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in the path or the query string is a 400, never a 500.
+    """NUL bytes never reach the database: a 400 in the path, dropped from the query.
 
     Postgres text cannot hold NUL, so such a value reaching any lookup (a username in
-    the path, `?q=`, `?brand=`) would raise DataError deep inside a view. Bodies are
-    covered by the form and serializer fields (they refuse NUL themselves).
+    the path, `?q=`, `?brand=`) would raise DataError deep inside a view: a 500. In the
+    path it is a 400; in query parameters it is removed (`?q=a%00b` reads as `ab`, so a
+    query of only NULs is an empty query). Bodies are covered by the form and
+    serializer fields, which refuse NUL themselves.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        query = request.META.get("QUERY_STRING", "")  # raw: parsing it here could raise on its own
-        if "\x00" in request.path or "%00" in query or "\x00" in query:
+        if "\x00" in request.path:
             message = "The request contains a NUL character."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "invalid"}, status=400)
             return HttpResponseBadRequest(message)
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query:
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)

@@ -2,16 +2,15 @@
 the note is gone for everyone else; no page breaks the Content-Security-Policy."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from moderation.models import AuditLogEntry, ModerationCase
 from posts import services as posts_services
 from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
+from tests.moderation.conftest import ensure_moderators_group
 from tests.posts.conftest import upload
 
-# serialized_rollback: the "Moderators" group comes from a data migration.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-9"  # tests.factories.UserFactory
 
 
@@ -36,7 +35,7 @@ def test_report_hide_in_admin_and_gone_for_others(page_at, width):
     author = UserFactory(username=f"author{width}")
     reporter = UserFactory(username=f"reporter{width}")
     moderator = UserFactory(username=f"mod{width}", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(ensure_moderators_group())
     note = posts_services.note_create(author=author, title="Miracle cream", body="Paid review", images=[upload()])
     violations: list[str] = []
 

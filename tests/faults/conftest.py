@@ -8,6 +8,7 @@ import os
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 import redis
@@ -16,8 +17,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from outbox.models import PendingTask
-from posts.models import Note
+from posts.models import Note, Notification
 from reliability.models import Heartbeat
+from reliability.sweeps import notifications_catch_up
 from shop.models import Product, Variant
 from tests.factories import BrandFactory, UserFactory
 from tests.faults.processes import PrivatePostgres, PrivateRedis, Server, Worker, wait_until
@@ -128,3 +130,11 @@ def canary_answers_within(seconds: float) -> float:
     send_or_park("redbook.canary", {"token": token})
     wait_until(lambda: Heartbeat.objects.filter(token=token).exists(), timeout=seconds, what="the canary")
     return time.monotonic() - started
+
+
+def catch_up_made() -> int:
+    """Run beat's notification catch-up sweep now; return how many notifications it made
+    (events it re-runs by design without one, like a self-like, do not count)."""
+    before = Notification.objects.count()
+    notifications_catch_up(grace=timedelta(0))
+    return Notification.objects.count() - before

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from posts.models import Comment, Note
 from shop.models import Product
@@ -25,11 +26,26 @@ def product(brand):
     return Product.objects.create(brand=brand, name="Rose serum", description="30 ml")
 
 
+def ensure_moderators_group() -> Group:
+    """The group the data migration makes. A transactional test's flush can drop it
+    (and pytest-django's serialized rollback does not restore it around live_server),
+    so then that migration runs again."""
+    if not Group.objects.filter(name="Moderators").exists():
+        call_command("migrate", "moderation", "0001", verbosity=0)
+        call_command("migrate", "moderation", verbosity=0)
+    return Group.objects.get(name="Moderators")
+
+
 @pytest.fixture
-def moderator(db):
-    """Staff, not superuser, in the Moderators group the data migration creates."""
+def moderators_group(db):
+    return ensure_moderators_group()
+
+
+@pytest.fixture
+def moderator(moderators_group):
+    """Staff, not superuser, in the Moderators group."""
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
+    user.groups.add(moderators_group)
     return user
 
 

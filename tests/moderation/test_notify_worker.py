@@ -9,8 +9,7 @@ from posts.models import Note, Notification
 from tests.conftest import requires_redis
 from tests.factories import UserFactory
 
-# serialized_rollback: the "Moderators" group comes from a data migration.
-pytestmark = [requires_redis, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [requires_redis, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_reporter_is_notified_after_commit(celery_worker, moderator):

@@ -1,1 +1,1 @@
-from tests.moderation.conftest import moderator  # noqa: F401  (a staff user in the Moderators group)
+from tests.moderation.conftest import moderator, moderators_group  # noqa: F401  (fixtures)
