@@ -7,11 +7,11 @@ text is reproducible; loops are plain Python because string formatting is.
 import numpy as np
 
 from demo import vocab
-from posts.models import TITLE_MAX_LENGTH
+from posts.models import TITLE_COMPOSER_LENGTH
 
 
 def title(topic: vocab.Topic, zh: bool, draws: list[int], city: vocab.City | None) -> str:
-    """A title of at most TITLE_MAX_LENGTH characters; `draws` are four random ints."""
+    """A title of at most TITLE_COMPOSER_LENGTH characters; `draws` are four random ints."""
     templates, adjectives = (vocab.TITLES_ZH, vocab.ADJ_ZH) if zh else (vocab.TITLES_EN, vocab.ADJ_EN)
     items = topic.items_zh if zh else topic.items_en
     city_name = (city.zh if zh else city.en) if city else ""
@@ -21,9 +21,9 @@ def title(topic: vocab.Topic, zh: bool, draws: list[int], city: vocab.City | Non
     text = template.format(
         adj=adjectives[draws[1] % len(adjectives)], item=items[draws[2] % len(items)], city=city_name
     )
-    if len(text) > TITLE_MAX_LENGTH:  # long English item names: fall back to the shortest shape
+    if len(text) > TITLE_COMPOSER_LENGTH:  # long English item names: fall back to the shortest shape
         text = f"{items[draws[2] % len(items)]} review" if not zh else f"{items[draws[2] % len(items)]}推荐"
-    text = text[:TITLE_MAX_LENGTH]
+    text = text[:TITLE_COMPOSER_LENGTH]
     return text[0].upper() + text[1:] if not zh else text
 
 

@@ -34,7 +34,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class ReportCreateView(APIView):
     """File a report. One per reporter and target: repeating it returns the first
-    report with 200 instead of 201, and changes nothing."""
+    report (201, as every idempotent POST of this API) and changes nothing."""
 
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [ReportThrottle]
@@ -42,13 +42,12 @@ class ReportCreateView(APIView):
     @extend_schema(
         request=ReportCreateSerializer,
         responses={
-            201: ReportSerializer,
-            200: OpenApiResponse(ReportSerializer, description="Already reported: the existing report."),
+            201: OpenApiResponse(ReportSerializer, description="The report (the existing one when repeated)."),
         },
     )
     def post(self, request):
         data = ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report, created = services.report_create(reporter=request.user, **data.validated_data)
+        report, _created = services.report_create(reporter=request.user, **data.validated_data)
         body = ReportSerializer(report, context={"target_id": data.validated_data["target_id"]}).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-TITLE_MAX_LENGTH = 20  # Xiaohongshu keeps titles short
+# Xiaohongshu keeps titles short: the composer counts down from 20 characters.
+# The API accepts up to 100 so that clients with longer titles are not turned away.
+TITLE_COMPOSER_LENGTH = 20
+TITLE_MAX_LENGTH = 100
 MAX_IMAGES = 9
 
 

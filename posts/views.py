@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from posts import notifications, selectors, services, view_counts
-from posts.models import MAX_IMAGES, TITLE_MAX_LENGTH
+from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
 
 GRID_PAGE_SIZE = 40
@@ -61,7 +61,7 @@ def _form_fields(request) -> dict:
 
 
 def _form_page(request, *, note=None, status=200):
-    context = {"note": note, "form": request.POST, "max_images": MAX_IMAGES, "title_max": TITLE_MAX_LENGTH}
+    context = {"note": note, "form": request.POST, "max_images": MAX_IMAGES, "title_max": TITLE_COMPOSER_LENGTH}
     return render(request, "posts/note_form.html", context, status=status)
 
 

@@ -214,7 +214,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
         "login": env("THROTTLE_LOGIN", default="10/min"),
-        "signup": env("THROTTLE_SIGNUP", default="300/hour"),
+        "signup": env("THROTTLE_SIGNUP", default="1000/hour"),
         # Abuse limits (redbook/throttling.py): per user, or per IP when anonymous.
         "login_ip": env("THROTTLE_LOGIN_IP", default="1000/hour"),
         "post": env("THROTTLE_POST", default="120/hour"),

@@ -193,7 +193,7 @@ class CheckoutView(APIView):
     )
     def post(self, request):
         try:
-            order, created = orders.order_checkout(
+            order, _created = orders.order_checkout(
                 buyer=request.user,
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
                 shipping_address=request.data.get("shipping_address"),
@@ -202,8 +202,9 @@ class CheckoutView(APIView):
         except DjangoValidationError as exc:  # the address: nest its field errors as DRF does
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             raise serializers.ValidationError({"shipping_address": detail}) from exc
-        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-        return Response(OrderSerializer(order).data, status=code)
+        # A replay of the same key answers exactly as the first call did (201, same order),
+        # like every idempotent POST of this API.
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class OrderListView(generics.ListAPIView):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, User
 from demo import vocab
-from posts.models import TITLE_MAX_LENGTH, Collection, Comment, Like, Note, NoteImage, NoteView, Save
+from posts.models import TITLE_COMPOSER_LENGTH, Collection, Comment, Like, Note, NoteImage, NoteView, Save
 from shop.models import Order, Product, Variant
 
 USERS, NOTES = 60, 150
@@ -73,7 +73,7 @@ def test_brands_sell_in_one_category_and_tag_their_products(world):
 
 def test_notes_look_real(world):
     notes = list(Note.objects.prefetch_related("tags"))
-    assert max(len(note.title) for note in notes) <= TITLE_MAX_LENGTH
+    assert max(len(note.title) for note in notes) <= TITLE_COMPOSER_LENGTH
     assert any(any("\u4e00" <= ch <= "\u9fff" for ch in note.title) for note in notes)  # Chinese titles
     assert any(note.title.isascii() for note in notes)  # English ones too
     for note in notes:

@@ -27,7 +27,7 @@ def test_a_second_report_by_the_same_person_returns_the_first(api_client, note):
     again = api_client.post(URL, {"target_type": "note", "target_id": note.pk, "reason": "abuse"}, format="json")
 
     assert first.status_code == 201
-    assert again.status_code == 200
+    assert again.status_code == 201
     assert again.data["id"] == first.data["id"]
     assert again.data["reason"] == "spam"
     assert Report.objects.count() == 1

@@ -203,7 +203,7 @@ def test_edit_page_saves_changes_and_can_unpublish(note, user):
     note.refresh_from_db()
     user.refresh_from_db()
     assert (note.title, note.status, list(note.tags.names()), user.notes_count) == ("Edited", "draft", ["fresh"], 0)
-    too_long = browser.post(f"/notes/{note.pk}/edit/", {"title": "x" * 21, "status": "published"})
+    too_long = browser.post(f"/notes/{note.pk}/edit/", {"title": "x" * 101, "status": "published"})
     assert too_long.status_code == 400
     note.refresh_from_db()
     assert note.title == "Edited"

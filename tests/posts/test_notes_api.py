@@ -113,7 +113,7 @@ def test_files_over_20_mb_are_413(api_client):
 @pytest.mark.parametrize(
     "data",
     [
-        {"title": "x" * 21},
+        {"title": "x" * 101},
         {"title": "   "},
         {"lat": "91", "lng": "0"},
         {"lat": "30"},
