@@ -34,11 +34,13 @@ def _page_size(request) -> int:
 def _feed_response(request, items, next_cursor) -> Response:
     """`{"results": notes with their feed fields, "next": url}`; the notes serialized in one go."""
     data = serialize_notes([note for note, _ in items], request=request)
-    resharers = {extra["reshared_by"].pk for _, extra in items if extra.get("reshared_by")}
-    user_context = {"request": request, "followed_ids": resharers}  # resharers are followees by definition
+    resharers = {extra["reshared_by"].pk: extra["reshared_by"] for _, extra in items if extra.get("reshared_by")}
+    user_context = {"request": request, "followed_ids": set(resharers)}  # resharers are followees by definition
+    users = UserSerializer(list(resharers.values()), many=True, context=user_context).data
+    resharer_data = dict(zip(resharers, users, strict=True))  # each user built once, not once per row
     for row, (_note, extra) in zip(data, items, strict=True):
         for name, value in extra.items():
-            row[name] = UserSerializer(value, context=user_context).data if name == "reshared_by" and value else value
+            row[name] = dict(resharer_data[value.pk]) if name == "reshared_by" and value else value
     next_url = None
     if next_cursor is not None:
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", selectors.cursor_encode(next_cursor))

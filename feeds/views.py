@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from feeds import selectors, services
 from feeds.cities import CITIES, city_get
 from feeds.models import MutedKeyword
-from posts.selectors import interaction_sets
+from posts.selectors import liked_ids
 from redbook.exceptions import ServiceError
 
 PAGE_SIZE = 20
@@ -28,7 +28,7 @@ def _render_feed(request, template: str, feed, *, read_cursor, context: dict | N
         items, next_cursor = feed(viewer=request.user, cursor=cursor, size=PAGE_SIZE, **kwargs)
     except ServiceError as exc:
         return HttpResponseBadRequest(exc.message)
-    liked, _saved = interaction_sets(viewer=request.user, note_ids=[note.pk for note, _ in items])
+    liked = liked_ids(viewer=request.user, note_ids=[note.pk for note, _ in items])
     context = {
         **(context or {}),
         "items": items,

@@ -41,22 +41,13 @@ def _user_context(request, users) -> dict:
 
 
 class NoteImageSerializer(serializers.Serializer):
-    url = serializers.SerializerMethodField()
-    thumb_url = serializers.SerializerMethodField()
-    original_url = serializers.SerializerMethodField()
+    url = serializers.CharField(read_only=True)
+    thumb_url = serializers.CharField(read_only=True)
+    original_url = serializers.CharField(read_only=True)
     width = serializers.IntegerField()
     height = serializers.IntegerField()
     thumb_width = serializers.IntegerField()
     thumb_height = serializers.IntegerField()
-
-    def get_url(self, image) -> str:
-        return _absolute(self.context.get("request"), image.display)
-
-    def get_thumb_url(self, image) -> str:
-        return _absolute(self.context.get("request"), image.thumb)
-
-    def get_original_url(self, image) -> str:
-        return _absolute(self.context.get("request"), image.original)
 
 
 class ProductSummarySerializer(serializers.Serializer):
@@ -65,30 +56,40 @@ class ProductSummarySerializer(serializers.Serializer):
     price_min = serializers.DecimalField(max_digits=10, decimal_places=2)
     price_max = serializers.DecimalField(max_digits=10, decimal_places=2)
     currency = serializers.CharField()
-    image = serializers.SerializerMethodField()
+    image = serializers.CharField(read_only=True, allow_null=True)
     brand = serializers.CharField(source="brand.username")
 
-    def get_image(self, product) -> str | None:
-        images = list(product.images.all())  # prefetched by selectors.note_cards
-        return _absolute(self.context.get("request"), images[0].thumb) if images else None
+
+class NoteLocationSerializer(serializers.Serializer):
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+    place_name = serializers.CharField()
+
+
+class NoteListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        return serialize_notes(data, request=self.context.get("request"))
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    """A note. For lists pass context "liked_ids", "saved_ids" (and "followed_ids"):
-    `serialize_notes` does it in one go."""
+    """A note. The fields describe its shape (and the OpenAPI schema); `NoteCards` renders it."""
 
-    author = serializers.SerializerMethodField()
+    author = UserSerializer(read_only=True)
     images = NoteImageSerializer(many=True, read_only=True)
-    tags = serializers.SerializerMethodField()
-    location = serializers.SerializerMethodField()
+    tags = serializers.ListField(child=serializers.CharField(), read_only=True)
+    location = NoteLocationSerializer(read_only=True, allow_null=True)
     products = ProductSummarySerializer(many=True, read_only=True)
-    liked_by_me = serializers.SerializerMethodField()
-    saved_by_me = serializers.SerializerMethodField()
-    share_url = serializers.SerializerMethodField()
-    view_count = serializers.SerializerMethodField()
+    liked_by_me = serializers.BooleanField(read_only=True)
+    saved_by_me = serializers.BooleanField(read_only=True)
+    share_url = serializers.CharField(read_only=True)
+    view_count = serializers.IntegerField(
+        read_only=True,
+        help_text="Flushed views plus those still buffered (posts/view_counts.py): a view shows at once.",
+    )
 
     class Meta:
         model = Note
+        list_serializer_class = NoteListSerializer
         fields = [
             "id",
             "author",
@@ -113,58 +114,90 @@ class NoteSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_author(self, note) -> dict:
-        return UserSerializer(note.author, context=self.context).data
+    def to_representation(self, note):
+        return serialize_notes([note], request=self.context.get("request"))[0]
 
-    def get_tags(self, note) -> list[str]:
-        return [tag.name for tag in note.tags.all()]
 
-    def get_location(self, note) -> dict | None:
-        if not note.has_location and not note.place_name:
-            return None
-        return {"lat": note.lat, "lng": note.lng, "place_name": note.place_name}
+class NoteCards:
+    """Notes from `selectors.note_cards` as NoteSerializer's dicts, in plain Python.
 
-    def _interactions(self, note, key: str) -> bool:
-        ids = self.context.get(key)
-        if ids is None:  # a single note: look it up
-            request = self.context.get("request")
-            liked, saved = selectors.interaction_sets(viewer=request and request.user, note_ids=[note.pk])
-            ids = liked if key == "liked_ids" else saved
-        return note.pk in ids
+    What a page needs beyond the prefetched rows is looked up once: liked and saved
+    sets (two queries), followed authors (one), buffered views (one Redis call), and
+    each distinct author's UserSerializer dict. Per note it only builds dicts: DRF's
+    per-field machinery (a UserSerializer built per note) cost milliseconds a note.
+    """
 
-    def get_liked_by_me(self, note) -> bool:
-        return self._interactions(note, "liked_ids")
+    _datetime = serializers.DateTimeField()
+    _price = ProductSummarySerializer._declared_fields["price_min"]
 
-    def get_saved_by_me(self, note) -> bool:
-        return self._interactions(note, "saved_ids")
+    def __init__(self, notes: list[Note], *, request):
+        viewer = request.user if request else None
+        note_ids = [note.pk for note in notes]
+        self.request = request
+        self.liked, self.saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
+        self.pending_views = view_counts.pending_views(note_ids)
+        authors = list({note.author_id: note.author for note in notes}.values())
+        rendered = UserSerializer(authors, many=True, context=_user_context(request, authors)).data
+        self.authors = {author.pk: data for author, data in zip(authors, rendered, strict=True)}
 
-    def get_view_count(self, note) -> int:
-        """Flushed views plus those still buffered (posts/view_counts.py): a view shows at once."""
-        pending = self.context.get("pending_views")
-        if pending is None:
-            pending = view_counts.pending_views([note.pk])
-        return note.view_count + pending.get(note.pk, 0)
+    def _url(self, path: str) -> str:
+        return self.request.build_absolute_uri(path) if self.request else path
 
-    def get_share_url(self, note) -> str:
-        path = reverse("posts:note-detail", kwargs={"note_id": note.pk})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+    def _image(self, image) -> dict:
+        return {
+            "url": _absolute(self.request, image.display),
+            "thumb_url": _absolute(self.request, image.thumb),
+            "original_url": _absolute(self.request, image.original),
+            "width": image.width,
+            "height": image.height,
+            "thumb_width": image.thumb_width,
+            "thumb_height": image.thumb_height,
+        }
+
+    def _product(self, product) -> dict:
+        images = product.images.all()  # prefetched, in order
+        return {
+            "id": product.pk,
+            "name": product.name,
+            "price_min": self._price.to_representation(product.price_min),
+            "price_max": self._price.to_representation(product.price_max),
+            "currency": product.currency,
+            "image": _absolute(self.request, images[0].thumb) if images else None,
+            "brand": product.brand.username,
+        }
+
+    def render(self, note: Note) -> dict:
+        has_location = note.has_location or note.place_name
+        return {
+            "id": note.pk,
+            "author": dict(self.authors[note.author_id]),
+            "title": note.title,
+            "body": note.body,
+            "images": [self._image(image) for image in note.images.all()],
+            "tags": [tag.name for tag in note.tags.all()],
+            "location": {"lat": note.lat, "lng": note.lng, "place_name": note.place_name} if has_location else None,
+            "products": [self._product(product) for product in note.products.all()],
+            "like_count": note.like_count,
+            "save_count": note.save_count,
+            "comment_count": note.comment_count,
+            "view_count": note.view_count + self.pending_views.get(note.pk, 0),
+            "share_count": note.share_count,
+            "reshare_count": note.reshare_count,
+            "liked_by_me": note.pk in self.liked,
+            "saved_by_me": note.pk in self.saved,
+            "status": note.status,
+            "share_url": self._url(reverse("posts:note-detail", kwargs={"note_id": note.pk})),
+            "created_at": self._datetime.to_representation(note.created_at),
+            "published_at": self._datetime.to_representation(note.published_at),
+        }
 
 
 def serialize_notes(notes, *, request) -> list[dict]:
-    """Notes from `selectors.note_cards` as API dicts: three more queries (and one Redis
-    call) for the whole list."""
-    notes = list(notes)
-    viewer = request.user if request else None
-    note_ids = [n.pk for n in notes]
-    liked, saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
-    context = {
-        **_user_context(request, [n.author for n in notes]),
-        "liked_ids": liked,
-        "saved_ids": saved,
-        "pending_views": view_counts.pending_views(note_ids),
-    }
-    return NoteSerializer(notes, many=True, context=context).data
+    """Notes from `selectors.note_cards` as API dicts: up to six more queries (details,
+    interactions, followed authors) and one Redis call for the whole list."""
+    notes = selectors.with_details(list(notes))
+    cards = NoteCards(notes, request=request)
+    return [cards.render(note) for note in notes]
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -305,7 +338,7 @@ def _note_input(request, *, partial: bool) -> dict:
 
 def _note_response(request, note_id, *, status_code=status.HTTP_200_OK) -> Response:
     note = selectors.note_get(viewer=request.user, note_id=note_id)
-    return Response(NoteSerializer(note, context=_user_context(request, [note.author])).data, status=status_code)
+    return Response(serialize_notes([note], request=request)[0], status=status_code)
 
 
 def _paginated(view, request, queryset, *, ordering, serialize):

@@ -1,13 +1,14 @@
 """Note reads: one base queryset for cards and detail, and "liked/saved by me" per page.
 
 Every list here runs a fixed number of queries whatever its length: the note rows
-(author joined), then one prefetch each for images, tags, products and product
-images, then `interaction_sets` (two queries, none for anonymous viewers).
+(author joined) and their images; the API adds one query each for tags, products
+and product images (`with_details`), then `interaction_sets` (two queries, none for
+anonymous viewers).
 """
 
 from collections.abc import Iterable
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -24,21 +25,22 @@ def _authenticated(viewer) -> bool:
 
 
 def note_cards(*, viewer) -> QuerySet:
-    """Notes `viewer` may open, with everything a card or the detail page shows."""
+    """Notes `viewer` may open, with what a grid card shows (author, images);
+    `with_details` adds what the API's note and the detail page show."""
+    images = NoteImage.objects.order_by("position", "id")
+    notes = Note.objects.visible_to(viewer).select_related("author")
+    return notes.prefetch_related(Prefetch("images", queryset=images))
+
+
+def with_details(notes: list[Note]) -> list[Note]:
+    """Prefetch tags, and products with their brand and images, for these notes (three queries)."""
     products = (
         Product.objects.listed()
         .select_related("brand")
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")))
     )
-    return (
-        Note.objects.visible_to(viewer)
-        .select_related("author")
-        .prefetch_related(
-            Prefetch("images", queryset=NoteImage.objects.order_by("position", "id")),
-            "tags",
-            Prefetch("products", queryset=products),
-        )
-    )
+    prefetch_related_objects(notes, "tags", Prefetch("products", queryset=products))
+    return notes
 
 
 def published_cards(*, viewer) -> QuerySet:
@@ -46,14 +48,21 @@ def published_cards(*, viewer) -> QuerySet:
     return note_cards(viewer=viewer).filter(status=Note.Status.PUBLISHED)
 
 
+def _ids_of(model, *, viewer, note_ids: list[int]) -> set[int]:
+    if not _authenticated(viewer) or not note_ids:
+        return set()
+    return set(model.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
+
+
+def liked_ids(*, viewer, note_ids: Iterable[int]) -> set[int]:
+    """The notes among `note_ids` the viewer liked (a card's heart), one query for a whole page."""
+    return _ids_of(Like, viewer=viewer, note_ids=list(note_ids))
+
+
 def interaction_sets(*, viewer, note_ids: Iterable[int]) -> tuple[set[int], set[int]]:
     """(liked note ids, saved note ids) among `note_ids`, two queries for a whole page."""
     note_ids = list(note_ids)
-    if not _authenticated(viewer) or not note_ids:
-        return set(), set()
-    liked = set(Like.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
-    saved = set(Save.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
-    return liked, saved
+    return _ids_of(Like, viewer=viewer, note_ids=note_ids), _ids_of(Save, viewer=viewer, note_ids=note_ids)
 
 
 def reshared(*, viewer, note: Note) -> bool:
@@ -65,7 +74,7 @@ def note_get(*, viewer, note_id) -> Note:
     note = note_cards(viewer=viewer).filter(pk=note_id).first()
     if note is None:
         raise NotFound(_("Note not found."))
-    return note
+    return with_details([note])[0]
 
 
 def note_get_visible(*, viewer, note_id) -> Note:

@@ -77,7 +77,7 @@ def _page(request, queryset) -> tuple[list, int | None]:
 
 
 def _grid_context(request, notes: list) -> dict:
-    liked, _saved = selectors.interaction_sets(viewer=request.user, note_ids=[n.pk for n in notes])
+    liked = selectors.liked_ids(viewer=request.user, note_ids=[n.pk for n in notes])
     return {"notes": notes, "liked_ids": liked}
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import followed_ids
-from posts.selectors import interaction_sets
+from posts.selectors import liked_ids
 from redbook.exceptions import Invalid
 from search import querylog, selectors
 
@@ -41,7 +41,7 @@ def _start_page(request, *, error: str = "", status: int = 200):
 
 def _results_context(request, params: selectors.SearchParams, items: list) -> dict:
     if params.kind == "notes":
-        liked, _saved = interaction_sets(viewer=request.user, note_ids=[note.pk for note in items])
+        liked = liked_ids(viewer=request.user, note_ids=[note.pk for note in items])
         return {"notes": items, "liked_ids": liked}
     if params.kind == "users":
         return {"users": items, "followed_ids": followed_ids(viewer=request.user, user_ids=[u.pk for u in items])}
