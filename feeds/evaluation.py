@@ -1,7 +1,9 @@
 """Offline quality of Explore: hold out each user's latest interactions, rank, and score the hits.
 
 Reports recall@k and NDCG@k of the Explore ranking next to a popularity baseline (the
-most liked and saved notes the user has not touched) and a random one.
+most liked and saved notes the user has not touched), a recent-popularity one (the same
+but counting likes and saves with the decay Explore's appeal uses: a stronger baseline,
+shown so that Explore's lift is seen to come from personalization) and a random one.
 """
 
 from dataclasses import dataclass, replace
@@ -9,6 +11,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from feeds.ranking import Ranker, World
+
+METHODS = ("explore", "popularity", "recent", "random")
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,12 @@ def evaluate(world: World, *, k: int = 20, fraction: float = 0.2, seed: int = 0,
     item_of = {int(note_id): i for i, note_id in enumerate(world.note_ids)}
     touched = ranker.interactions.tocsr()
     rng = np.random.default_rng(seed)
-    by_popularity = np.argsort(-ranker.popularity, kind="stable")
-    totals = {name: np.zeros(2) for name in ("explore", "popularity", "random")}
+    endorsers = np.asarray(ranker.items.endorsements.sum(axis=0)).ravel()  # distinct users who liked or saved
+    orders = {
+        "popularity": np.argsort(-endorsers, kind="stable"),
+        "recent": np.argsort(-ranker.items.appeal, kind="stable"),
+    }
+    totals = {name: np.zeros(2) for name in METHODS}
     for start in range(0, len(split.users), batch):
         chunk = split.users[start : start + batch]
         lists = ranker.rank(chunk, size=k)
@@ -74,11 +82,17 @@ def evaluate(world: World, *, k: int = 20, fraction: float = 0.2, seed: int = 0,
             row = ranker.rows([user])[0]
             seen = set(touched.indices[touched.indptr[row] : touched.indptr[row + 1]].tolist())
             explore = [item_of[note_id] for note_id, _, _ in lists.get(int(user), [])]
-            popular = [int(i) for i in by_popularity[: k + len(seen)] if int(i) not in seen][:k]
             unseen = np.setdiff1d(np.arange(world.n_items), list(seen))
-            random = rng.choice(unseen, size=min(k, len(unseen)), replace=False).tolist()
-            for name, recommended in (("explore", explore), ("popularity", popular), ("random", random)):
-                totals[name] += _recall_ndcg(recommended, held, k)
+            recommended = {
+                "explore": explore,
+                **{
+                    name: [int(i) for i in order[: k + len(seen)] if int(i) not in seen][:k]
+                    for name, order in orders.items()
+                },
+                "random": rng.choice(unseen, size=min(k, len(unseen)), replace=False).tolist(),
+            }
+            for name, items in recommended.items():
+                totals[name] += _recall_ndcg(items, held, k)
     n = max(len(split.users), 1)
     result = {name: {"recall": float(total[0] / n), "ndcg": float(total[1] / n)} for name, total in totals.items()}
     return {**result, "users": len(split.users)}

@@ -169,8 +169,9 @@ def explore_rank(
 ) -> dict:
     """Recompute Explore lists for `user_ids` (default: every active user) and the trending lists.
 
-    `recent_world` (one user, after their own action): reuse the worker's load of the
-    last few minutes and read only that user's rows fresh, instead of loading it all.
+    `recent_world` (one user, after their own action): reuse the worker's load and item
+    model of the last few minutes and read only that user's rows fresh, instead of
+    loading and modelling it all.
 
     Loads the world once (bulk queries), scores users in numpy batches, and replaces
     each batch's lists in the store atomically. Users without any signal, or with
@@ -180,11 +181,11 @@ def explore_rank(
     everyone = user_ids is None
     user_ids = active_user_ids() if everyone else _personalized(user_ids)
     if recent_world and len(user_ids) == 1:
-        world = world_for_user(user_ids[0])
+        world, items = world_for_user(user_ids[0])
     else:
-        world = load_world(users=None if everyone else user_ids)
+        world, items = load_world(users=None if everyone else user_ids), None
     loaded = time.monotonic()
-    ranker = Ranker(world, users=np.asarray(user_ids, dtype=np.int64))
+    ranker = Ranker(world, users=np.asarray(user_ids, dtype=np.int64), items=items)
     store = get_store()
     size, batch = settings.EXPLORE_LIST_SIZE, settings.EXPLORE_BATCH_SIZE
     if everyone:

@@ -18,7 +18,7 @@ from taggit.models import Tag
 
 from accounts.models import Follow, User
 from feeds.models import NotInterested, TopicFollow
-from feeds.ranking import WEIGHTS, World
+from feeds.ranking import WEIGHTS, ItemModel, World
 from posts.models import Comment, Like, Note, NoteView, Save, TaggedNote
 
 VIEW_WINDOW_DAYS = 30
@@ -83,10 +83,12 @@ class _Loaded:
     tags: _Index
     min_id: int
     at: float = field(default_factory=time.monotonic)
+    model: ItemModel | None = None  # built by the first one-user refresh that needs it
 
 
-# A worker keeps the last full load for a few minutes: a one-user refresh (after a like)
-# then reads only that user's rows. Process-local and read-only, so nothing is shared.
+# A worker keeps the last full load and its item model for a few minutes: a one-user
+# refresh (after a like) then reads only that user's rows and builds only that user's
+# matrices. Process-local and read-only, so nothing is shared.
 _cache: dict[str, _Loaded] = {}
 CACHE_SECONDS = 5 * 60
 
@@ -97,21 +99,22 @@ def load_world(*, users: list[int] | None = None, max_candidates: int | None = N
     return replace(loaded.world, **_user_rows(loaded, users))
 
 
-def world_for_user(user_id: int) -> World:
-    """The world for refreshing one user: a recent full load, with this user's own rows read fresh."""
+def world_for_user(user_id: int) -> tuple[World, ItemModel]:
+    """For refreshing one user: this user's rows read fresh, and the item model of a recent full load.
+
+    The world holds only this user's interactions (their new like counts at once); the
+    others' count through the cached item model, which their likes of the last minutes
+    do not change much.
+    """
     loaded = _cache.get("world")
     if loaded is None or time.monotonic() - loaded.at > CACHE_SECONDS:
         loaded = _cache["world"] = _load_items(settings.EXPLORE_MAX_CANDIDATES)
-    world = loaded.world
-    others = world.act_users != user_id
+    if loaded.model is None:
+        loaded.model = ItemModel(loaded.world)
     mine = _interactions(loaded.min_id, loaded.items, user_id=user_id)
-    interactions = {
-        name: np.concatenate([getattr(world, name)[others], fresh])
-        for name, fresh in zip(
-            ("act_users", "act_items", "act_weights", "act_times", "act_endorses"), mine, strict=True
-        )
-    }
-    return replace(world, now=time.time(), **interactions, **_user_rows(loaded, [user_id]))
+    interactions = dict(zip(("act_users", "act_items", "act_weights", "act_times", "act_endorses"), mine, strict=True))
+    world = replace(loaded.world, now=time.time(), **interactions, **_user_rows(loaded, [user_id]))
+    return world, loaded.model
 
 
 def _load_items(max_candidates: int) -> _Loaded:

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from feeds.evaluation import evaluate
+from feeds.evaluation import METHODS, evaluate
 from feeds.world import load_world
 
 
@@ -22,8 +22,9 @@ class Command(BaseCommand):
         result = evaluate(world, k=k, fraction=options["holdout"], seed=options["seed"])
         self.stdout.write(f"users evaluated: {result['users']}")
         self.stdout.write(f"{'method':<12}{'recall@' + str(k):>12}{'NDCG@' + str(k):>12}")
-        for name in ("explore", "popularity", "random"):
+        for name in METHODS:
             self.stdout.write(f"{name:<12}{result[name]['recall']:>12.4f}{result[name]['ndcg']:>12.4f}")
-        baseline = result["popularity"]["recall"]
-        ratio = result["explore"]["recall"] / baseline if baseline else float("inf")
-        self.stdout.write(f"explore / popularity recall@{k}: {ratio:.2f}x")
+        for baseline in ("popularity", "recent"):
+            recall = result[baseline]["recall"]
+            ratio = result["explore"]["recall"] / recall if recall else float("inf")
+            self.stdout.write(f"explore / {baseline} recall@{k}: {ratio:.2f}x")
