@@ -13,9 +13,13 @@ For each user the score of a candidate note mixes, each normalised per user to [
   randomized SVD on large ones (same recall on the seeded world, 4x faster);
 - what the accounts they follow liked or saved;
 then multiplies them by the note's appeal (its likes and saves of the last weeks, decayed)
-and freshness, adds a little appeal so that ties break well, demotes authors marked "not interested", drops what
-the user already saw or wrote, and reserves a share of the list for new notes by
-small creators. Every item keeps the reason that contributed most.
+and freshness, adds a little appeal so that ties break well, demotes authors marked "not
+interested", drops what the user already saw or wrote, and reserves a share of the list
+for new notes by small creators. Every item keeps the reason that contributed most.
+
+The item side (co-engagement factors, appeal, freshness, tags) is an `ItemModel`, built
+once per full run and cached between one-user refreshes; a `Ranker` adds the matrices
+of the users it ranks.
 """
 
 from dataclasses import dataclass, field
@@ -140,13 +144,14 @@ class ItemModel:
         recent = np.bincount(
             world.act_items[endorse], weights=np.exp(-endorsed_age_days / APPEAL_DAYS), minlength=n_items
         )
-        self.appeal = _peak_normalise(np.log1p(recent))
+        # float32 like the other signals: a batch's dense users x items arrays stay half the size.
+        self.appeal = _peak_normalise(np.log1p(recent)).astype(np.float32)
         tags_per_item = np.asarray(world.note_tags.sum(axis=1)).ravel()
         tags_per_item[tags_per_item == 0] = 1.0
         self.item_tags = world.note_tags.tocsr().astype(np.float32)
         self.item_tags_norm = (sp.diags(1.0 / np.sqrt(tags_per_item)) @ self.item_tags).tocsr()
         age_hours = np.maximum(world.now - world.note_created, 0) / 3600
-        self.freshness = np.exp(-age_hours / FRESHNESS_HOURS)
+        self.freshness = np.exp(-age_hours / FRESHNESS_HOURS).astype(np.float32)
         self.new_small = (age_hours < NEW_NOTE_HOURS) & (world.author_followers < SMALL_CREATOR_FOLLOWERS)
         cities = world.note_cities or [""] * n_items
         self.popular_reasons = np.array([f"{REASON_CITY}:{c}" if c else REASON_POPULAR for c in cities], dtype=object)
@@ -241,7 +246,7 @@ class Ranker:
         score = self.combine(parts)
         demoted = self.hidden_author_items[rows].toarray() > 0
         score = np.where(demoted, score * AUTHOR_DEMOTION - 0.1, score)
-        score += np.arange(self.world.n_items) * 1e-12  # ties go to the newer note
+        score = score + np.arange(self.world.n_items) * 1e-12  # ties go to the newer note (float64 from here)
         excluded = (self.interactions[rows] + self.authored[rows] + self.hidden_item_matrix[rows]).toarray() > 0
         score[excluded] = -np.inf
         personal = (REASON_TAG, REASON_SIMILAR, REASON_LIKED_BY)

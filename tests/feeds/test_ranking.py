@@ -1,11 +1,12 @@
 """Ranking math on small hand-made worlds whose right order is known."""
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
 
-from feeds.ranking import REASON_LIKED_BY, REASON_NEW, REASON_TAG, REASON_TOPIC, WEIGHTS, Ranker, World
+from feeds.ranking import REASON_LIKED_BY, REASON_NEW, REASON_TAG, REASON_TOPIC, WEIGHTS, ItemModel, Ranker, World
 from feeds.store import unique_scores
 
 NOW = time.time()
@@ -182,3 +183,21 @@ def test_the_svd_path_agrees_with_the_exact_co_engagement(monkeypatch):
     for row in (0, 1):
         top_exact, top_approx = set(np.argsort(-exact[row])[:30]), set(np.argsort(-approx[row])[:30])
         assert len(top_exact & top_approx) >= 24
+
+
+def test_a_cached_item_model_with_only_the_users_rows_ranks_as_the_whole_world():
+    # the one-user refresh: the item model of the full world, plus only this user's interactions
+    notes = [(i, 100 + i % 4, ["food" if i % 2 else "travel"], i % 5) for i in range(1, 21)]
+    acts = [(u, n, "like", 1) for u in range(2, 12) for n in range(1, 21) if (u + n) % 3 == 0]
+    acts += [(1, 3, "like", 1), (1, 4, "save", 2), (1, 7, "view", 1)]
+    world = make_world(notes, acts, follows=pairs((1, 5), (1, 6)), usernames={5: "lin", 6: "mei"})
+    whole = Ranker(world).rank([1], size=10)[1]
+    mine = world.act_users == 1
+    alone = replace(
+        world,
+        **{
+            name: getattr(world, name)[mine]
+            for name in ("act_users", "act_items", "act_weights", "act_times", "act_endorses")
+        },
+    )
+    assert Ranker(alone, items=ItemModel(world)).rank([1], size=10)[1] == whole

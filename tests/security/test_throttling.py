@@ -48,7 +48,7 @@ def test_reports_over_the_limit_get_429_with_retry_after(rates, user, other_user
 
     statuses = [client.post("/api/v1/reports/", payload, format="json").status_code for _ in range(3)]
 
-    assert statuses == [201, 200, 429]
+    assert statuses == [201, 201, 429]
     throttled = client.post("/api/v1/reports/", payload, format="json")
     assert throttled.status_code == 429
     assert throttled.data["code"] == "throttled"
