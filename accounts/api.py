@@ -3,14 +3,12 @@
 from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import User
-from accounts.throttling import LoginThrottled
 from redbook.pagination import CursorPagination
 from redbook.throttling import FollowThrottle, LoginIPThrottle, LoginThrottle, SignupThrottle
 
@@ -91,11 +89,6 @@ class ProfileUpdateSerializer(serializers.Serializer):
     avatar = serializers.FileField(required=False)
 
 
-def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _user_response(request, user, *, status_code=status.HTTP_200_OK, serializer_class=UserSerializer):
     return Response(serializer_class(user, context={"request": request}).data, status=status_code)
 
@@ -124,10 +117,7 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user = services.user_login(request=request, ip=_client_ip(request), **serializer.validated_data)
-        except LoginThrottled as exc:
-            raise Throttled(wait=exc.wait, detail=exc.message) from exc  # adds Retry-After
+        user = services.user_login(request=request, **serializer.validated_data)
         LoginThrottle.reset(request)
         token = services.token_obtain(user=user)
         return Response({"token": token.key})

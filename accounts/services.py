@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from accounts.models import Block, Follow, User, forget_hidden_user_ids
-from accounts.throttling import login_check_allowed, login_record_failure, login_record_success
 from feeds.services import explore_refresh_request
 from outbox.services import enqueue_on_commit
 from posts.tasks import notify_follow
@@ -76,18 +75,15 @@ def user_register(
     return user
 
 
-def user_login(*, request, username: str, password: str, ip: str) -> User:
-    """Check credentials, counting failures per (username, IP) for throttling.
+def user_login(*, request, username: str, password: str) -> User:
+    """Check credentials (callers apply the login rate limits of redbook.throttling).
 
-    Raises LoginThrottled (429), Forbidden for a suspended account (only once the
-    password is right, so suspension does not reveal which names exist), else Invalid.
+    Raises Forbidden for a suspended account (only once the password is right, so
+    suspension does not reveal which names exist), else Invalid.
     """
-    login_check_allowed(username=username, ip=ip)
     user = authenticate(request, username=username, password=password)
     if user is not None:
-        login_record_success(username=username, ip=ip)
         return user
-    login_record_failure(username=username, ip=ip)
     suspended = User.objects.filter(username=username, is_suspended=True).first()
     if suspended is not None and suspended.check_password(password):
         raise Forbidden(_("This account is suspended."), code="suspended")

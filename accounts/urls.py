@@ -2,14 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import api, views
-from redbook.throttling import FollowThrottle, PasswordResetThrottle, SignupThrottle, rate_limit
+from redbook.throttling import (
+    FollowThrottle,
+    LoginIPThrottle,
+    LoginThrottle,
+    PasswordResetThrottle,
+    SignupThrottle,
+    rate_limit,
+)
 
 app_name = "accounts"
 
 # Browser pages.
 urlpatterns = [
     path("accounts/signup/", rate_limit(SignupThrottle)(views.signup), name="signup"),
-    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/login/", rate_limit(LoginIPThrottle)(rate_limit(LoginThrottle)(views.login_view)), name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     # Password reset: Django's views, which answer the same whether or not the email is known.
     path(

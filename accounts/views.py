@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import LoginForm, ProfileForm, SignupForm, add_service_errors
-from accounts.throttling import LoginThrottled
 from redbook.exceptions import ServiceError
+from redbook.throttling import LoginThrottle
 
 USERS_PAGE_SIZE = 30
 
@@ -52,13 +52,11 @@ def login_view(request):
     if request.method != "POST" or not form.is_valid():
         return _render_form(request, "accounts/login.html", context)
     try:
-        user = services.user_login(request=request, ip=request.META.get("REMOTE_ADDR", ""), **form.cleaned_data)
+        user = services.user_login(request=request, **form.cleaned_data)
     except ServiceError as exc:
         add_service_errors(form, exc)
-        response = _render_form(request, "accounts/login.html", context, status=exc.status_code)
-        if isinstance(exc, LoginThrottled):
-            response["Retry-After"] = str(exc.wait)
-        return response
+        return _render_form(request, "accounts/login.html", context, status=exc.status_code)
+    LoginThrottle.reset(request)
     login(request, user)
     return redirect(_next_url(request, "/"))
 

@@ -213,7 +213,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "redbook.exceptions.api_exception_handler",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
-        "login": env("THROTTLE_LOGIN", default="10/min"),
+        "login": env("THROTTLE_LOGIN", default="5/15m"),  # per username + IP, reset on success
         "signup": env("THROTTLE_SIGNUP", default="1000/hour"),
         # Abuse limits (redbook/throttling.py): per user, or per IP when anonymous.
         "login_ip": env("THROTTLE_LOGIN_IP", default="1000/hour"),

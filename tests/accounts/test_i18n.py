@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +34,10 @@ def test_switching_language_shows_chinese(client):
 def test_accept_language_and_api_errors_in_chinese(client, user):
     response = client.get(f"/u/{user.username}/", headers={"accept-language": "zh-hans"})
     assert "粉丝" in response.content.decode()
-    with translation.override("zh-hans"):
-        from accounts.throttling import LoginThrottled
-
-        assert "登录失败次数过多" in LoginThrottled(wait=5).message
+    wrong = client.post(
+        "/api/v1/auth/token/", {"username": user.username, "password": "nope"}, headers={"accept-language": "zh-hans"}
+    )
+    assert wrong.status_code == 400 and "用户名或密码错误" in wrong.json()["detail"]
 
 
 def test_language_switch_offers_both_languages(client):
