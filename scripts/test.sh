@@ -28,4 +28,6 @@ echo "Testing on: ${DATABASE_URL:-sqlite (embedded)} / ${REDIS_URL:-no redis (em
 
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without a migration: run makemigrations." >&2; exit 1; }
-.venv/bin/python -m pytest "$@"
+# The fault suite (tests/faults) kills processes and restarts databases of its own:
+# it runs under `make test-faults`, not here.
+.venv/bin/python -m pytest --ignore=tests/faults "$@"
