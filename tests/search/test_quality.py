@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import requires_postgres
 from tests.factories import UserFactory
 from tests.search.conftest import make_note
 
@@ -49,15 +48,9 @@ def _recall_at_10(client, notes) -> tuple[float, list[str]]:
     return sum(recalls) / len(recalls), misses
 
 
-@requires_postgres
-def test_recall_at_10_on_postgres(labelled_notes, anon_client):
+def test_recall_at_10(labelled_notes, anon_client):
+    """On the configured database: Postgres full-text search, or the SQLite LIKE fallback."""
+    backend = "Postgres" if settings.IS_POSTGRES else "SQLite LIKE fallback"
     recall, misses = _recall_at_10(anon_client, labelled_notes)
-    print(f"\nrecall@10 (Postgres): {recall:.3f} over {len(LABELLED['queries'])} queries; misses: {misses}")
-    assert recall >= MIN_RECALL, misses
-
-
-@pytest.mark.skipif(settings.IS_POSTGRES, reason="the embedded SQLite path (run the suite without DATABASE_URL)")
-def test_recall_at_10_on_sqlite(labelled_notes, anon_client):
-    recall, misses = _recall_at_10(anon_client, labelled_notes)
-    print(f"\nrecall@10 (LIKE fallback): {recall:.3f}; misses: {misses}")
+    print(f"\nrecall@10 ({backend}): {recall:.3f} over {len(LABELLED['queries'])} queries; misses: {misses}")
     assert recall >= MIN_RECALL, misses
