@@ -7,6 +7,7 @@ source scripts/services.sh
 
 if [ -z "${DATABASE_URL:-}" ]; then
   if postgres_answers; then
+    ensure_database redbook
     export DATABASE_URL="postgres://postgres@127.0.0.1:5432/redbook"
   elif [ "${CI:-}" = "true" ]; then
     echo "CI: Postgres at 127.0.0.1:5432 does not answer; refusing to test on SQLite." >&2; exit 1
@@ -23,6 +24,7 @@ if [ -z "${REDIS_URL:-}" ]; then
     echo "!!! Redis not reachable: testing on the file-system broker; Redis-only tests will be SKIPPED. !!!" >&2
   fi
 fi
+mkdir -p var/staticfiles  # whitenoise warns on every request when STATIC_ROOT is missing
 export DEBUG=1 SECRET_KEY="${SECRET_KEY:-test-only-secret-key}"
 echo "Testing on: ${DATABASE_URL:-sqlite (embedded)} / ${REDIS_URL:-no redis (embedded)}"
 
