@@ -134,6 +134,9 @@ class NoteCards:
         viewer = request.user if request else None
         note_ids = [note.pk for note in notes]
         self.request = request
+        # Every URL on the page shares one origin: build it once, not per image URL
+        # (build_absolute_uri per URL was a third of the card rendering time).
+        self.origin = request.build_absolute_uri("/")[:-1] if request else ""
         self.liked, self.saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
         self.pending_views = view_counts.pending_views(note_ids)
         authors = list({note.author_id: note.author for note in notes}.values())
@@ -141,13 +144,16 @@ class NoteCards:
         self.authors = {author.pk: data for author, data in zip(authors, rendered, strict=True)}
 
     def _url(self, path: str) -> str:
-        return self.request.build_absolute_uri(path) if self.request else path
+        return self.origin + path
+
+    def _media(self, field) -> str | None:
+        return self.origin + field.url if field else None
 
     def _image(self, image) -> dict:
         return {
-            "url": _absolute(self.request, image.display),
-            "thumb_url": _absolute(self.request, image.thumb),
-            "original_url": _absolute(self.request, image.original),
+            "url": self._media(image.display),
+            "thumb_url": self._media(image.thumb),
+            "original_url": self._media(image.original),
             "width": image.width,
             "height": image.height,
             "thumb_width": image.thumb_width,
@@ -162,7 +168,7 @@ class NoteCards:
             "price_min": self._price.to_representation(product.price_min),
             "price_max": self._price.to_representation(product.price_max),
             "currency": product.currency,
-            "image": _absolute(self.request, images[0].thumb) if images else None,
+            "image": self._media(images[0].thumb) if images else None,
             "brand": product.brand.username,
         }
 
