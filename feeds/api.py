@@ -70,7 +70,9 @@ class FollowFeedView(APIView):
     @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=page_schema(FeedItemSerializer))
     def get(self, request):
         cursor = selectors.follow_cursor(request.query_params.get("cursor"))
-        items, next_cursor = selectors.follow_feed(viewer=request.user, cursor=cursor, size=_page_size(request))
+        items, next_cursor = selectors.follow_feed(
+            viewer=request.user, cursor=cursor, size=_page_size(request), image_rows=True
+        )
         return _feed_response(request, items, next_cursor)
 
 
@@ -85,7 +87,7 @@ class ExploreFeedView(APIView):
         channel = selectors.channel_get(request.query_params.get("channel"))
         cursor = selectors.explore_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.explore_feed(
-            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request)
+            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request), image_rows=True
         )
         return _feed_response(request, items, next_cursor)
 
@@ -144,7 +146,13 @@ class NearbyFeedView(APIView):
         lat, lng = _coordinate(request, "lat", 90), _coordinate(request, "lng", 180)
         cursor = selectors.nearby_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.nearby_feed(
-            viewer=request.user, lat=lat, lng=lng, radius_km=_radius(request), cursor=cursor, size=_page_size(request)
+            viewer=request.user,
+            lat=lat,
+            lng=lng,
+            radius_km=_radius(request),
+            cursor=cursor,
+            size=_page_size(request),
+            image_rows=True,
         )
         return _feed_response(request, items, next_cursor)
 

@@ -6,7 +6,9 @@ of queries.
 """
 
 import hashlib
+import re
 
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -19,10 +21,25 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.api import UserSerializer
 from posts import notifications, selectors, services, view_counts
-from posts.models import Collection, Comment, Note, Notification
+from posts.models import Collection, Comment, Note, NoteImage, Notification
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CommentThrottle, PostThrottle
+from shop.models import ProductImage
+
+_SHARE_ID = 9876543210  # stands for the note id in the one share URL reversed per page
+
+
+# A stored file name of plain segments: FileSystemStorage.url() (quote, then urljoin onto
+# base_url) gives base_url + name for it, so cards skip both per image URL.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
+
+
+def _storage_url(storage, name: str) -> str:
+    real = getattr(storage, "_wrapped", storage)  # default_storage is a LazyObject
+    if type(real) is FileSystemStorage and _PLAIN_NAME.fullmatch(name):
+        return real.base_url + name
+    return storage.url(name)
 
 
 def _absolute(request, field) -> str | None:
@@ -139,6 +156,15 @@ class NoteCards:
         self.origin = request.build_absolute_uri("/")[:-1] if request else ""
         self.liked, self.saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
         self.pending_views = view_counts.pending_views(note_ids)
+        self.tags, self.products, self.product_thumbs = selectors.card_details(notes)
+        thumb_storage = ProductImage._meta.get_field("thumb").storage
+        self.product_thumb_urls = {
+            pk: self.origin + _storage_url(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
+        }
+        # One reverse() per page, not per note: the note id is the only part that varies.
+        share = self._url(reverse("posts:note-detail", kwargs={"note_id": _SHARE_ID}))
+        self.share_prefix, self.share_suffix = share.rsplit(str(_SHARE_ID), 1)
+        self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
         authors = list({note.author_id: note.author for note in notes}.values())
         rendered = UserSerializer(authors, many=True, context=_user_context(request, authors)).data
         self.authors = {author.pk: data for author, data in zip(authors, rendered, strict=True)}
@@ -147,7 +173,7 @@ class NoteCards:
         return self.origin + path
 
     def _media(self, field) -> str | None:
-        return self.origin + field.url if field else None
+        return self.origin + _storage_url(field.storage, field.name) if field else None
 
     def _image(self, image) -> dict:
         return {
@@ -160,17 +186,38 @@ class NoteCards:
             "thumb_height": image.thumb_height,
         }
 
+    def _image_row(self, row: tuple) -> dict:
+        """`_image` for a `selectors.card_images` row."""
+        display, thumb, original, width, height, thumb_width, thumb_height = row
+        return {
+            "url": self._file(self.image_storages[0], display),
+            "thumb_url": self._file(self.image_storages[1], thumb),
+            "original_url": self._file(self.image_storages[2], original),
+            "width": width,
+            "height": height,
+            "thumb_width": thumb_width,
+            "thumb_height": thumb_height,
+        }
+
+    def _file(self, storage, name: str) -> str | None:
+        return self.origin + _storage_url(storage, name) if name else None
+
     def _product(self, product) -> dict:
-        images = product.images.all()  # prefetched, in order
         return {
             "id": product.pk,
             "name": product.name,
             "price_min": self._price.to_representation(product.price_min),
             "price_max": self._price.to_representation(product.price_max),
             "currency": product.currency,
-            "image": self._media(images[0].thumb) if images else None,
+            "image": self.product_thumb_urls.get(product.pk),
             "brand": product.brand.username,
         }
+
+    def _images(self, note: Note) -> list[dict]:
+        rows = getattr(note, "card_images", None)  # set by feeds' hydration, else prefetched
+        if rows is None:
+            return [self._image(image) for image in note.images.all()]
+        return [self._image_row(row) for row in rows]
 
     def render(self, note: Note) -> dict:
         has_location = note.has_location or note.place_name
@@ -179,10 +226,10 @@ class NoteCards:
             "author": dict(self.authors[note.author_id]),
             "title": note.title,
             "body": note.body,
-            "images": [self._image(image) for image in note.images.all()],
-            "tags": [tag.name for tag in note.tags.all()],
+            "images": self._images(note),
+            "tags": self.tags[note.pk],
             "location": {"lat": note.lat, "lng": note.lng, "place_name": note.place_name} if has_location else None,
-            "products": [self._product(product) for product in note.products.all()],
+            "products": [self._product(product) for product in self.products[note.pk]],
             "like_count": note.like_count,
             "save_count": note.save_count,
             "comment_count": note.comment_count,
@@ -192,7 +239,7 @@ class NoteCards:
             "liked_by_me": note.pk in self.liked,
             "saved_by_me": note.pk in self.saved,
             "status": note.status,
-            "share_url": self._url(reverse("posts:note-detail", kwargs={"note_id": note.pk})),
+            "share_url": f"{self.share_prefix}{note.pk}{self.share_suffix}",
             "created_at": self._datetime.to_representation(note.created_at),
             "published_at": self._datetime.to_representation(note.published_at),
         }
@@ -201,7 +248,7 @@ class NoteCards:
 def serialize_notes(notes, *, request) -> list[dict]:
     """Notes from `selectors.note_cards` as API dicts: up to six more queries (details,
     interactions, followed authors) and one Redis call for the whole list."""
-    notes = selectors.with_details(list(notes))
+    notes = list(notes)
     cards = NoteCards(notes, request=request)
     return [cards.render(note) for note in notes]
 
@@ -343,7 +390,7 @@ def _note_input(request, *, partial: bool) -> dict:
 
 
 def _note_response(request, note_id, *, status_code=status.HTTP_200_OK) -> Response:
-    note = selectors.note_get(viewer=request.user, note_id=note_id)
+    note = selectors.note_get(viewer=request.user, note_id=note_id, details=False)
     return Response(serialize_notes([note], request=request)[0], status=status_code)
 
 

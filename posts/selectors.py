@@ -2,8 +2,8 @@
 
 Every list here runs a fixed number of queries whatever its length: the note rows
 (author joined) and their images; the API adds one query each for tags, products
-and product images (`with_details`), then `interaction_sets` (two queries, none for
-anonymous viewers).
+and product images (`card_details`, as plain data; `with_details` prefetches the
+same for pages), then `interaction_sets` (two queries, none for anonymous viewers).
 """
 
 from collections.abc import Iterable
@@ -43,6 +43,49 @@ def with_details(notes: list[Note]) -> list[Note]:
     return notes
 
 
+def card_details(notes: list[Note]) -> tuple[dict[int, list[str]], dict[int, list[Product]], dict[int, str]]:
+    """What the API shows beyond `note_cards` for these notes, as plain data rather than
+    prefetch caches: (note id -> tag names, note id -> listed products with their brand,
+    product id -> its first image's thumb name). Two queries, a third only when a product shows.
+
+    The same queries as `with_details` (so the same rows, in the same order), read without
+    Django's prefetch machinery, which builds a filtered queryset per note and per product.
+    """
+    tags: dict[int, list[str]] = {note.pk: [] for note in notes}
+    products: dict[int, list[Product]] = {note.pk: [] for note in notes}
+    if not notes:
+        return tags, products, {}
+    tag_rows = Note.tags.get_prefetch_querysets(notes)[0]
+    # The very SQL prefetch_related("tags") runs (DISTINCT, no ORDER BY): the same tag order as before.
+    for note_id, _pk, name, _slug in tag_rows.values_list("_prefetch_related_val", "id", "name", "slug"):
+        tags[note_id].append(name)
+    listed = Product.objects.listed().select_related("brand")
+    product_rows, product_note, *_ = notes[0].products.get_prefetch_querysets(notes, [listed])
+    for product in product_rows:
+        products[product_note(product)[0]].append(product)
+    product_ids = {product.pk for rows in products.values() for product in rows}
+    thumbs: dict[int, str] = {}
+    if product_ids:
+        images = ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id")
+        for product_id, thumb in images.values_list("product_id", "thumb"):
+            thumbs.setdefault(product_id, thumb)  # the first image is the cover
+    return tags, products, thumbs
+
+
+CARD_IMAGE_FIELDS = ("display", "thumb", "original", "width", "height", "thumb_width", "thumb_height")
+
+
+def card_images(note_ids: list[int]) -> dict[int, list[tuple]]:
+    """note id -> its images as `CARD_IMAGE_FIELDS` rows, in card order: what the `images`
+    prefetch of `note_cards` reads, in one query of plain rows (no instance per image)."""
+    images: dict[int, list[tuple]] = {pk: [] for pk in note_ids}
+    if note_ids:
+        rows = NoteImage.objects.filter(note_id__in=note_ids).order_by("position", "id")
+        for note_id, *row in rows.values_list("note_id", *CARD_IMAGE_FIELDS):
+            images[note_id].append(tuple(row))
+    return images
+
+
 def published_cards(*, viewer) -> QuerySet:
     """What lists show: published notes only (your own drafts open, but list nowhere)."""
     return note_cards(viewer=viewer).filter(status=Note.Status.PUBLISHED)
@@ -69,12 +112,13 @@ def reshared(*, viewer, note: Note) -> bool:
     return _authenticated(viewer) and Reshare.objects.filter(user=viewer, note=note).exists()
 
 
-def note_get(*, viewer, note_id) -> Note:
-    """A note `viewer` may open (drafts to their author only), else 404."""
+def note_get(*, viewer, note_id, details: bool = True) -> Note:
+    """A note `viewer` may open (drafts to their author only), else 404; `details=False`
+    skips `with_details` (the API reads them with `card_details`)."""
     note = note_cards(viewer=viewer).filter(pk=note_id).first()
     if note is None:
         raise NotFound(_("Note not found."))
-    return with_details([note])[0]
+    return with_details([note])[0] if details else note
 
 
 def note_get_visible(*, viewer, note_id) -> Note:
