@@ -33,7 +33,8 @@ def split_latest(world: World, *, fraction: float = 0.2, min_positives: int = 5)
     users = world.act_users[positive]
     items = world.act_items[positive]
     times = world.act_times[positive]
-    order = np.lexsort((times, users))
+    # Per user by time; equal times by item, not by the order the database returned the rows in.
+    order = np.lexsort((items, times, users))
     users, items = users[order], items[order]
     bounds = np.flatnonzero(np.diff(users)) + 1
     for user_items, user in zip(np.split(items, bounds), users[np.r_[0, bounds]] if len(users) else [], strict=True):
