@@ -5,6 +5,7 @@ Postgres: `tsv @@ 'term1' & 'term2':*` served by the GIN index, ranked by
 the stored text (`LIKE '% term %'`), ranked by how many terms matched.
 """
 
+import json
 from functools import reduce
 from operator import and_, or_
 
@@ -49,6 +50,14 @@ def tsquery(terms: list[str], *, any_term: bool = False, prefix: bool = False) -
 
 def can_prefix(terms: list[str]) -> bool:
     return any(_prefixed(terms, True))
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """How many rows Postgres' planner expects `queryset` to return (it only plans it);
+    None on other databases."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def match(queryset: QuerySet, terms: list[str], *, any_term: bool = False, prefix: bool = False) -> QuerySet:

@@ -4,9 +4,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from posts.models import Note
 from search.models import NoteDocument, ProductDocument, TagStat
+from tests.conftest import requires_postgres
 from tests.search.conftest import make_note, make_product
 
 
@@ -38,6 +40,42 @@ def test_reindex_is_repeatable(author):
     call_command("reindex_search", "--no-progress", stdout=StringIO())
     assert NoteDocument.objects.count() == 1
     assert TagStat.objects.get(name="露营").notes_count == 1
+
+
+def _maintenance(table: str) -> tuple:
+    """(last vacuum, last analyze) Postgres recorded for `table`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_vacuum, last_analyze FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()
+
+
+def _has_statistics(table: str, column: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stats WHERE tablename = %s AND attname = %s", [table, column])
+        return cursor.fetchone() is not None
+
+
+@requires_postgres
+@pytest.mark.django_db
+def test_reindex_leaves_planner_statistics_even_inside_a_transaction(author):
+    """Inside a transaction (here the test's) VACUUM cannot run: the rebuild still analyzes."""
+    make_note(author, title="露营", index=False)
+    make_product(name="Tent", index=False)
+    call_command("reindex_search", "--no-progress", stdout=StringIO())
+    assert _has_statistics("search_notedocument", "tsv") and _has_statistics("search_notedocument", "hot")
+    assert _has_statistics("search_productdocument", "hot")
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_reindex_vacuums_and_analyzes_the_documents(author):
+    make_note(author, title="露营", index=False)
+    before = {table: _maintenance(table) for table in ("search_notedocument", "search_productdocument")}
+    call_command("reindex_search", "--no-progress", stdout=StringIO())
+    for table, (vacuumed, analyzed) in before.items():
+        vacuumed_now, analyzed_now = _maintenance(table)
+        assert vacuumed_now is not None and (vacuumed is None or vacuumed_now > vacuumed), table
+        assert analyzed_now is not None and (analyzed is None or analyzed_now > analyzed), table
 
 
 @pytest.mark.django_db
