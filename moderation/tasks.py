@@ -53,6 +53,17 @@ def notify_decision(entry_id: int) -> int:
     entry = AuditLogEntry.objects.filter(pk=entry_id).first()
     if entry is None:
         return 0
+    notifications = decision_notifications(entry)
+    Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # dedupe_key: once each
+    return len(notifications)
+
+
+def decision_notifications(entry: AuditLogEntry) -> list[Notification]:
+    """The notifications a decision owes (unsaved), each with its dedupe key.
+
+    Also used by beat's catch-up sweep (reliability/sweeps.py) to find decisions whose
+    task was lost.
+    """
     what = str(NAMES[entry.target_type])
     rows = []
     reporter_text = _reporter_text(entry, what)
@@ -63,7 +74,7 @@ def notify_decision(entry_id: int) -> int:
     target = target_get(entry.target_type, entry.target_id) if owner_text else None
     if target is not None:
         rows.append((SPECS[entry.target_type].owner_id(target), owner_text))
-    notifications = [
+    return [
         Notification(
             recipient_id=recipient_id,
             verb=Notification.Verb.SYSTEM,
@@ -72,5 +83,3 @@ def notify_decision(entry_id: int) -> int:
         )
         for recipient_id, text in rows
     ]
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # dedupe_key: once each
-    return len(notifications)

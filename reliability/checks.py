@@ -13,7 +13,10 @@ from django.db.models import Count, DecimalField, Exists, ExpressionWrapper, F, 
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Follow, User
+from moderation.models import AuditLogEntry
 from posts.models import Collection, Comment, Like, Note, NoteView, Notification, Reshare, Save
+from reliability.sweeps import unnotified_decisions
+from search.models import IndexBacklog, NoteDocument, ProductDocument
 from shop.models import Order, OrderItem, Product, Variant
 
 SAMPLE = 5  # problems listed per check; the count says how many there are
@@ -144,6 +147,33 @@ def like_notifications(since=None) -> list[str]:
     return _report("likes without their notification (user, note)", missing)
 
 
+def decision_notifications(since=None) -> list[str]:
+    """Every moderation decision that owed notifications made them (run when the queue is drained)."""
+    entries = AuditLogEntry.objects.all() if since is None else AuditLogEntry.objects.filter(created_at__gte=since)
+    return _report("moderation decisions that notified nobody (entry)", sorted(unnotified_decisions(entries)))
+
+
+def search_index() -> list[str]:
+    """Documents exist for exactly the public notes and listed products, none older than
+    its note's last edit, and no indexing is pending (run when the queue is drained)."""
+    public, listed = Note.objects.public(), Product.objects.listed()
+    wrong = {
+        "public notes without a document": public.exclude(Exists(NoteDocument.objects.filter(note=OuterRef("pk")))),
+        "documents of notes not public": NoteDocument.objects.exclude(Exists(public.filter(pk=OuterRef("pk")))),
+        "documents older than their note's last edit": NoteDocument.objects.filter(
+            indexed_at__lt=F("note__updated_at")
+        ),
+        "listed products without a document": listed.exclude(
+            Exists(ProductDocument.objects.filter(product=OuterRef("pk")))
+        ),
+        "documents of products not listed": ProductDocument.objects.exclude(Exists(listed.filter(pk=OuterRef("pk")))),
+        "index backlog entries left (entry)": IndexBacklog.objects.all(),
+    }
+    return [
+        problem for name, rows in wrong.items() for problem in _report(name, list(rows.values_list("pk", flat=True)))
+    ]
+
+
 @dataclass
 class Baseline:
     """Taken before a run: each variant's initial stock, and view counts that have no rows."""
@@ -169,5 +199,5 @@ def run_all(*, baseline: Baseline | None = None, views: bool = False, notificati
     if views:
         problems += view_counts(baseline.view_offsets if baseline else None)
     if notifications_since is not None:
-        problems += like_notifications(since=notifications_since)
+        problems += like_notifications(since=notifications_since) + decision_notifications(since=notifications_since)
     return problems

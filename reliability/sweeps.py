@@ -5,8 +5,10 @@ between taking a message off the queue (BRPOP) and recording it as unacknowledge
 loses that message, and so does a Redis that dies without its append-only file.
 Work that beat repeats anyway (Explore ranking, order expiry, view flushes) heals by
 itself on its next run; notifications are made once per event, so this sweep finds
-recent events without their notification and makes it, through the same idempotent
-functions the tasks call (the dedupe key makes a race with a late task harmless).
+recent events (likes, saves, comments, follows, moderation decisions) without their
+notification and makes it, through the same idempotent functions the tasks call (the
+dedupe key makes a race with a late task harmless). The search index has its own
+catch-up (search/indexing.py `backlog_catch_up`).
 """
 
 import logging
@@ -18,6 +20,8 @@ from django.db.models import Model
 from django.utils import timezone
 
 from accounts.models import Follow
+from moderation.models import AuditLogEntry
+from moderation.tasks import decision_notifications
 from posts import notifications
 from posts.models import Comment, Like, Notification, Save
 
@@ -74,10 +78,29 @@ def _catch_up(event: NotifiedEvent, *, since, until) -> int:
     return len(missing)
 
 
+def unnotified_decisions(entries) -> dict[int, list[Notification]]:
+    """The moderation decisions among `entries` that owed notifications and made none,
+    with what they owe. A decision's notifications are made in one statement, so none
+    means its task never ran (reliability.checks reports them too)."""
+    owed = {entry.pk: due for entry in entries if (due := decision_notifications(entry))}
+    keys = [notification.dedupe_key for due in owed.values() for notification in due]
+    existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    return {pk: due for pk, due in owed.items() if not existing.intersection(n.dedupe_key for n in due)}
+
+
+def _decisions_catch_up(*, since, until) -> int:
+    # Two queries per decision: bounded by BATCH (decisions are far rarer than likes).
+    entries = AuditLogEntry.objects.filter(created_at__gte=since, created_at__lt=until).order_by("-pk")[:BATCH]
+    lost = unnotified_decisions(entries)
+    Notification.objects.bulk_create([n for due in lost.values() for n in due], ignore_conflicts=True)
+    return len(lost)
+
+
 def notifications_catch_up(*, window: timedelta = timedelta(minutes=30), grace: timedelta = timedelta(minutes=1)):
     """Make the notifications of events from the last `window` (older than `grace`) that have none."""
     now = timezone.now()
     redone = {event.model.__name__: _catch_up(event, since=now - window, until=now - grace) for event in EVENTS}
+    redone["AuditLogEntry"] = _decisions_catch_up(since=now - window, until=now - grace)
     if any(redone.values()):
         logger.info("notification catch-up re-ran %s", redone)
     return redone

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -17,6 +19,10 @@ def canary(token: str = "") -> None:
 
 
 @shared_task(name="reliability.notifications_catch_up", **RETRY_TRANSIENT)
-def notifications_catch_up() -> dict:
-    """Beat, every 5 minutes: notifications whose task was lost with a killed worker."""
-    return sweeps.notifications_catch_up()
+def notifications_catch_up(grace_seconds: float = 60) -> dict:
+    """Beat, every 5 minutes: notifications whose task was lost with a killed worker.
+
+    Events younger than `grace_seconds` are left to their own task, which may be queued;
+    0 sweeps everything now (an operator after an incident).
+    """
+    return sweeps.notifications_catch_up(grace=timedelta(seconds=grace_seconds))

@@ -66,4 +66,4 @@ export CELERY_VISIBILITY_TIMEOUT="${CELERY_VISIBILITY_TIMEOUT:-20}"
 .venv/bin/python manage.py migrate --noinput >/dev/null
 
 .venv/bin/python -m pytest tests/faults -m faults \
-  --timeout 900 -v "$@"
+  --timeout 900 -v -rP "$@"

@@ -6,8 +6,11 @@ documents: each document remembers the tags it counts.
 """
 
 import json
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -15,9 +18,11 @@ from django.utils import timezone
 
 from posts.models import Note, TaggedNote
 from search import ranking
-from search.models import NoteDocument, ProductDocument, TagStat
+from search.models import IndexBacklog, NoteDocument, ProductDocument, TagStat
 from search.segment import index_text
 from shop.models import Product
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 _NOTE_FIELDS = ("id", "title", "body", "place_name", "city", "like_count", "save_count", "comment_count", "created_at")
@@ -105,13 +110,26 @@ def _tag_counts_shift(delta: Counter) -> None:
         TagStat.objects.filter(name__in=names).update(notes_count=F("notes_count") + change)
 
 
+@contextmanager
+def _backlog_cleared(kind: str, object_ids: Iterable[int]):
+    """Delete these objects' backlog entries once the indexing in the block has succeeded.
+
+    Only the entries there before the block began: their writes had committed, so the
+    block saw them. A write committing meanwhile keeps its entry for its own indexing.
+    """
+    entries = list(IndexBacklog.objects.filter(kind=kind, object_id__in=object_ids).values_list("pk", flat=True))
+    yield
+    if entries:
+        IndexBacklog.objects.filter(pk__in=entries).delete()
+
+
 def notes_index(*, note_ids: list[int], count_tags: bool = True) -> int:
     """Bring these notes' documents in line with the notes; returns how many are searchable.
 
     With `count_tags` the notes' rows are locked (in id order) for the transaction, so
     two tasks indexing the same note cannot both count its tags.
     """
-    with transaction.atomic():
+    with transaction.atomic(), _backlog_cleared(IndexBacklog.Kind.NOTE, note_ids):
         if count_tags:
             list(Note.objects.select_for_update().filter(pk__in=note_ids).order_by("pk").values_list("pk"))
         old = dict(NoteDocument.objects.filter(pk__in=note_ids).values_list("note_id", "tags")) if count_tags else {}
@@ -131,7 +149,7 @@ def notes_index(*, note_ids: list[int], count_tags: bool = True) -> int:
 
 def products_index(*, product_ids: list[int]) -> int:
     """Bring these products' documents in line with the products; returns how many are listed."""
-    with transaction.atomic():
+    with transaction.atomic(), _backlog_cleared(IndexBacklog.Kind.PRODUCT, product_ids):
         rows = list(Product.objects.listed().filter(pk__in=product_ids).values(*_PRODUCT_FIELDS))
         documents = [product_document(row) for row in rows]
         _upsert(ProductDocument, documents, key="product", fields=["tsv", "hot", "indexed_at"])
@@ -155,11 +173,41 @@ def id_batches(queryset, batch_size: int) -> Iterator[list[int]]:
 def user_content_index(*, user_id: int) -> int:
     """Re-index everything a user wrote or sells (after a suspension, a rename...)."""
     done = 0
-    for ids in id_batches(Note.objects.filter(author_id=user_id), BATCH_SIZE):
-        done += notes_index(note_ids=ids)
-    for ids in id_batches(Product.objects.filter(brand_id=user_id), BATCH_SIZE):
-        done += products_index(product_ids=ids)
+    # Batch by batch, not one long transaction: the user's entry goes once all are done.
+    with _backlog_cleared(IndexBacklog.Kind.USER, [user_id]):
+        for ids in id_batches(Note.objects.filter(author_id=user_id), BATCH_SIZE):
+            done += notes_index(note_ids=ids)
+        for ids in id_batches(Product.objects.filter(brand_id=user_id), BATCH_SIZE):
+            done += products_index(product_ids=ids)
     return done
+
+
+BACKLOG_CATCH_UP_MAX = 5000  # backlog entries one sweep takes: a run stays bounded after an outage
+_BACKLOG_INDEXERS = {  # kind -> index a batch of ids
+    IndexBacklog.Kind.NOTE: lambda ids: notes_index(note_ids=ids),
+    IndexBacklog.Kind.PRODUCT: lambda ids: products_index(product_ids=ids),
+    IndexBacklog.Kind.USER: lambda ids: [user_content_index(user_id=user_id) for user_id in ids],
+}
+
+
+def backlog_catch_up(*, grace: timedelta = timedelta(minutes=2)) -> dict[str, int]:
+    """Redo the indexing of writes older than `grace` that still have a backlog entry.
+
+    Their indexing was lost (IndexBacklog); younger entries may still be in a queue.
+    Indexing is idempotent, so racing a late task is harmless. Returns objects per kind.
+    """
+    oldest = IndexBacklog.objects.filter(created_at__lt=timezone.now() - grace).order_by("pk")
+    ids = defaultdict(set)
+    for kind, object_id in oldest.values_list("kind", "object_id")[:BACKLOG_CATCH_UP_MAX]:
+        ids[kind].add(object_id)
+    for kind, object_ids in ids.items():
+        ordered = sorted(object_ids)
+        for start in range(0, len(ordered), BATCH_SIZE):
+            _BACKLOG_INDEXERS[kind](ordered[start : start + BATCH_SIZE])
+    redone = {kind: len(object_ids) for kind, object_ids in ids.items()}
+    if redone:
+        logger.info("search catch-up re-indexed %s", redone)
+    return redone
 
 
 HOT_REFRESH_MAX = 50_000  # bounds one run whatever the posting rate

@@ -79,6 +79,32 @@ class ProductDocument(models.Model):
         return f"product {self.product_id}"
 
 
+class IndexBacklog(models.Model):
+    """An object a write changed whose documents are not rebuilt yet.
+
+    Written in the write's own transaction (search/services.py) and deleted by the
+    indexing that follows it, in the same transaction as the documents. An entry still
+    here minutes later means that indexing was lost: a worker killed after taking its
+    task off Redis, or a process that died between its commit and its inline indexing.
+    Beat's catch-up sweep (`search.index_backlog_catch_up`) redoes those.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note"
+        PRODUCT = "product"
+        USER = "user"  # everything the user wrote or sells
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "object_id"], name="search_backlog_object")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
 class TagStat(models.Model):
     """How many searchable notes carry a tag: ranks tag results and suggestions."""
 

@@ -8,6 +8,7 @@ digit; matching is by prefix (search/backends.py), so "lip" finds "lipstick".
 """
 
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -33,6 +34,11 @@ USER_DICT = Path(__file__).with_name("userdict.txt")
 
 _init_lock = threading.Lock()
 _ready = False
+# search/apps.py warms up in a thread while a Celery worker starts, which is exactly when
+# the prefork pool forks its processes. A child forked while that thread holds the lock
+# inherits it held by a thread the child does not have: it hangs for ever at its first
+# index task, holding that task's row locks. So a fork waits for a warm-up in progress.
+os.register_at_fork(before=_init_lock.acquire, after_in_parent=_init_lock.release, after_in_child=_init_lock.release)
 
 
 def warm_up() -> None:

@@ -10,6 +10,10 @@ whatever the workers are busy with; should that fail, the Celery task does it.
 With `SEARCH_INDEX_INLINE=0` everything goes through Celery. A user's whole content
 (possibly thousands of notes) always goes through Celery: search already filters
 suspended accounts and blocks on the live rows, so nothing waits on it.
+
+Each call also records the object in the index backlog inside the write's transaction;
+the indexing deletes it, and beat's catch-up sweep redoes any left behind by indexing
+that never happened (search/models.py IndexBacklog).
 """
 
 import logging
@@ -20,11 +24,13 @@ from django.db import transaction
 
 from outbox.services import enqueue_on_commit
 from search import indexing, tasks
+from search.models import IndexBacklog
 
 logger = logging.getLogger(__name__)
 
 
-def _index_after_commit(index, task: Task, **ids) -> None:
+def _index_after_commit(index, task: Task, kind: str, object_id: int, **ids) -> None:
+    IndexBacklog.objects.create(kind=kind, object_id=object_id)
     if not settings.SEARCH_INDEX_INLINE:
         enqueue_on_commit(task, **ids)
         return
@@ -40,13 +46,16 @@ def _index_after_commit(index, task: Task, **ids) -> None:
 
 
 def note_index_soon(*, note_id: int) -> None:
-    _index_after_commit(indexing.notes_index, tasks.index_notes, note_ids=[note_id])
+    _index_after_commit(indexing.notes_index, tasks.index_notes, IndexBacklog.Kind.NOTE, note_id, note_ids=[note_id])
 
 
 def product_index_soon(*, product_id: int) -> None:
-    _index_after_commit(indexing.products_index, tasks.index_products, product_ids=[product_id])
+    _index_after_commit(
+        indexing.products_index, tasks.index_products, IndexBacklog.Kind.PRODUCT, product_id, product_ids=[product_id]
+    )
 
 
 def user_index_soon(*, user_id: int) -> None:
     """Re-index a user's notes and products (suspended, reinstated, renamed brand...)."""
+    IndexBacklog.objects.create(kind=IndexBacklog.Kind.USER, object_id=user_id)
     enqueue_on_commit(tasks.index_user_content, user_id=user_id)

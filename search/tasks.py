@@ -27,6 +27,16 @@ def index_user_content(*, user_id: int) -> int:
     return indexing.user_content_index(user_id=user_id)
 
 
+@shared_task(name="search.index_backlog_catch_up", **RETRY_TRANSIENT)
+def index_backlog_catch_up(grace_seconds: float = 120) -> dict:
+    """Beat, every 5 minutes: index writes whose indexing was lost (search/models.py IndexBacklog).
+
+    Writes younger than `grace_seconds` are left to their own task, which may be queued;
+    0 sweeps everything now (an operator after an incident).
+    """
+    return indexing.backlog_catch_up(grace=timedelta(seconds=grace_seconds))
+
+
 @shared_task(name="search.refresh_hot", **RETRY_TRANSIENT)
 def refresh_hot() -> int:
     return indexing.note_hot_refresh(since=timezone.now() - HOT_REFRESH_WINDOW)

@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests: clients, users, the real Redis and a real worker."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from rest_framework.authtoken.models import Token
@@ -73,12 +75,13 @@ def api_client(user):
     return client_for(user)
 
 
-@pytest.fixture
-def celery_worker(transactional_db):
+@contextmanager
+def real_worker():
     """A real Celery worker, in a thread, consuming the configured broker (Redis in CI).
 
     Tests that use it see tasks run exactly as in production: enqueued after commit,
-    serialized, picked up by the worker.
+    serialized, picked up by the worker. Use the `celery_worker` fixture, or this to
+    start one mid-test (after arranging what is in the queue).
     """
     from celery.contrib.testing.worker import start_worker
 
@@ -86,4 +89,10 @@ def celery_worker(transactional_db):
 
     app.conf.task_always_eager = False
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    with real_worker() as worker:
         yield worker

@@ -20,6 +20,7 @@ from outbox.models import PendingTask
 from posts.models import Note, Notification
 from reliability.models import Heartbeat
 from reliability.sweeps import notifications_catch_up
+from search import indexing
 from shop.models import Product, Variant
 from tests.factories import BrandFactory, UserFactory
 from tests.faults.processes import PrivatePostgres, PrivateRedis, Server, Worker, wait_until
@@ -104,6 +105,8 @@ def world(transactional_db) -> World:
         for ml, price in ((30, "99.00"), (50, "129.00"))
     ]
     tokens = {user.pk: Token.objects.create(user=user).key for user in users}
+    indexing.notes_index(note_ids=[note.pk for note in notes])  # searchable, as note_create leaves them
+    indexing.products_index(product_ids=[product.pk])
     return World(users=users, notes=notes, variants=variants, tokens=tokens)
 
 
@@ -114,7 +117,8 @@ def broker() -> redis.Redis:
 def drained() -> bool:
     """No task queued, none taken by a worker and unacknowledged, none parked."""
     client = broker()
-    return client.llen("celery") == 0 and client.hlen("unacked") == 0 and not PendingTask.objects.exists()
+    queued = sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
+    return queued == 0 and client.hlen("unacked") == 0 and not PendingTask.objects.exists()
 
 
 def wait_for_drain(timeout: float = 240) -> None:
@@ -130,6 +134,11 @@ def canary_answers_within(seconds: float) -> float:
     send_or_park("redbook.canary", {"token": token})
     wait_until(lambda: Heartbeat.objects.filter(token=token).exists(), timeout=seconds, what="the canary")
     return time.monotonic() - started
+
+
+def search_catch_up_made() -> dict[str, int]:
+    """Run beat's search catch-up sweep now; return what it re-indexed (objects per kind)."""
+    return indexing.backlog_catch_up(grace=timedelta(0))
 
 
 def catch_up_made() -> int:

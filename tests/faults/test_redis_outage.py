@@ -13,12 +13,21 @@ from posts.models import Comment, Like
 from posts.view_counts import views_flush
 from reliability import checks
 from shop.models import Order
-from tests.faults.conftest import CANARY_DEADLINE, SHORT, canary_answers_within, catch_up_made, wait_for_drain
+from tests.faults.conftest import (
+    CANARY_DEADLINE,
+    SHORT,
+    canary_answers_within,
+    catch_up_made,
+    search_catch_up_made,
+    wait_for_drain,
+)
+from tests.faults.processes import wait_until
 from tests.faults.traffic import Traffic
 
 pytestmark = pytest.mark.faults
 
-OUTAGE_SECONDS = 8 if SHORT else 20
+OUTAGE_SECONDS = 8 if SHORT else 20  # at least; longer until a write has met the outage
+MET_DEADLINE = 60  # beyond OUTAGE_SECONDS, for a write to park its task
 
 
 def _readyz(server) -> tuple[int, str]:
@@ -36,8 +45,16 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
 
     private_redis.stop(crash=crash)
     traffic.phase = "outage"
-    time.sleep(OUTAGE_SECONDS)
+    down_at = time.monotonic()
+    # Down for OUTAGE_SECONDS and until a write's task was parked: proof that writes met
+    # the outage, whatever the machine's load does to the timing.
+    wait_until(
+        lambda: time.monotonic() - down_at >= OUTAGE_SECONDS and PendingTask.objects.exists(),
+        timeout=OUTAGE_SECONDS + MET_DEADLINE,
+        what="a write to park its task",
+    )
     readiness_during = _readyz(server)
+    down_for = time.monotonic() - down_at
     parked = PendingTask.objects.count()
     private_redis.start()
     traffic.phase = "after"
@@ -53,11 +70,12 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
     views_flush()
     # Beat's catch-up sweep: a message Redis handed out (BRPOP) as it died never reached a worker.
     made_by_sweep = catch_up_made()
+    reindexed_by_sweep = search_catch_up_made()
 
-    print(f"\noutage {OUTAGE_SECONDS}s; writes during it: {dict(traffic.statuses(write=True, phase='outage'))}")
+    print(f"\noutage {down_for:.0f}s; writes during it: {dict(traffic.statuses(write=True, phase='outage'))}")
     print(f"reads during it: {dict(traffic.statuses(write=False, phase='outage'))}")
     print(f"parked tasks during the outage: {parked}; canary answered {recovered_after:.1f}s after restart")
-    print(f"notifications the catch-up sweep made: {made_by_sweep}")
+    print(f"notifications the catch-up sweep made: {made_by_sweep}; re-indexed by the search one: {reindexed_by_sweep}")
     assert traffic.failures(write=True, allowed=()) == [], "a write failed while Redis was down"
     assert traffic.failures(write=False, allowed=()) == [], "a read failed while Redis was down"
     outage_writes = traffic.statuses(write=True, phase="outage")
@@ -68,6 +86,7 @@ def test_writes_succeed_and_nothing_is_lost_while_redis_is_down(world, workers, 
     assert recovered_after < CANARY_DEADLINE
     assert Like.objects.exists() and Comment.objects.exists() and Order.objects.exists()
     assert checks.like_notifications() == [], "a parked notification was never sent"
+    assert checks.search_index() == [], "a parked index task was never run"
     assert checks.orders() == []
     assert checks.stock(baseline) == []
     assert checks.counters() == []

@@ -126,6 +126,11 @@ class Traffic:
             if (write is None or o.write == write) and (phase is None or o.phase == phase)
         )
 
+    def answered(self, status: int) -> int:
+        """How many calls so far got this status."""
+        with self._lock:
+            return sum(1 for o in self.outcomes if o.status == status)
+
     def failures(self, *, write: bool | None = None, allowed=(503,)) -> list[Outcome]:
         """Answers that are a server error (or no answer), other than the `allowed` statuses."""
         return [

@@ -2,15 +2,20 @@
 
 import random
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db.models import F
 from django.utils import timezone
 
+from moderation.services import target_take_down
 from posts.models import Like, Note
-from reliability import checks
+from reliability import checks, sweeps
+from search import indexing
+from search.models import IndexBacklog
 from shop.models import Order, OrderItem, Product, Variant
+from tests.factories import UserFactory
 from tests.faults.actions import checkout
 
 
@@ -63,6 +68,40 @@ def test_finds_a_counter_that_drifted_and_a_lost_notification(user, other_user):
     Like.objects.create(user=user, note=note)  # behind the service's back: no count, no notification
     assert "like_count" in checks.counters()[0]
     assert "notification" in checks.like_notifications()[0]
+
+
+def test_finds_a_decision_that_notified_nobody(user, other_user):
+    note = Note.objects.create(author=other_user, title="t", body="b")
+    moderator = UserFactory(is_staff=True, is_superuser=True)
+    target_take_down(target_type="note", target_id=note.pk, moderator=moderator)  # its task never runs here
+    assert "notified nobody" in checks.decision_notifications()[0]
+
+    sweeps.notifications_catch_up(grace=timedelta(0))
+    assert checks.decision_notifications() == []
+
+
+def test_finds_search_documents_out_of_step(other_user, brand):
+    indexed = Note.objects.create(author=other_user, title="t", body="b")
+    indexing.notes_index(note_ids=[indexed.pk])
+    assert checks.search_index() == []
+
+    Note.objects.create(author=other_user, title="never indexed", body="b")
+    Note.objects.filter(pk=indexed.pk).update(is_hidden=True)  # behind the services' back: no re-index
+    Product.objects.create(brand=brand, name="Cream")
+    problems = "\n".join(checks.search_index())
+    for problem in ("public notes without", "notes not public", "listed products without"):
+        assert problem in problems
+
+
+def test_finds_a_document_older_than_its_notes_edit_and_a_pending_backlog(other_user):
+    note = Note.objects.create(author=other_user, title="t", body="b")
+    indexing.notes_index(note_ids=[note.pk])
+    note.title = "edited"
+    note.save()  # its re-index was lost
+    IndexBacklog.objects.create(kind=IndexBacklog.Kind.NOTE, object_id=note.pk)
+    problems = "\n".join(checks.search_index())
+    assert "older than their note's last edit" in problems
+    assert "backlog entries left" in problems
 
 
 def test_baseline_survives_its_file(shop_world):

@@ -1,6 +1,9 @@
 """Segmentation: Chinese words and their sub-words, Latin words, and its cost."""
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from search import segment
 from search.segment import index_text, index_tokens, query_terms, warm_up
@@ -41,3 +44,27 @@ def test_segmenting_one_note_takes_a_few_milliseconds():
     per_note_ms = (time.perf_counter() - started) * 1000 / runs
     print(f"\nsegmenting one note ({len(NOTE[1])} chars): {per_note_ms:.2f} ms")
     assert per_note_ms < 10
+
+
+ROOT = Path(__file__).resolve().parents[2]
+_FORK_DURING_WARM_UP = """
+import os, threading, time
+from search import segment
+
+def warm_up_in_progress():  # holds the lock as the start-up warm-up thread does while loading
+    with segment._init_lock:
+        time.sleep(1)
+
+threading.Thread(target=warm_up_in_progress).start()
+time.sleep(0.2)
+pid = os.fork()  # as Celery's prefork pool forks while the worker starts
+if pid == 0:
+    segment.index_text("保湿面霜")
+    os._exit(0)
+os._exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+"""
+
+
+def test_a_process_forked_during_the_warm_up_does_not_hang():
+    done = subprocess.run([sys.executable, "-c", _FORK_DURING_WARM_UP], cwd=ROOT, timeout=60)
+    assert done.returncode == 0

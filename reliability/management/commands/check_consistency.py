@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--notifications-since",
             type=datetime.fromisoformat,
-            help="check that every like made since this ISO time left its notification",
+            help="check that every like and moderation decision since this ISO time left its notifications",
         )
 
     def handle(self, *args, save_baseline=None, baseline=None, views=False, notifications_since=None, **options):
