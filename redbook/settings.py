@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # embedded-mode state: sqlite file, broker folders, cache
@@ -142,6 +143,7 @@ else:
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "broker-control"),  # queue bindings; kombu's default is ./control
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -156,6 +158,17 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
+# Queues: "celery" for the short tasks (notifications, one user's Explore refresh after a
+# like, sweeps), "ranking" for the full Explore ranking, the one task that holds a core
+# for long (every active user at once). With Redis, scripts/run.sh serves "ranking" with
+# a worker of its own at the lowest CPU priority, so a run holds up neither the web nor
+# the short tasks. A worker started without -Q consumes every queue listed here (the
+# embedded mode, the tests' worker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each with its own routing key: without one, Celery binds a queue with the default key
+# ("celery"), and a message sent to that key would land in both.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
+CELERY_TASK_ROUTES = {"feeds.rank_active_users": {"queue": "ranking"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here.
 CELERY_BEAT_SCHEDULE = {
@@ -171,6 +184,7 @@ CELERY_BEAT_SCHEDULE = {
     # Search: fold buffered query counts into the table; refresh young notes' ranking prior.
     "search-flush-query-counts": {"task": "search.flush_query_counts", "schedule": 60.0},
     "search-refresh-hot": {"task": "search.refresh_hot", "schedule": 60.0 * 15},
+    "search-index-backlog-catch-up": {"task": "search.index_backlog_catch_up", "schedule": 5 * 60.0},
 }
 
 # --- Auth -----------------------------------------------------------------------

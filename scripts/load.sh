@@ -39,7 +39,11 @@ $PY manage.py migrate --noinput >/dev/null
 $PY manage.py seed_demo --users "${LOAD_SEED_USERS:-300}" --notes "${LOAD_SEED_NOTES:-3000}" --no-progress
 $PY manage.py check_consistency --save-baseline "$WORK/baseline.json"
 
-.venv/bin/celery -A redbook worker --concurrency 2 --loglevel WARNING >"$WORK/worker.log" 2>&1 & pids+=($!)
+# As scripts/run.sh runs them: the short tasks, and the Explore ranking on a niced worker of its own.
+.venv/bin/celery -A redbook worker -Q celery -n default@%h --concurrency 2 --loglevel WARNING \
+  >"$WORK/worker.log" 2>&1 & pids+=($!)
+nice -n 19 .venv/bin/celery -A redbook worker -Q ranking -n ranking@%h --concurrency 1 --loglevel WARNING \
+  >"$WORK/ranking-worker.log" 2>&1 & pids+=($!)
 .venv/bin/celery -A redbook beat --schedule "$WORK/beat-schedule" --loglevel WARNING >"$WORK/beat.log" 2>&1 & pids+=($!)
 .venv/bin/gunicorn redbook.wsgi --bind "127.0.0.1:$PORT" --workers 3 --threads 4 --timeout 60 \
   --no-control-socket >"$WORK/gunicorn.log" 2>&1 & pids+=($!)
@@ -55,7 +59,7 @@ $PY - <<'PY'
 import os, time, redis
 client = redis.Redis.from_url(os.environ["REDIS_URL"])
 deadline = time.monotonic() + 300
-while (client.llen("celery") or client.hlen("unacked")) and time.monotonic() < deadline:
+while (client.llen("celery") or client.llen("ranking") or client.hlen("unacked")) and time.monotonic() < deadline:
     time.sleep(2)
 PY
 $PY manage.py check_consistency --baseline "$WORK/baseline.json" --views \
