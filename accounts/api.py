@@ -41,10 +41,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_avatar_url(self, user) -> str | None:
-        if not user.avatar:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(user.avatar.url) if request else user.avatar.url
+        return _avatar_url(user, self.context.get("request"))
 
     def get_followed_by_me(self, user) -> bool:
         ids = self.context.get("followed_ids")
@@ -52,6 +49,32 @@ class UserSerializer(serializers.ModelSerializer):
             request = self.context.get("request")
             ids = selectors.followed_ids(viewer=request and request.user, user_ids=[user.pk])
         return user.pk in ids
+
+    def to_representation(self, user):
+        """`user_card`: the same dict as the fields above would give, without DRF's per-field work."""
+        return user_card(user, request=self.context.get("request"), followed=self.get_followed_by_me(user))
+
+
+def _avatar_url(user, request) -> str | None:
+    if not user.avatar:
+        return None
+    return request.build_absolute_uri(user.avatar.url) if request else user.avatar.url
+
+
+def user_card(user: User, *, request, followed: bool) -> dict:
+    """`UserSerializer`'s dict for `user`, built directly: lists (note authors) render many."""
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "avatar_url": _avatar_url(user, request),
+        "is_brand": user.is_brand,
+        "is_verified": user.is_verified,
+        "followers_count": user.followers_count,
+        "following_count": user.following_count,
+        "notes_count": user.notes_count,
+        "followed_by_me": followed,
+    }
 
 
 class MeSerializer(UserSerializer):
@@ -62,6 +85,9 @@ class MeSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "email", "location", "account_type", "is_suspended"]
         read_only_fields = fields
+
+    # Its fields differ from `user_card`'s: DRF renders them, field by field (one user per response).
+    to_representation = serializers.ModelSerializer.to_representation
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from redbook.prepared import Arg, PreparedQuery
+
 
 class UserQuerySet(models.QuerySet):
     def active(self):
@@ -107,7 +109,7 @@ class BlockQuerySet(models.QuerySet):
         """
         cached = viewer.__dict__.get(HIDDEN_IDS_ATTR)
         if cached is None:
-            pairs = Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list("blocker_id", "blocked_id")
+            pairs = _BLOCK_PAIRS.rows(user=viewer.pk)
             cached = frozenset(blocked if blocker == viewer.pk else blocker for blocker, blocked in pairs)
             viewer.__dict__[HIDDEN_IDS_ATTR] = cached
         return cached
@@ -118,6 +120,13 @@ class BlockQuerySet(models.QuerySet):
 
     def between(self, a, b) -> bool:
         return self.filter(Q(blocker=a, blocked=b) | Q(blocker=b, blocked=a)).exists()
+
+
+_BLOCK_PAIRS = PreparedQuery(  # every block `user` made or received, as (blocker, blocked)
+    lambda: Block.objects.filter(Q(blocker_id=Arg("user")) | Q(blocked_id=Arg("user"))).values_list(
+        "blocker_id", "blocked_id"
+    )
+)
 
 
 class Block(models.Model):

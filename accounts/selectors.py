@@ -2,11 +2,12 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Block, Follow, User
 from posts import selectors as post_selectors
+from redbook.prepared import Arg, InList, PreparedQuery
 
 PROFILE_NOTES = 60  # the first screenfuls; the API pages further
 
@@ -21,12 +22,19 @@ def user_get_active(*, username: str) -> User:
     return get_object_or_404(User.objects.active(), username=username)
 
 
+_FOLLOWED = PreparedQuery(
+    lambda: Follow.objects.filter(InList(F("followee_id"), Arg("users")), follower_id=Arg("viewer")).values_list(
+        "followee_id"
+    )
+)
+
+
 def followed_ids(*, viewer, user_ids: Iterable[int]) -> set[int]:
     """Which of `user_ids` the viewer follows, in one query (empty for anonymous)."""
     user_ids = list(user_ids)
     if viewer is None or not viewer.is_authenticated or not user_ids:
         return set()
-    return set(Follow.objects.filter(follower=viewer, followee_id__in=user_ids).values_list("followee_id", flat=True))
+    return {user_id for (user_id,) in _FOLLOWED.rows(viewer=viewer.pk, users=user_ids)}
 
 
 def _visible_edges(edges: QuerySet, *, side: str, viewer) -> QuerySet:

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from accounts.api import UserSerializer
+from accounts.api import UserSerializer, user_card
 from feeds import selectors, services
 from feeds.models import MutedKeyword
 from posts.api import NoteSerializer, serialize_notes
@@ -35,9 +35,8 @@ def _feed_response(request, items, next_cursor) -> Response:
     """`{"results": notes with their feed fields, "next": url}`; the notes serialized in one go."""
     data = serialize_notes([note for note, _ in items], request=request)
     resharers = {extra["reshared_by"].pk: extra["reshared_by"] for _, extra in items if extra.get("reshared_by")}
-    user_context = {"request": request, "followed_ids": set(resharers)}  # resharers are followees by definition
-    users = UserSerializer(list(resharers.values()), many=True, context=user_context).data
-    resharer_data = dict(zip(resharers, users, strict=True))  # each user built once, not once per row
+    # Each user built once, not once per row; resharers are followees by definition.
+    resharer_data = {pk: user_card(user, request=request, followed=True) for pk, user in resharers.items()}
     for row, (_note, extra) in zip(data, items, strict=True):
         for name, value in extra.items():
             row[name] = dict(resharer_data[value.pk]) if name == "reshared_by" and value else value

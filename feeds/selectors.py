@@ -8,6 +8,7 @@ queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_b
 
 import base64
 import binascii
+import functools
 import json
 import logging
 import math
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import redis
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
@@ -26,8 +27,9 @@ from feeds.ranking import REASON_POPULAR
 from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
-from posts.selectors import card_images, published_cards
+from posts.selectors import card_image_instances, card_images, published_notes
 from redbook.exceptions import Invalid
+from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -83,12 +85,13 @@ def _field_ok(value, kind) -> bool:
 
 
 def _hydrate(*, viewer, ids: list[int], image_rows: bool = False) -> dict[int, Note]:
-    """The page's notes, images prefetched; with `image_rows` (for `serialize_notes`, which
-    needs no image instances) the images are plain rows on `note.card_images` instead, read
-    by the same one query (`card_images`)."""
+    """The page's notes (`published_cards`), images prefetched; with `image_rows` (for
+    `serialize_notes`, which needs no image instances) the images are plain rows on
+    `note.card_images` instead, read by the same one query (`card_images`)."""
+    notes = published_notes(viewer=viewer, ids=ids)
     if not image_rows:
-        return {note.pk: note for note in published_cards(viewer=viewer).filter(pk__in=ids)}
-    notes = {note.pk: note for note in published_cards(viewer=viewer).prefetch_related(None).filter(pk__in=ids)}
+        prefetch_related_objects(list(notes.values()), Prefetch("images", queryset=card_image_instances()))
+        return notes
     for pk, images in card_images(list(notes)).items():
         notes[pk].card_images = images
     return notes
@@ -99,6 +102,35 @@ def _hidden_users(viewer) -> set[int]:
 
 
 # --- Follow -------------------------------------------------------------------------
+
+
+def _followees():
+    return Follow.objects.filter(follower_id=Arg("viewer")).values("followee_id")
+
+
+# One compiled query per page size and keyset presence (a few dozen at most).
+@functools.cache
+def _followed_notes(limit: int, *, keyset: bool) -> PreparedQuery:
+    """(id, created_at) of the newest public notes by the accounts `viewer` follows, below `before` if `keyset`."""
+
+    def build():
+        notes = Note.objects.public().filter(author_id__in=_followees())
+        notes = notes.filter(pk__lt=Arg("before")) if keyset else notes
+        return notes.order_by("-id").values_list("pk", "created_at")[:limit]
+
+    return PreparedQuery(build)
+
+
+@functools.cache
+def _followed_reshares(limit: int, *, keyset: bool) -> PreparedInstances:
+    """The newest re-shares by the accounts `viewer` follows (with their user), below `before` if `keyset`."""
+
+    def build():
+        reshares = Reshare.objects.filter(user_id__in=_followees(), user__is_active=True, user__is_suspended=False)
+        reshares = reshares.filter(pk__lt=Arg("before")) if keyset else reshares
+        return reshares.order_by("-id")[:limit]
+
+    return PreparedInstances(Reshare, build, related="user")
 
 
 def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: bool = False):
@@ -115,17 +147,13 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: boo
     accounts and merge the few huge accounts' notes in on read.
     """
     cursor = cursor or {}
-    followees = Follow.objects.filter(follower=viewer).values("followee_id")
-    notes = Note.objects.public().filter(author_id__in=followees)
-    reshares = Reshare.objects.filter(user_id__in=followees, user__is_active=True, user__is_suspended=False)
-    if cursor.get("n") is not None:
-        notes = notes.filter(pk__lt=cursor["n"])
-    if cursor.get("r") is not None:
-        reshares = reshares.filter(pk__lt=cursor["r"])
-    note_rows = [("n", pk, at, None) for pk, at in notes.order_by("-id").values_list("pk", "created_at")[: size + 1]]
+    before_note, before_reshare = cursor.get("n"), cursor.get("r")
+    notes = _followed_notes(size + 1, keyset=before_note is not None).rows(viewer=viewer.pk, before=before_note)
+    reshares = _followed_reshares(size + 1, keyset=before_reshare is not None)
+    note_rows = [("n", pk, at, None) for pk, at in notes]
     reshare_rows = [
         ("r", reshare.pk, reshare.created_at, reshare)
-        for reshare in reshares.select_related("user").order_by("-id")[: size + 1]
+        for reshare in reshares.objects(viewer=viewer.pk, before=before_reshare)
     ]
     events = sorted(note_rows + reshare_rows, key=lambda event: event[2], reverse=True)
     page, rest = events[:size], events[size:]
@@ -147,6 +175,44 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: boo
 # --- Explore ------------------------------------------------------------------------
 
 
+def _allowed_notes(*, ids, viewer, viewer_key, hidden, channel_tags) -> QuerySet:
+    """(id, author id) of the public notes among `ids`: for a signed-in `viewer` (an id), minus
+    the `hidden` authors and the notes seen (by `viewer_key`), not wanted or liked; only those
+    tagged with one of `channel_tags` unless that is None. Each argument a value or an `Arg`."""
+    notes = Note.objects.public().filter(InList(F("pk"), ids))
+    if viewer is not None:
+        seen = NoteView.objects.filter(note_id=OuterRef("pk"), viewer_key=viewer_key)
+        unwanted = NotInterested.objects.filter(note_id=OuterRef("pk"), user_id=viewer)
+        liked = Like.objects.filter(note_id=OuterRef("pk"), user_id=viewer)
+        notes = notes.exclude(InList(F("author_id"), hidden))
+        notes = notes.exclude(Exists(seen)).exclude(Exists(unwanted)).exclude(Exists(liked))
+    if channel_tags is not None:
+        tagged = TaggedNote.objects.filter(InList(F("tag_id"), channel_tags), content_object_id=OuterRef("pk"))
+        notes = notes.filter(Exists(tagged))
+    return notes.values_list("pk", "author_id")
+
+
+def _prepared_allowed(*, signed_in: bool, in_channel: bool) -> PreparedQuery:
+    return PreparedQuery(
+        lambda: _allowed_notes(
+            ids=Arg("ids"),
+            viewer=Arg("viewer") if signed_in else None,
+            viewer_key=Arg("viewer_key"),
+            hidden=Arg("hidden"),
+            channel_tags=Arg("channel_tags") if in_channel else None,
+        )
+    )
+
+
+# One compiled query per shape: (signed in, limited to a channel) -> query.
+_ALLOWED = {
+    (signed_in, in_channel): _prepared_allowed(signed_in=signed_in, in_channel=in_channel)
+    for signed_in in (False, True)
+    for in_channel in (False, True)
+}
+_MUTED = PreparedQuery(lambda: MutedKeyword.objects.filter(user_id=Arg("user")).values_list("keyword"))
+
+
 @dataclass
 class _ExploreFilter:
     """Drops what the viewer must not or need not see, for a chunk of store items in one query."""
@@ -161,25 +227,27 @@ class _ExploreFilter:
         tag_ids = [tag.pk for tag in channel.tags.all()] if channel else []
         if viewer is None or not viewer.is_authenticated:
             return cls(viewer=None, channel_tag_ids=tag_ids)
-        muted = list(MutedKeyword.objects.filter(user=viewer).values_list("keyword", flat=True))
+        muted = [keyword for (keyword,) in _MUTED.rows(user=viewer.pk)]
         return cls(viewer=viewer, channel_tag_ids=tag_ids, hidden_users=_hidden_users(viewer), muted=muted)
 
     def allowed(self, ids: list[int], *, in_channel: bool) -> dict[int, int]:
         """note id -> author id of the visible, unseen, unmuted notes among `ids`."""
-        notes = Note.objects.public().filter(pk__in=ids)
-        if self.viewer is not None:
-            seen = NoteView.objects.filter(note_id=OuterRef("pk"), viewer_key=f"u:{self.viewer.pk}")
-            hidden = NotInterested.objects.filter(note_id=OuterRef("pk"), user=self.viewer)
-            liked = Like.objects.filter(note_id=OuterRef("pk"), user=self.viewer)
-            notes = notes.exclude(author_id__in=self.hidden_users | {self.viewer.pk})
-            notes = notes.exclude(Exists(seen)).exclude(Exists(hidden)).exclude(Exists(liked))
-        if in_channel and self.channel_tag_ids:
-            tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=self.channel_tag_ids)
-            notes = notes.filter(Exists(tagged))
+        args = {
+            "ids": ids,
+            "viewer": self.viewer.pk if self.viewer else None,
+            "viewer_key": f"u:{self.viewer.pk}" if self.viewer else None,
+            "hidden": self.hidden_users | {self.viewer.pk} if self.viewer else set(),
+            "channel_tags": self.channel_tag_ids if in_channel and self.channel_tag_ids else None,
+        }
+        if not self.muted:
+            shape = (self.viewer is not None, args["channel_tags"] is not None)
+            return dict(_ALLOWED[shape].rows(**args))
+        # Muted keywords add a condition each: this query is built by the ORM every time.
+        notes = _allowed_notes(**args)
         for keyword in self.muted:
             tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__name__icontains=keyword)
             notes = notes.exclude(Q(title__icontains=keyword) | Q(body__icontains=keyword) | Q(Exists(tagged)))
-        return dict(notes.values_list("pk", "author_id"))
+        return dict(notes)
 
 
 def channel_get(slug: str | None) -> Channel | None:
@@ -333,15 +401,27 @@ def haversine_km(lat1, lng1, lat2, lng2):
 
 
 def _box(lat: float, lng: float, radius_km: float) -> dict:
-    """Lookups for the bounding box of a circle, on the indexed (lat, lng) columns."""
+    """The bounding box of a circle: the arguments of `_NEARBY_CANDIDATES`."""
     dlat = radius_km / KM_PER_DEGREE
     cos_lat = math.cos(math.radians(lat))
     dlng = 180.0 if cos_lat < 1e-6 else min(180.0, radius_km / (KM_PER_DEGREE * cos_lat))
     return {
-        "lat__isnull": False,
-        "lat__range": (max(-90.0, lat - dlat), min(90.0, lat + dlat)),
-        "lng__range": (max(-180.0, lng - dlng), min(180.0, lng + dlng)),
+        "south": max(-90.0, lat - dlat),
+        "north": min(90.0, lat + dlat),
+        "west": max(-180.0, lng - dlng),
+        "east": min(180.0, lng + dlng),
     }
+
+
+# (id, lat, lng) of the public notes in a box, on the indexed (lat, lng) columns, minus `hidden` authors.
+_NEARBY_CANDIDATES = PreparedQuery(
+    lambda: (
+        Note.objects.public()
+        .exclude(InList(F("author_id"), Arg("hidden")))
+        .filter(lat__isnull=False, lat__range=(Arg("south"), Arg("north")), lng__range=(Arg("west"), Arg("east")))
+        .values_list("pk", "lat", "lng")
+    )
+)
 
 
 def nearby_feed(
@@ -355,13 +435,10 @@ def nearby_feed(
     only for that candidate set. The cursor is the keyset (distance, id) of the last item.
     """
     after = (cursor["d"], cursor["i"]) if cursor else (-1.0, 0)
-    notes = Note.objects.public()
     hidden = _hidden_users(viewer)
-    if hidden:
-        notes = notes.exclude(author_id__in=hidden)
     ring = min(radius_km, max(after[0], 0) + NEARBY_FIRST_RING_KM)
     while True:
-        rows = np.array(list(notes.filter(**_box(lat, lng, ring)).values_list("pk", "lat", "lng")), dtype=np.float64)
+        rows = np.array(_NEARBY_CANDIDATES.rows(hidden=hidden, **_box(lat, lng, ring)), dtype=np.float64)
         rows = rows.reshape(-1, 3)
         dist = haversine_km(lat, lng, rows[:, 1], rows[:, 2])
         ids = rows[:, 0].astype(np.int64)

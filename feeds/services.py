@@ -41,6 +41,8 @@ RANK_ALL_LOCK_SECONDS = 60 * 60  # a worker killed mid-run holds it at most this
 
 def user_mark_active(*, user: User) -> None:
     """Record that `user` is active, writing the row at most once per few minutes."""
+    if user.last_active_at and (timezone.now() - user.last_active_at).total_seconds() < ACTIVE_MARK_SECONDS:
+        return  # the row this request loaded is fresh: no Redis round trip for most requests
     if cache.add(f"feeds:active:{user.pk}", 1, ACTIVE_MARK_SECONDS):
         User.objects.filter(pk=user.pk).update(last_active_at=timezone.now())
 

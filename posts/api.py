@@ -10,6 +10,7 @@ import re
 
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from accounts.api import UserSerializer
+from accounts.api import UserSerializer, user_card
 from posts import notifications, selectors, services, view_counts
 from posts.models import Collection, Comment, Note, NoteImage, Notification
 from redbook.exceptions import Invalid
@@ -144,13 +145,14 @@ class NoteCards:
     per-field machinery (a UserSerializer built per note) cost milliseconds a note.
     """
 
-    _datetime = serializers.DateTimeField()
     _price = ProductSummarySerializer._declared_fields["price_min"]
 
     def __init__(self, notes: list[Note], *, request):
         viewer = request.user if request else None
         note_ids = [note.pk for note in notes]
         self.request = request
+        # DRF's datetime output, its time zone given: it is looked up once, not twice per note.
+        self._datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
         # Every URL on the page shares one origin: build it once, not per image URL
         # (build_absolute_uri per URL was a third of the card rendering time).
         self.origin = request.build_absolute_uri("/")[:-1] if request else ""
@@ -165,9 +167,9 @@ class NoteCards:
         share = self._url(reverse("posts:note-detail", kwargs={"note_id": _SHARE_ID}))
         self.share_prefix, self.share_suffix = share.rsplit(str(_SHARE_ID), 1)
         self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
-        authors = list({note.author_id: note.author for note in notes}.values())
-        rendered = UserSerializer(authors, many=True, context=_user_context(request, authors)).data
-        self.authors = {author.pk: data for author, data in zip(authors, rendered, strict=True)}
+        authors = {note.author_id: note.author for note in notes}
+        followed = account_selectors.followed_ids(viewer=viewer, user_ids=authors)
+        self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
 
     def _url(self, path: str) -> str:
         return self.origin + path
@@ -202,15 +204,15 @@ class NoteCards:
     def _file(self, storage, name: str) -> str | None:
         return self.origin + _storage_url(storage, name) if name else None
 
-    def _product(self, product) -> dict:
+    def _product(self, product: selectors.ProductCard) -> dict:
         return {
-            "id": product.pk,
+            "id": product.id,
             "name": product.name,
             "price_min": self._price.to_representation(product.price_min),
             "price_max": self._price.to_representation(product.price_max),
             "currency": product.currency,
-            "image": self.product_thumb_urls.get(product.pk),
-            "brand": product.brand.username,
+            "image": self.product_thumb_urls.get(product.id),
+            "brand": product.brand,
         }
 
     def _images(self, note: Note) -> list[dict]:
@@ -295,6 +297,8 @@ def serialize_comments(comments, *, request, serializer_class=CommentSerializer)
 
 class CollectionSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.username", read_only=True)
+    # Boards come from `collection_get` / `user_collections`: the notes this viewer can open.
+    notes_count = serializers.IntegerField(source="visible_notes_count", read_only=True)
 
     class Meta:
         model = Collection
@@ -601,6 +605,7 @@ class CollectionsView(APIView):
         serializer = CollectionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         board = services.collection_create(owner=request.user, **serializer.validated_data)
+        board = selectors.collection_get(viewer=request.user, collection_id=board.pk)
         return Response(CollectionSerializer(board).data, status=status.HTTP_201_CREATED)
 
 

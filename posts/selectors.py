@@ -7,14 +7,19 @@ same for pages), then `interaction_sets` (two queries, none for anonymous viewer
 """
 
 from collections.abc import Iterable
+from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from accounts.models import Block, User
-from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Reshare, Save
+from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Reshare, Save, TaggedNote
 from redbook.exceptions import Invalid, NotFound
+from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
 
 SORTS = {"new": ("-id",), "hot": ("-like_count", "-id")}
@@ -24,12 +29,16 @@ def _authenticated(viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
+def card_image_instances() -> QuerySet:
+    """A card's images, in order: the `images` prefetch of `note_cards`."""
+    return NoteImage.objects.order_by("position", "id")
+
+
 def note_cards(*, viewer) -> QuerySet:
     """Notes `viewer` may open, with what a grid card shows (author, images);
     `with_details` adds what the API's note and the detail page show."""
-    images = NoteImage.objects.order_by("position", "id")
     notes = Note.objects.visible_to(viewer).select_related("author")
-    return notes.prefetch_related(Prefetch("images", queryset=images))
+    return notes.prefetch_related(Prefetch("images", queryset=card_image_instances()))
 
 
 def with_details(notes: list[Note]) -> list[Note]:
@@ -43,31 +52,63 @@ def with_details(notes: list[Note]) -> list[Note]:
     return notes
 
 
-def card_details(notes: list[Note]) -> tuple[dict[int, list[str]], dict[int, list[Product]], dict[int, str]]:
+class ProductCard(NamedTuple):
+    """What a note card shows of a product it links."""
+
+    id: int
+    name: str
+    price_min: Decimal
+    price_max: Decimal
+    currency: str
+    brand: str  # the brand's username
+
+
+# The SQL of taggit's `prefetch_related("tags")` (DISTINCT, no ORDER BY, so the same tag
+# order as the HTML pages), its note id list as one parameter.
+_CARD_TAGS = PreparedQuery(
+    lambda: (
+        Tag.objects.filter(InList(F(f"{TaggedNote.tag_relname()}__content_object"), Arg("notes")))
+        .distinct()
+        .extra(select={"note_id": f'"{TaggedNote._meta.db_table}"."content_object_id"'})
+        .values_list("note_id", "id", "name", "slug")
+    )
+)
+_CARD_PRODUCTS = PreparedQuery(
+    lambda: (
+        Product.objects.listed()
+        .filter(InList(F("notes"), Arg("notes")))
+        .values_list("notes", *ProductCard._fields[:-1], "brand__username")  # note id, then a ProductCard
+    )
+)
+_PRODUCT_THUMBS = PreparedQuery(
+    lambda: (
+        ProductImage.objects.filter(InList(F("product_id"), Arg("products")))
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "thumb")
+    )
+)
+
+
+def card_details(notes: list[Note]) -> tuple[dict[int, list[str]], dict[int, list[ProductCard]], dict[int, str]]:
     """What the API shows beyond `note_cards` for these notes, as plain data rather than
     prefetch caches: (note id -> tag names, note id -> listed products with their brand,
     product id -> its first image's thumb name). Two queries, a third only when a product shows.
 
-    The same queries as `with_details` (so the same rows, in the same order), read without
-    Django's prefetch machinery, which builds a filtered queryset per note and per product.
+    The same rows, in the same order, as `with_details` reads, without Django's prefetch
+    machinery (a filtered queryset per note and per product) or model instances.
     """
     tags: dict[int, list[str]] = {note.pk: [] for note in notes}
-    products: dict[int, list[Product]] = {note.pk: [] for note in notes}
+    products: dict[int, list[ProductCard]] = {note.pk: [] for note in notes}
     if not notes:
         return tags, products, {}
-    tag_rows = Note.tags.get_prefetch_querysets(notes)[0]
-    # The very SQL prefetch_related("tags") runs (DISTINCT, no ORDER BY): the same tag order as before.
-    for note_id, _pk, name, _slug in tag_rows.values_list("_prefetch_related_val", "id", "name", "slug"):
+    for note_id, _pk, name, _slug in _CARD_TAGS.rows(notes=list(tags)):
         tags[note_id].append(name)
-    listed = Product.objects.listed().select_related("brand")
-    product_rows, product_note, *_ = notes[0].products.get_prefetch_querysets(notes, [listed])
-    for product in product_rows:
-        products[product_note(product)[0]].append(product)
-    product_ids = {product.pk for rows in products.values() for product in rows}
+    for note_id, *product in _CARD_PRODUCTS.rows(notes=list(products)):
+        products[note_id].append(ProductCard(*product))
+    product_ids = {product.id for rows in products.values() for product in rows}
     thumbs: dict[int, str] = {}
     if product_ids:
-        images = ProductImage.objects.filter(product_id__in=product_ids).order_by("product_id", "position", "id")
-        for product_id, thumb in images.values_list("product_id", "thumb"):
+        for product_id, thumb in _PRODUCT_THUMBS.rows(products=product_ids):
             thumbs.setdefault(product_id, thumb)  # the first image is the cover
     return tags, products, thumbs
 
@@ -75,13 +116,21 @@ def card_details(notes: list[Note]) -> tuple[dict[int, list[str]], dict[int, lis
 CARD_IMAGE_FIELDS = ("display", "thumb", "original", "width", "height", "thumb_width", "thumb_height")
 
 
+_CARD_IMAGES = PreparedQuery(
+    lambda: (
+        NoteImage.objects.filter(InList(F("note_id"), Arg("notes")))
+        .order_by("position", "id")
+        .values_list("note_id", *CARD_IMAGE_FIELDS)
+    )
+)
+
+
 def card_images(note_ids: list[int]) -> dict[int, list[tuple]]:
     """note id -> its images as `CARD_IMAGE_FIELDS` rows, in card order: what the `images`
     prefetch of `note_cards` reads, in one query of plain rows (no instance per image)."""
     images: dict[int, list[tuple]] = {pk: [] for pk in note_ids}
     if note_ids:
-        rows = NoteImage.objects.filter(note_id__in=note_ids).order_by("position", "id")
-        for note_id, *row in rows.values_list("note_id", *CARD_IMAGE_FIELDS):
+        for note_id, *row in _CARD_IMAGES.rows(notes=note_ids):
             images[note_id].append(tuple(row))
     return images
 
@@ -91,21 +140,62 @@ def published_cards(*, viewer) -> QuerySet:
     return note_cards(viewer=viewer).filter(status=Note.Status.PUBLISHED)
 
 
-def _ids_of(model, *, viewer, note_ids: list[int]) -> set[int]:
+def _prepared_published(viewer_kind: str) -> PreparedInstances:
+    """`published_cards` among the notes `ids` (no images), for "anonymous", "staff" or "member" viewers."""
+
+    def build():
+        notes = Note.objects.all()
+        if viewer_kind == "member":
+            notes = notes.visible_to_member(Arg("viewer"), Arg("hidden"))
+        else:
+            # Every anonymous viewer sees the same notes, and so does every staff account.
+            notes = notes.visible_to(AnonymousUser() if viewer_kind == "anonymous" else User(is_staff=True))
+        return notes.filter(InList(F("pk"), Arg("ids")), status=Note.Status.PUBLISHED)
+
+    return PreparedInstances(Note, build, related="author")
+
+
+_PUBLISHED = {kind: _prepared_published(kind) for kind in ("anonymous", "staff", "member")}
+
+
+def published_notes(*, viewer, ids: list[int]) -> dict[int, Note]:
+    """note id -> note, for those of `ids` that `published_cards` lists, with the author and
+    without images: one query compiled once per process, not per request."""
+    if not _authenticated(viewer):
+        notes = _PUBLISHED["anonymous"].objects(ids=ids)
+    elif viewer.is_staff:
+        notes = _PUBLISHED["staff"].objects(ids=ids)
+    else:
+        hidden = Block.objects.hidden_user_ids(viewer)
+        notes = _PUBLISHED["member"].objects(ids=ids, viewer=viewer.pk, hidden=hidden)
+    return {note.pk: note for note in notes}
+
+
+def _viewer_notes(model) -> PreparedQuery:
+    """Which of the notes `notes` the user `viewer` has a `model` row (like, save) for."""
+    return PreparedQuery(
+        lambda: model.objects.filter(InList(F("note_id"), Arg("notes")), user_id=Arg("viewer")).values_list("note_id")
+    )
+
+
+_LIKED, _SAVED = _viewer_notes(Like), _viewer_notes(Save)
+
+
+def _ids_of(query: PreparedQuery, *, viewer, note_ids: list[int]) -> set[int]:
     if not _authenticated(viewer) or not note_ids:
         return set()
-    return set(model.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True))
+    return {note_id for (note_id,) in query.rows(viewer=viewer.pk, notes=note_ids)}
 
 
 def liked_ids(*, viewer, note_ids: Iterable[int]) -> set[int]:
     """The notes among `note_ids` the viewer liked (a card's heart), one query for a whole page."""
-    return _ids_of(Like, viewer=viewer, note_ids=list(note_ids))
+    return _ids_of(_LIKED, viewer=viewer, note_ids=list(note_ids))
 
 
 def interaction_sets(*, viewer, note_ids: Iterable[int]) -> tuple[set[int], set[int]]:
     """(liked note ids, saved note ids) among `note_ids`, two queries for a whole page."""
     note_ids = list(note_ids)
-    return _ids_of(Like, viewer=viewer, note_ids=note_ids), _ids_of(Save, viewer=viewer, note_ids=note_ids)
+    return _ids_of(_LIKED, viewer=viewer, note_ids=note_ids), _ids_of(_SAVED, viewer=viewer, note_ids=note_ids)
 
 
 def reshared(*, viewer, note: Note) -> bool:
@@ -170,9 +260,34 @@ def _collections_visible_to(viewer) -> QuerySet:
     return qs.filter(Q(is_private=False) | Q(owner=viewer)).exclude(owner_id__in=Block.objects.hidden_user_ids(viewer))
 
 
+def _visible_notes_count(viewer) -> Coalesce:
+    """Per board (the outer query's row), how many notes `collection_notes` lists to `viewer`.
+
+    Saves outlive the notes they point at (deleted, taken down, drafted again, their
+    author blocked or suspended), so the board's stored count of saves would promise
+    notes its page does not show; like a Pinterest board, the count is what one can open.
+    """
+    saved = (
+        Note.objects.visible_to(viewer)
+        .published()
+        .filter(saves__collection=OuterRef("pk"))
+        .order_by()
+        .values("saves__collection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(saved), 0)
+
+
 def collection_get(*, viewer, collection_id) -> Collection:
-    """A board: private ones are 404 to everyone but their owner."""
-    collection = _collections_visible_to(viewer).select_related("owner").filter(pk=collection_id).first()
+    """A board, with `visible_notes_count`: private ones are 404 to everyone but their owner."""
+    collection = (
+        _collections_visible_to(viewer)
+        .select_related("owner")
+        .annotate(visible_notes_count=_visible_notes_count(viewer))
+        .filter(pk=collection_id)
+        .first()
+    )
     if collection is None:
         raise NotFound(_("Board not found."))
     return collection
@@ -189,17 +304,12 @@ def collection_notes(*, collection: Collection, viewer) -> QuerySet:
 
 
 def user_collections(*, owner: User, viewer) -> QuerySet:
-    """Boards of `owner` the viewer may see, each with `cover` (a thumb path) annotated."""
-    cover = (
-        NoteImage.objects.filter(note__saves__collection=OuterRef("pk"), position=0)
-        .order_by("-note__saves__id")
-        .values("thumb")[:1]
-    )
+    """Boards of `owner` the viewer may see, each with `visible_notes_count`."""
     return (
         _collections_visible_to(viewer)
         .filter(owner=owner)
         .select_related("owner")
-        .annotate(cover=Subquery(cover))
+        .annotate(visible_notes_count=_visible_notes_count(viewer))
         .order_by("-is_default", "-id")
     )
 

@@ -3,10 +3,12 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
+from accounts.api import UserSerializer
 from accounts.models import Block, Follow, User
 from tests.conftest import client_for
 from tests.factories import BrandFactory, UserFactory
@@ -392,3 +394,16 @@ def test_brand_flag_in_user_shape(anon_client):
     brand = BrandFactory()
     data = anon_client.get(f"/api/v1/users/{brand.username}/").data
     assert (data["is_brand"], data["is_verified"]) == (True, True)
+
+
+def test_user_card_is_the_serializer_fields_representation(rf, user, jpeg):
+    """`UserSerializer` renders with `user_card`: the same dict DRF builds from the declared fields."""
+    services.profile_update(user=user, avatar=jpeg(size=(300, 300)), bio="hi")
+    brand = BrandFactory(is_verified=True)
+    request = rf.get("/", HTTP_HOST="testserver")
+    for person, followed in ((User.objects.get(pk=user.pk), {user.pk}), (brand, set())):
+        serializer = UserSerializer(person, context={"request": request, "followed_ids": followed})
+        assert serializer.data == serializers.ModelSerializer.to_representation(serializer, person)
+        assert list(serializer.data) == UserSerializer.Meta.fields
+    avatar_url = UserSerializer(user, context={"request": request, "followed_ids": set()}).data["avatar_url"]
+    assert avatar_url.startswith("http://testserver/media/avatars/")

@@ -88,7 +88,8 @@ def _sessions(users: list[User]) -> list[str]:
     for user in users:
         session = store_class()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        # A backend not in AUTHENTICATION_BACKENDS would make every request anonymous.
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.set_expiry(timedelta(hours=2))
         session.create()

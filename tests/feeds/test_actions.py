@@ -1,9 +1,15 @@
 """Not interested, topic follows and muted keywords: the writes that steer Explore."""
 
+from datetime import timedelta
+
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 from taggit.models import Tag
 
+from accounts.models import User
 from feeds.models import MutedKeyword, NotInterested, TopicFollow
+from feeds.services import ACTIVE_MARK_SECONDS
 from posts.models import Note
 from tests.conftest import client_for
 from tests.feeds.conftest import make_note
@@ -84,3 +90,14 @@ def test_last_active_is_recorded_at_most_once_per_few_minutes(api_client, user, 
     api_client.get("/api/v1/feeds/channels/")
     user.refresh_from_db()
     assert user.last_active_at == first
+
+
+def test_last_active_is_rewritten_only_once_the_loaded_row_is_stale(api_client, user):
+    """The row the request loaded decides first: a fresh one costs no Redis call, a stale one is rewritten."""
+    for age, rewritten in ((60, False), (ACTIVE_MARK_SECONDS + 60, True)):
+        cache.clear()  # the Redis mark alone would no longer stop a write
+        seen = timezone.now() - timedelta(seconds=age)
+        User.objects.filter(pk=user.pk).update(last_active_at=seen)
+        api_client.get("/api/v1/feeds/channels/")
+        user.refresh_from_db()
+        assert (user.last_active_at != seen) is rewritten, age

@@ -4,13 +4,18 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from accounts.models import Block
+from accounts.services import block_create, user_suspend
+from moderation.services import target_take_down
 from posts import services
 from posts.models import Collection, Comment, Like, Note, Reshare, Save
 from redbook.exceptions import Forbidden, Invalid
 from tests.conftest import client_for, requires_postgres
 from tests.factories import UserFactory
+from tests.moderation.conftest import ensure_moderators_group
+from tests.posts.test_lists_and_pages import browser_for
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +94,43 @@ def test_boards_private_ones_are_404_to_others(note, user, other_user, anon_clie
     assert {c["name"] for c in owner.get("/api/v1/collections/").json()["results"]} == {"Secret", "Public"}
     assert owner.post("/api/v1/collections/", {"name": "Public"}, format="json").status_code == 409
     assert owner.post("/api/v1/collections/", {"name": ""}, format="json").status_code == 400
+
+
+def test_a_boards_count_is_what_its_viewer_can_open(make_note, user, other_user, anon_client):
+    # given: a board of five notes by five authors, each note saved by someone else too
+    authors = UserFactory.create_batch(5)
+    notes = [make_note(author) for author in authors]
+    board = services.collection_create(owner=other_user, name="Trips")
+    for note in notes:
+        services.note_save(user=other_user, note=note, collection_id=board.pk)
+        services.note_save(user=UserFactory(), note=note)
+    # when: one note is deleted, one taken down, one's author suspended, one's author blocks `user`
+    services.note_delete(note=notes[0], actor=authors[0])
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(ensure_moderators_group())
+    target_take_down(target_type="note", target_id=notes[1].pk, moderator=moderator)
+    user_suspend(user=authors[2])
+    block_create(blocker=authors[3], blocked=user)
+    # then: every viewer's count is the length of the list they open, in the API and on the pages
+    for client, browser, expected in ((client_for(user), browser_for(user), 1), (anon_client, Client(), 2)):
+        boards = client.get(f"/api/v1/collections/?username={other_user.username}").json()["results"]
+        opened = client.get(f"/api/v1/collections/{board.pk}/notes/").json()["results"]
+        assert [b["notes_count"] for b in boards if b["id"] == board.pk] == [len(opened)] == [expected]
+        counted = f"{expected} note{'s' if expected > 1 else ''}"
+        assert counted in browser.get(f"/collections/{board.pk}/").content.decode()
+        assert counted in browser.get(f"/u/{other_user.username}/?tab=collections").content.decode()
+
+
+def test_boards_list_counts_in_bounded_queries(make_note, user, other_user, django_assert_max_num_queries):
+    notes = [make_note() for _ in range(3)]
+    for i in range(12):
+        board = services.collection_create(owner=other_user, name=f"Board {i}")
+        services.note_save(user=other_user, note=notes[i % 3], collection_id=board.pk)  # moves it: the last 3 keep one
+    client = client_for(user)
+    # token, blocks, the owner, the boards with their counts, the activity mark: none per board
+    with django_assert_max_num_queries(5):
+        boards = client.get(f"/api/v1/collections/?username={other_user.username}&page_size=50").json()
+    assert sorted(b["notes_count"] for b in boards["results"]) == [0] * 9 + [1] * 3
 
 
 def test_reshare_and_share(note, other_user, anon_client):
