@@ -3,7 +3,7 @@
 Each returns `(items, next_cursor)` where an item is `(note, extra)`: the note comes
 from `posts.selectors.published_cards` (a page hydrated in a fixed number of
 queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_by`).
-`image_rows=True` (the JSON API) hydrates images as plain rows (see `_hydrate`).
+`image_rows=True` (the JSON API and the pages' cards) hydrates images as plain rows (see `published_card_notes`).
 """
 
 import base64
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import redis
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
@@ -27,7 +27,7 @@ from feeds.ranking import REASON_POPULAR
 from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
-from posts.selectors import card_image_instances, card_images, published_notes
+from posts.selectors import published_card_notes
 from redbook.exceptions import Invalid
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 
@@ -82,19 +82,6 @@ def _field_ok(value, kind) -> bool:
     if isinstance(value, bool):
         return False
     return isinstance(value, kind) or (isinstance(value, int) and isinstance(1.0, kind))
-
-
-def _hydrate(*, viewer, ids: list[int], image_rows: bool = False) -> dict[int, Note]:
-    """The page's notes (`published_cards`), images prefetched; with `image_rows` (for
-    `serialize_notes`, which needs no image instances) the images are plain rows on
-    `note.card_images` instead, read by the same one query (`card_images`)."""
-    notes = published_notes(viewer=viewer, ids=ids)
-    if not image_rows:
-        prefetch_related_objects(list(notes.values()), Prefetch("images", queryset=card_image_instances()))
-        return notes
-    for pk, images in card_images(list(notes)).items():
-        notes[pk].card_images = images
-    return notes
 
 
 def _hidden_users(viewer) -> set[int]:
@@ -163,7 +150,7 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: boo
         for kind, pk, _at, _reshare in page:
             next_cursor[kind] = pk  # rows are newest first per stream, so the last one wins
     note_ids = [pk if kind == "n" else reshare.note_id for kind, pk, _at, reshare in page]
-    notes_by_id = _hydrate(viewer=viewer, ids=note_ids, image_rows=image_rows)
+    notes_by_id = published_card_notes(viewer=viewer, ids=note_ids, image_rows=image_rows)
     items, shown = [], set()
     for (_kind, _pk, _at, reshare), note_id in zip(page, note_ids, strict=True):
         if note_id in notes_by_id and note_id not in shown:
@@ -381,7 +368,7 @@ def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: 
         logger.warning("explore store unavailable, serving the live list: %s", exc)
         page = _ExplorePage(viewer=viewer, channel=channel, keys=[LIVE_KEY], cursor=None, size=size)
         next_cursor = page.fill()
-    notes = _hydrate(viewer=viewer, ids=list(page.picked), image_rows=image_rows)
+    notes = published_card_notes(viewer=viewer, ids=list(page.picked), image_rows=image_rows)
     items = [
         (notes[note_id], {"reason": reason_text(code), "reason_code": code})
         for note_id, code in page.picked.items()
@@ -450,6 +437,6 @@ def nearby_feed(
     order = np.lexsort((ids, dist))[: size + 1]
     page = [(int(ids[i]), float(dist[i])) for i in order[:size]]
     next_cursor = {"d": page[-1][1], "i": page[-1][0]} if len(order) > size else None
-    notes_by_id = _hydrate(viewer=viewer, ids=[pk for pk, _ in page], image_rows=image_rows)
+    notes_by_id = published_card_notes(viewer=viewer, ids=[pk for pk, _ in page], image_rows=image_rows)
     items = [(notes_by_id[pk], {"distance_km": round(d, 3)}) for pk, d in page if pk in notes_by_id]
     return items, next_cursor

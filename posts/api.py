@@ -6,9 +6,7 @@ of queries.
 """
 
 import hashlib
-import re
 
-from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,25 +20,12 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.api import UserSerializer, user_card
 from posts import notifications, selectors, services, view_counts
+from posts.cards import UrlPattern, storage_url
 from posts.models import Collection, Comment, Note, NoteImage, Notification
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
-
-_SHARE_ID = 9876543210  # stands for the note id in the one share URL reversed per page
-
-
-# A stored file name of plain segments: FileSystemStorage.url() (quote, then urljoin onto
-# base_url) gives base_url + name for it, so cards skip both per image URL.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*")
-
-
-def _storage_url(storage, name: str) -> str:
-    real = getattr(storage, "_wrapped", storage)  # default_storage is a LazyObject
-    if type(real) is FileSystemStorage and _PLAIN_NAME.fullmatch(name):
-        return real.base_url + name
-    return storage.url(name)
 
 
 def _absolute(request, field) -> str | None:
@@ -161,21 +146,17 @@ class NoteCards:
         self.tags, self.products, self.product_thumbs = selectors.card_details(notes)
         thumb_storage = ProductImage._meta.get_field("thumb").storage
         self.product_thumb_urls = {
-            pk: self.origin + _storage_url(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
+            pk: self.origin + storage_url(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
         }
         # One reverse() per page, not per note: the note id is the only part that varies.
-        share = self._url(reverse("posts:note-detail", kwargs={"note_id": _SHARE_ID}))
-        self.share_prefix, self.share_suffix = share.rsplit(str(_SHARE_ID), 1)
+        self.share_url = UrlPattern("posts:note-detail", "note_id")
         self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
         authors = {note.author_id: note.author for note in notes}
         followed = account_selectors.followed_ids(viewer=viewer, user_ids=authors)
         self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
 
-    def _url(self, path: str) -> str:
-        return self.origin + path
-
     def _media(self, field) -> str | None:
-        return self.origin + _storage_url(field.storage, field.name) if field else None
+        return self.origin + storage_url(field.storage, field.name) if field else None
 
     def _image(self, image) -> dict:
         return {
@@ -202,7 +183,7 @@ class NoteCards:
         }
 
     def _file(self, storage, name: str) -> str | None:
-        return self.origin + _storage_url(storage, name) if name else None
+        return self.origin + storage_url(storage, name) if name else None
 
     def _product(self, product: selectors.ProductCard) -> dict:
         return {
@@ -241,7 +222,7 @@ class NoteCards:
             "liked_by_me": note.pk in self.liked,
             "saved_by_me": note.pk in self.saved,
             "status": note.status,
-            "share_url": f"{self.share_prefix}{note.pk}{self.share_suffix}",
+            "share_url": self.origin + self.share_url(note.pk),
             "created_at": self._datetime.to_representation(note.created_at),
             "published_at": self._datetime.to_representation(note.published_at),
         }

@@ -171,6 +171,19 @@ def published_notes(*, viewer, ids: list[int]) -> dict[int, Note]:
     return {note.pk: note for note in notes}
 
 
+def published_card_notes(*, viewer, ids: list[int], image_rows: bool = False) -> dict[int, Note]:
+    """`published_notes` with their images prefetched, as `published_cards` gives them; with
+    `image_rows` (for `posts.api.serialize_notes`, which needs no image instances) the images
+    are plain rows on `note.card_images` instead, read by the same one query (`card_images`)."""
+    notes = published_notes(viewer=viewer, ids=ids)
+    if not image_rows:
+        prefetch_related_objects(list(notes.values()), Prefetch("images", queryset=card_image_instances()))
+        return notes
+    for pk, images in card_images(list(notes)).items():
+        notes[pk].card_images = images
+    return notes
+
+
 def _viewer_notes(model) -> PreparedQuery:
     """Which of the notes `notes` the user `viewer` has a `model` row (like, save) for."""
     return PreparedQuery(

@@ -126,7 +126,8 @@ class SearchView(APIView):
         )
         cursor = request.query_params.get("cursor", "")
         offset, limit = decode_cursor(cursor), page_size(request)
-        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit)
+        # Images as plain rows: serialize_notes needs no image instances.
+        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit, image_rows=True)
         if not cursor:  # a new search, not a next page
             querylog.search_log(user_id=request.user.pk, query=params.query)
         next_url = None

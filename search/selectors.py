@@ -10,20 +10,22 @@ deeper pages than that are not served. The hottest HOT_TIER documents are search
 first, so most words' candidates come from a few hundred rows (see _best_by_prior).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
 from posts.models import Note
-from posts.selectors import published_cards
+from posts.selectors import published_card_notes
 from redbook.exceptions import Invalid
+from redbook.prepared import Arg, InList, PreparedQuery
 from search import querylog, ranking
 from search.backends import can_prefix, estimated_rows, match
 from search.models import NoteDocument, ProductDocument, TagStat
@@ -40,6 +42,7 @@ HOT_TIER_CACHE_SECONDS = 600
 # A word the planner expects this often in the hot tier (1 document in 30 and more) fills
 # CANDIDATES sooner by walking the `hot` index than by reading its whole GIN entry.
 WALK_MATCHES = 5 * CANDIDATES
+ESTIMATES_REMEMBERED = 4096  # distinct (words, mode, floor): a few hundred KB per process
 MAX_OFFSET = 1000
 SORTS = {
     "notes": ("relevant", "newest", "most_liked"),
@@ -101,11 +104,20 @@ def _tiers(model, terms: list[str], mode: dict) -> list[Q]:
     floor = _hot_tier_floor(model)
     if floor is None:
         return [Q()]
-    hot_tier = Q(hot__gte=floor)
-    expected = estimated_rows(match(model.objects.filter(hot_tier), terms, **mode))
+    expected = _expected_in_hot_tier(model, tuple(terms), floor=floor, **mode)
     if expected is not None and expected >= WALK_MATCHES:
         return [Q()]
-    return [hot_tier, Q(hot__lt=floor)]
+    return [Q(hot__gte=floor), Q(hot__lt=floor)]
+
+
+# A planner's estimate changes only with the table's statistics (ANALYZE), and a wrong one
+# costs speed, never results (`_tiers`), so each process remembers it rather than asking
+# Postgres to plan the query again on every search (a round trip, ~1 ms of CPU). The floor
+# is part of the key: it moves as documents are indexed, which renews the entries.
+@lru_cache(maxsize=ESTIMATES_REMEMBERED)
+def _expected_in_hot_tier(model, terms: tuple[str, ...], *, floor: float, any_term: bool, prefix: bool) -> int | None:
+    """How many documents of the hot tier Postgres expects to hold `terms` (None elsewhere)."""
+    return estimated_rows(match(model.objects.filter(hot__gte=floor), list(terms), any_term=any_term, prefix=prefix))
 
 
 def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[Q]) -> dict[int, float]:
@@ -135,13 +147,14 @@ def _candidates(model, terms: list[str]) -> dict[int, float]:
     return {}
 
 
-def _relevant_ids(documents, live: QuerySet, terms: list[str], fields: tuple, score, offset: int, limit: int) -> list:
-    """Up to limit+1 ids of `live` rows matching `terms`, from `offset`, by score.
+def _relevant_ids(documents, live_rows: Callable, terms: list[str], score, offset: int, limit: int) -> list:
+    """Up to limit+1 ids of live rows matching `terms`, from `offset`, by score.
 
-    `score(text_rank, *fields)` scores one candidate; ties go to the newest (highest id).
+    `live_rows(ids)` gives `(pk, *signals)` of those of `ids` still searchable, and
+    `score(text_rank, *signals)` scores one candidate; ties go to the newest (highest id).
     """
     candidates = _candidates(documents, terms)
-    rows = live.filter(pk__in=candidates).values_list("pk", *fields)
+    rows = live_rows(list(candidates))
     ranked = sorted(rows, key=lambda row: (score(candidates[row[0]], *row[1:]), row[0]), reverse=True)
     return [row[0] for row in ranked[offset : offset + limit + 1]]
 
@@ -162,14 +175,27 @@ def _ordered_ids(documents, live: QuerySet, terms: list[str], ordering: tuple, o
 NOTE_ORDERINGS = {"newest": ("-created_at", "-pk"), "most_liked": ("-like_count", "-pk")}
 
 
-def searchable_notes(*, viewer) -> QuerySet:
-    """Notes search may show: public ones (never hidden ones, not even one's own), minus blocks."""
-    return Note.objects.public().exclude(author_id__in=_hidden_authors(viewer))
+def searchable_notes(*, hidden) -> QuerySet:
+    """Notes search may show: public ones (never hidden ones, not even one's own), minus
+    the authors `hidden` (`Block.objects.hidden_user_ids` of the viewer, or an `Arg`)."""
+    return Note.objects.public().exclude(InList(F("author_id"), hidden))
+
+
+# A relevant search scores its 200 candidates on their live signals: one query compiled
+# once per process, as building it with the ORM cost more CPU than Postgres spends on it.
+_LIVE_NOTE_SIGNALS = PreparedQuery(
+    lambda: (
+        searchable_notes(hidden=Arg("hidden"))
+        .filter(InList(F("pk"), Arg("ids")))
+        .values_list("pk", "like_count", "save_count", "comment_count", "created_at")
+    )
+)
 
 
 def note_ids_search(*, viewer, terms: list[str], sort: str, offset: int, limit: int) -> Page:
-    notes = searchable_notes(viewer=viewer)
+    hidden = _hidden_authors(viewer)
     if sort in NOTE_ORDERINGS:
+        notes = searchable_notes(hidden=hidden)
         ids = _ordered_ids(NoteDocument, notes, terms, NOTE_ORDERINGS[sort], offset, limit)
     else:
         now = timezone.now()
@@ -179,8 +205,10 @@ def note_ids_search(*, viewer, terms: list[str], sort: str, offset: int, limit: 
                 text_rank=text_rank, likes=likes, saves=saves, comments=comments, created_at=created_at, now=now
             )
 
-        fields = ("like_count", "save_count", "comment_count", "created_at")
-        ids = _relevant_ids(NoteDocument, notes, terms, fields, score, offset, limit)
+        def live_rows(ids):
+            return _LIVE_NOTE_SIGNALS.rows(ids=ids, hidden=hidden)
+
+        ids = _relevant_ids(NoteDocument, live_rows, terms, score, offset, limit)
     return _page(ids, offset=offset, limit=limit)
 
 
@@ -193,13 +221,21 @@ def _product_score(text_rank, sold, notes):
     return ranking.product_score(text_rank=text_rank, sold=sold, notes=notes)
 
 
+_LIVE_PRODUCT_SIGNALS = PreparedQuery(
+    lambda: Product.objects.listed().filter(InList(F("pk"), Arg("ids"))).values_list("pk", "sold_count", "notes_count")
+)
+
+
+def _live_product_rows(ids: list[int]) -> list[tuple]:
+    return _LIVE_PRODUCT_SIGNALS.rows(ids=ids)
+
+
 def product_ids_search(*, terms: list[str], sort: str, offset: int, limit: int) -> Page:
-    products = Product.objects.listed()
     if sort in PRODUCT_ORDERINGS:
+        products = Product.objects.listed()
         ids = _ordered_ids(ProductDocument, products, terms, PRODUCT_ORDERINGS[sort], offset, limit)
     else:
-        fields = ("sold_count", "notes_count")
-        ids = _relevant_ids(ProductDocument, products, terms, fields, _product_score, offset, limit)
+        ids = _relevant_ids(ProductDocument, _live_product_rows, terms, _product_score, offset, limit)
     return _page(ids, offset=offset, limit=limit)
 
 
@@ -329,19 +365,19 @@ def _in_order(objects: Iterable, ids: list[int]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def search(*, viewer, params: SearchParams, offset: int, limit: int) -> Page:
+def search(*, viewer, params: SearchParams, offset: int, limit: int, image_rows: bool = False) -> Page:
     """One page of results: Note / Product / User / TagStat objects, best first.
 
-    Notes come from posts' card queryset and products from shop's list queryset, so
-    a page costs a fixed number of queries whatever its length.
+    Notes come from posts' card hydration (`image_rows` as there) and products from
+    shop's list queryset, so a page costs a fixed number of queries whatever its length.
     """
     if params.kind in ("notes", "products") and not params.terms:
         return Page(items=[], has_more=False)  # only punctuation: nothing to match
     if params.kind == "notes":
         page = note_ids_search(viewer=viewer, terms=params.terms, sort=params.sort, offset=offset, limit=limit)
         # The ids are searchable (public, blocks applied): hydrate them as anyone sees them.
-        notes = published_cards(viewer=None).filter(pk__in=page.items)
-        return Page(items=_in_order(notes, page.items), has_more=page.has_more)
+        notes = published_card_notes(viewer=None, ids=page.items, image_rows=image_rows)
+        return Page(items=[notes[pk] for pk in page.items if pk in notes], has_more=page.has_more)
     if params.kind == "products":
         page = product_ids_search(terms=params.terms, sort=params.sort, offset=offset, limit=limit)
         products = products_base().filter(pk__in=page.items)

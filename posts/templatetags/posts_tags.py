@@ -1,6 +1,7 @@
 from django import template
 
 from posts import text
+from posts.cards import CardBuilder
 
 register = template.Library()
 
@@ -22,3 +23,9 @@ def ratio_class(width: int, height: int) -> str:
     if ratio > 1.1:
         return "ratio-landscape"
     return "ratio-square"
+
+
+@register.simple_tag(takes_context=True)
+def note_card(context, note):
+    """posts/_card.html's values for one note, `liked_ids` (optional) from the context."""
+    return CardBuilder(liked_ids=context.get("liked_ids") or ()).card(note)

@@ -1,4 +1,4 @@
-"""CPU per request of the feed endpoints, in process: the WSGI handler gunicorn calls, no network.
+"""CPU per request of the feed and search endpoints, in process: the WSGI handler gunicorn calls, no network.
 
 Drives the same URLs and credentials as `make bench` (tests/bench/targets.py: tokens for
 the API, session cookies for `/`) through Django's WSGIHandler in a loop and reports the
@@ -25,7 +25,7 @@ import time
 
 import django
 
-ENDPOINTS = ("explore", "follow", "nearby", "home")
+ENDPOINTS = ("explore", "follow", "nearby", "home", "search", "suggest")
 WARMUP = 20
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
 from search import selectors
 from search.backends import estimated_rows, match
@@ -70,3 +71,21 @@ def test_the_planner_estimates_how_many_documents_hold_a_word(author):
     common = estimated_rows(match(NoteDocument.objects.all(), ["露营"]))
     rare = estimated_rows(match(NoteDocument.objects.all(), ["咖啡"]))
     assert 20 <= common <= 40 and 5 <= rare <= 15
+
+
+@requires_postgres
+def test_the_planner_is_asked_once_per_words_and_floor(notes_by_age, monkeypatch):
+    """The estimate only picks a plan (never results): a repeated search does not plan again."""
+    monkeypatch.setattr(selectors, "HOT_TIER", 3)
+    mode = selectors.match_modes(["露营"])[0]
+
+    def plans_run() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            selectors._tiers(NoteDocument, ["露营"], mode)
+        return sum(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
+
+    assert plans_run() == 1
+    assert plans_run() == 0
+    monkeypatch.setattr(selectors, "HOT_TIER", 2)
+    cache.clear()  # the floor moves (to the second document's prior): a new entry
+    assert plans_run() == 1
