@@ -58,6 +58,13 @@ def test_cache_on_live_redis_behaves_normally(settings):
     assert cache.incr("reliability:hits", 2) == 3
 
 
+@requires_redis
+def test_cache_reuses_one_client_per_pool(settings):
+    client = FailOpenRedisCache(settings.REDIS_URL, {})._cache
+    assert client.get_client() is client.get_client()
+    assert client.get_client(write=True) is client.get_client("any key", write=True)
+
+
 @pytest.mark.parametrize(
     ("path", "content_type"), [("/api/v1/notes/", "application/json"), ("/notes/1/", "text/html; charset=utf-8")]
 )
