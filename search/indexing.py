@@ -17,7 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from posts.models import Note, TaggedNote
-from search import ranking
+from search import ranking, tiers
 from search.models import IndexBacklog, NoteDocument, ProductDocument, TagStat
 from search.segment import index_text
 from shop.models import Product
@@ -69,19 +69,23 @@ def _upsert(model, documents: list, *, key: str, fields: list[str]) -> None:
 # Postgres: one statement over arrays. 4x faster than bulk_create's VALUES list at
 # 1000 rows (Django compiling 6000 placeholders costs more than the database's work).
 _NOTE_UPSERT_SQL = """
-INSERT INTO search_notedocument (note_id, tsv, hot, created_at, tags, indexed_at)
-SELECT id, to_tsvector('simple', txt), hot, created, tags::jsonb, %s
-FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::timestamptz[], %s::text[]) AS t(id, txt, hot, created, tags)
-ON CONFLICT (note_id) DO UPDATE SET tsv = EXCLUDED.tsv, hot = EXCLUDED.hot, created_at = EXCLUDED.created_at,
-    tags = EXCLUDED.tags, indexed_at = EXCLUDED.indexed_at
+INSERT INTO search_notedocument (note_id, tsv, hot, in_hot_tier, created_at, tags, indexed_at)
+SELECT id, to_tsvector('simple', txt), hot, hot_tier, created, tags::jsonb, %s
+FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::boolean[], %s::timestamptz[], %s::text[])
+    AS t(id, txt, hot, hot_tier, created, tags)
+ON CONFLICT (note_id) DO UPDATE SET tsv = EXCLUDED.tsv, hot = EXCLUDED.hot, in_hot_tier = EXCLUDED.in_hot_tier,
+    created_at = EXCLUDED.created_at, tags = EXCLUDED.tags, indexed_at = EXCLUDED.indexed_at
 """
 
 
 def _note_upsert(documents: list[NoteDocument]) -> None:
+    """Write the documents, flagged for the hot tier (in the caller's transaction)."""
     if not documents:
         return
+    tiers.flag(NoteDocument, documents)
     if connection.vendor != "postgresql":
-        _upsert(NoteDocument, documents, key="note", fields=["tsv", "hot", "created_at", "tags", "indexed_at"])
+        fields = ["tsv", "hot", "in_hot_tier", "created_at", "tags", "indexed_at"]
+        _upsert(NoteDocument, documents, key="note", fields=fields)
         return
     # indexed_at from this process's clock, as `drop_stale` compares with (not the
     # database's now(), which is the start of the transaction and of another clock).
@@ -90,6 +94,7 @@ def _note_upsert(documents: list[NoteDocument]) -> None:
         [doc.note_id for doc in documents],
         [doc.tsv for doc in documents],
         [doc.hot for doc in documents],
+        [doc.in_hot_tier for doc in documents],
         [doc.created_at for doc in documents],
         [json.dumps(doc.tags, ensure_ascii=False) for doc in documents],
     ]
@@ -152,7 +157,8 @@ def products_index(*, product_ids: list[int]) -> int:
     with transaction.atomic(), _backlog_cleared(IndexBacklog.Kind.PRODUCT, product_ids):
         rows = list(Product.objects.listed().filter(pk__in=product_ids).values(*_PRODUCT_FIELDS))
         documents = [product_document(row) for row in rows]
-        _upsert(ProductDocument, documents, key="product", fields=["tsv", "hot", "indexed_at"])
+        tiers.flag(ProductDocument, documents)
+        _upsert(ProductDocument, documents, key="product", fields=["tsv", "hot", "in_hot_tier", "indexed_at"])
         gone = set(product_ids) - {row["id"] for row in rows}
         if gone:
             ProductDocument.objects.filter(pk__in=gone).delete()
@@ -231,7 +237,9 @@ def note_hot_refresh(*, since) -> int:
             )
             for pk, likes, saves, comments in rows
         ]
-        NoteDocument.objects.bulk_update(documents, ["hot"])
+        with transaction.atomic():
+            tiers.flag(NoteDocument, documents)
+            NoteDocument.objects.bulk_update(documents, ["hot", "in_hot_tier"])
     return len(recent_ids)
 
 

@@ -45,6 +45,8 @@ class NoteDocument(models.Model):
     tsv = SegmentedTextField()
     # Static prior for picking candidates: log engagement plus recency (search/ranking.py).
     hot = models.FloatField(default=0)
+    # hot >= its HotTier floor: searched first, through a partial GIN index (search/tiers.py).
+    in_hot_tier = models.BooleanField(default=False)
     created_at = models.DateTimeField()
     # The tag names this document counts in TagStat, so a re-index adjusts exactly those.
     tags = models.JSONField(default=list, blank=True)
@@ -70,6 +72,7 @@ class ProductDocument(models.Model):
     )
     tsv = SegmentedTextField()
     hot = models.FloatField(default=0)
+    in_hot_tier = models.BooleanField(default=False)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -77,6 +80,22 @@ class ProductDocument(models.Model):
 
     def __str__(self):
         return f"product {self.product_id}"
+
+
+class HotTier(models.Model):
+    """Where the hot tier of a document table begins (search/tiers.py).
+
+    Its documents with `hot >= floor` carry `in_hot_tier`, and only they: every write of
+    a document sets the flag under a share lock of this row, and moving the floor
+    re-flags under an exclusive one. No floor: the documents are too few to tier.
+    """
+
+    documents = models.CharField(max_length=50, primary_key=True)  # the model's label_lower
+    floor = models.FloatField(null=True)
+    refreshed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.documents} >= {self.floor}"
 
 
 class IndexBacklog(models.Model):

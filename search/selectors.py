@@ -6,15 +6,15 @@ blocks), so anything hidden since it was indexed is absent at once. Relevance is
 computed over the best CANDIDATES matches by the stored `hot` prior (exact words
 give Postgres true row estimates: it walks the `hot` index for a common word and
 the GIN index for a rare one), then by the blended score (search/ranking.py);
-deeper pages than that are not served. The hottest HOT_TIER documents are searched
+deeper pages than that are not served. The hot tier (search/tiers.py) is searched
 first, so most words' candidates come from a few hundred rows (see _best_by_prior).
 """
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import BooleanField, Case, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -30,19 +30,16 @@ from search import querylog, ranking
 from search.backends import can_prefix, estimated_rows, match
 from search.models import NoteDocument, ProductDocument, TagStat
 from search.segment import query_terms
+from search.tiers import CANDIDATES
 from shop.models import Product
 from shop.selectors import products_base
 
-CANDIDATES = 200  # relevance ranks the best 200 matches by prior: 10 pages of 20
-# A word in 1 document of 150 fills CANDIDATES from the hottest HOT_TIER documents alone.
-# Intersecting a word's GIN entry with their row ids (from the `hot` index) costs in
-# proportion to HOT_TIER: at 50,000 it already took twice as long as at 30,000 (1M notes).
-HOT_TIER = 150 * CANDIDATES
-HOT_TIER_CACHE_SECONDS = 600
-# A word the planner expects this often in the hot tier (1 document in 30 and more) fills
-# CANDIDATES sooner by walking the `hot` index than by reading its whole GIN entry.
-WALK_MATCHES = 5 * CANDIDATES
-ESTIMATES_REMEMBERED = 4096  # distinct (words, mode, floor): a few hundred KB per process
+# A word the planner expects this often in the hot tier (1 document in 15 and more) fills
+# CANDIDATES sooner by walking the `hot` index than by reading all its matches in the
+# tier (at 1M notes: 2-3 ms against 4-6 ms for 2,500 matches; 3 ms each way at 1,200).
+WALK_MATCHES = 10 * CANDIDATES
+ESTIMATES_REMEMBERED = 4096  # distinct (words, mode, period): a few hundred KB per process
+ESTIMATE_SECONDS = 600  # how long a process trusts a planner's estimate
 MAX_OFFSET = 1000
 SORTS = {
     "notes": ("relevant", "newest", "most_liked"),
@@ -84,40 +81,27 @@ def match_modes(terms: list[str]) -> list[dict]:
     return modes
 
 
-def _hot_tier_floor(model) -> float | None:
-    """The prior of the HOT_TIER-th hottest document (None if there are fewer), cached.
-
-    Read from the `hot` index. A stale floor costs speed, never results: the tiers
-    below are cut at whatever floor they are given.
-    """
-
-    def floor():
-        return model.objects.order_by("-hot").values_list("hot", flat=True)[HOT_TIER - 1 : HOT_TIER].first()
-
-    return cache.get_or_set(f"search:hot-tier-floor:{model._meta.label_lower}", floor, HOT_TIER_CACHE_SECONDS)
-
-
 def _tiers(model, terms: list[str], mode: dict) -> list[Q]:
-    """The documents cut in two by the prior, hottest first (the hot tier, then the rest);
-    all at once if they are fewer than HOT_TIER or the planner expects the words in
-    WALK_MATCHES of the hot tier (then it walks the `hot` index, reading a few thousand rows)."""
-    floor = _hot_tier_floor(model)
-    if floor is None:
-        return [Q()]
-    expected = _expected_in_hot_tier(model, tuple(terms), floor=floor, **mode)
+    """The documents cut in two, hottest first: the hot tier (search/tiers.py), then the rest;
+    all at once if the planner expects the words in WALK_MATCHES of the hot tier (then it
+    walks the `hot` index, reading a few thousand rows). Without a tier (too few
+    documents) the first is empty and the second is all."""
+    period = int(time.monotonic() // ESTIMATE_SECONDS)
+    expected = _expected_in_hot_tier(model, tuple(terms), period=period, **mode)
     if expected is not None and expected >= WALK_MATCHES:
         return [Q()]
-    return [Q(hot__gte=floor), Q(hot__lt=floor)]
+    return [Q(in_hot_tier=True), Q(in_hot_tier=False)]
 
 
 # A planner's estimate changes only with the table's statistics (ANALYZE), and a wrong one
-# costs speed, never results (`_tiers`), so each process remembers it rather than asking
-# Postgres to plan the query again on every search (a round trip, ~1 ms of CPU). The floor
-# is part of the key: it moves as documents are indexed, which renews the entries.
+# costs speed, never results (`_tiers`), so each process remembers it for a while (`period`)
+# rather than asking Postgres to plan the query again on every search (a round trip, ~1 ms
+# of CPU).
 @lru_cache(maxsize=ESTIMATES_REMEMBERED)
-def _expected_in_hot_tier(model, terms: tuple[str, ...], *, floor: float, any_term: bool, prefix: bool) -> int | None:
+def _expected_in_hot_tier(model, terms: tuple[str, ...], *, period: int, any_term: bool, prefix: bool) -> int | None:
     """How many documents of the hot tier Postgres expects to hold `terms` (None elsewhere)."""
-    return estimated_rows(match(model.objects.filter(hot__gte=floor), list(terms), any_term=any_term, prefix=prefix))
+    hot_tier = model.objects.filter(in_hot_tier=True)
+    return estimated_rows(match(hot_tier, list(terms), any_term=any_term, prefix=prefix))
 
 
 def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[Q]) -> dict[int, float]:

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from redbook.celery import RETRY_TRANSIENT
-from search import indexing, querylog
+from search import indexing, querylog, tiers
+from search.models import NoteDocument, ProductDocument
 
 # Young notes' engagement moves fastest: their ranking prior is refreshed by beat.
 HOT_REFRESH_WINDOW = timedelta(days=3)
@@ -39,7 +40,11 @@ def index_backlog_catch_up(grace_seconds: float = 120) -> dict:
 
 @shared_task(name="search.refresh_hot", **RETRY_TRANSIENT)
 def refresh_hot() -> int:
-    return indexing.note_hot_refresh(since=timezone.now() - HOT_REFRESH_WINDOW)
+    """Beat: young notes' priors, then the hot tiers' floors (which new documents pushed up)."""
+    refreshed = indexing.note_hot_refresh(since=timezone.now() - HOT_REFRESH_WINDOW)
+    for model in (NoteDocument, ProductDocument):
+        tiers.refresh(model)
+    return refreshed
 
 
 @shared_task(name="search.flush_query_counts", **RETRY_TRANSIENT)

@@ -1,14 +1,17 @@
-"""Candidates come from the hottest documents first, then the rest: the same ones as from all at once."""
+"""The hot tier (search/tiers.py): flagged exactly when `hot >= floor`, and searched first
+with the same candidates as searching all documents at once."""
+
+import threading
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from search import selectors
+from posts.models import Note
+from search import indexing, selectors, tiers
 from search.backends import estimated_rows, match
-from search.models import NoteDocument
+from search.models import HotTier, NoteDocument
 from tests.conftest import requires_postgres
 from tests.search.conftest import make_note
 
@@ -20,33 +23,65 @@ def notes_by_age(author):
     return [make_note(author, title=title, days_old=age) for age, title in enumerate(titles)]
 
 
-def _candidates(monkeypatch, *, tier: int, candidates: int) -> dict[int, float]:
-    monkeypatch.setattr(selectors, "HOT_TIER", tier)
-    monkeypatch.setattr(selectors, "CANDIDATES", candidates)
-    cache.clear()  # the floor of another tier size is cached
-    return selectors._candidates(NoteDocument, ["露营"])
+def _cut(monkeypatch, size: int) -> float | None:
+    monkeypatch.setattr(tiers, "HOT_TIER", size)
+    return tiers.refresh(NoteDocument)
 
 
-def test_the_floor_is_the_prior_of_the_last_document_of_the_tier(notes_by_age, monkeypatch):
-    monkeypatch.setattr(selectors, "HOT_TIER", 3)
-    assert selectors._hot_tier_floor(NoteDocument) == NoteDocument.objects.get(pk=notes_by_age[2].pk).hot
+def _flagged() -> set[int]:
+    return set(NoteDocument.objects.filter(in_hot_tier=True).values_list("pk", flat=True))
+
+
+def _pks(notes) -> set[int]:
+    return {note.pk for note in notes}
+
+
+def test_refresh_flags_the_hottest_documents_and_keeps_the_floor(notes_by_age, monkeypatch):
+    floor = _cut(monkeypatch, 3)
+    assert floor == NoteDocument.objects.get(pk=notes_by_age[2].pk).hot
+    assert HotTier.objects.get(documents="search.notedocument").floor == floor
+    assert _flagged() == _pks(notes_by_age[:3])
+
+
+def test_a_higher_floor_unflags_what_fell_below_it(notes_by_age, monkeypatch):
+    _cut(monkeypatch, 4)
+    _cut(monkeypatch, 2)
+    assert _flagged() == _pks(notes_by_age[:2])
+    _cut(monkeypatch, 5)  # a lower floor (documents were dropped, say) flags down to it
+    assert _flagged() == _pks(notes_by_age[:5])
 
 
 def test_no_floor_while_the_documents_fit_in_the_tier(notes_by_age, monkeypatch):
-    monkeypatch.setattr(selectors, "HOT_TIER", len(notes_by_age) + 1)
-    assert selectors._hot_tier_floor(NoteDocument) is None
+    _cut(monkeypatch, 3)
+    assert _cut(monkeypatch, len(notes_by_age) + 1) is None
+    assert _flagged() == set()
+
+
+def test_writes_flag_documents_by_the_floor(notes_by_age, author, monkeypatch):
+    _cut(monkeypatch, 3)
+    newest = make_note(author, title="新的")  # the hottest of all: it joins the tier at once
+    oldest = notes_by_age[-1]
+    Note.objects.filter(pk=oldest.pk).update(like_count=10**9)  # now hotter than the floor
+    indexing.notes_index(note_ids=[oldest.pk])
+    assert _flagged() == _pks(notes_by_age[:3]) | {newest.pk, oldest.pk}
+
+
+def _candidates(monkeypatch, *, tier: int, candidates: int) -> dict[int, float]:
+    _cut(monkeypatch, tier)
+    monkeypatch.setattr(selectors, "CANDIDATES", candidates)
+    return selectors._candidates(NoteDocument, ["露营"])
 
 
 @pytest.mark.parametrize(
     ("candidates", "expected"),
     [
-        (2, [1, 2]),  # the hot tier (notes 0-2, the floor's own included) holds enough matches
+        (2, [1, 2]),  # the hot tier (notes 0-2) holds enough matches
         (3, [1, 2, 4]),  # it holds two: the rest give the next by prior
     ],
 )
 def test_tiers_find_the_hottest_matches_of_all_documents(notes_by_age, monkeypatch, candidates, expected):
     tiered = _candidates(monkeypatch, tier=3, candidates=candidates)
-    assert selectors._hot_tier_floor(NoteDocument) is not None  # the documents were cut in two
+    assert _flagged()  # the documents were cut in two
     assert list(tiered) == [notes_by_age[i].pk for i in expected]
     assert tiered == _candidates(monkeypatch, tier=len(notes_by_age) + 1, candidates=candidates)
 
@@ -54,11 +89,11 @@ def test_tiers_find_the_hottest_matches_of_all_documents(notes_by_age, monkeypat
 @requires_postgres  # elsewhere there are no estimates: always the tiers
 def test_a_word_common_in_the_hot_tier_is_matched_over_all_documents_at_once(notes_by_age, monkeypatch):
     """Expected WALK_MATCHES times or more in the hot tier: walking the `hot` index beats the tiers."""
-    monkeypatch.setattr(selectors, "HOT_TIER", 3)
+    _cut(monkeypatch, 3)
     mode = selectors.match_modes(["露营"])[0]
     monkeypatch.setattr(selectors, "WALK_MATCHES", 10**6)
-    assert selectors._tiers(NoteDocument, ["露营"], mode) != [Q()]
-    monkeypatch.setattr(selectors, "WALK_MATCHES", 1)
+    assert selectors._tiers(NoteDocument, ["露营"], mode) == [Q(in_hot_tier=True), Q(in_hot_tier=False)]
+    monkeypatch.setattr(selectors, "WALK_MATCHES", 0)
     assert selectors._tiers(NoteDocument, ["露营"], mode) == [Q()]
 
 
@@ -74,9 +109,8 @@ def test_the_planner_estimates_how_many_documents_hold_a_word(author):
 
 
 @requires_postgres
-def test_the_planner_is_asked_once_per_words_and_floor(notes_by_age, monkeypatch):
+def test_the_planner_is_asked_once_per_words_for_a_while(notes_by_age, monkeypatch):
     """The estimate only picks a plan (never results): a repeated search does not plan again."""
-    monkeypatch.setattr(selectors, "HOT_TIER", 3)
     mode = selectors.match_modes(["露营"])[0]
 
     def plans_run() -> int:
@@ -84,8 +118,35 @@ def test_the_planner_is_asked_once_per_words_and_floor(notes_by_age, monkeypatch
             selectors._tiers(NoteDocument, ["露营"], mode)
         return sum(query["sql"].startswith("EXPLAIN") for query in queries.captured_queries)
 
+    monkeypatch.setattr(selectors, "ESTIMATE_SECONDS", 10**9)  # one period from now on
     assert plans_run() == 1
     assert plans_run() == 0
-    monkeypatch.setattr(selectors, "HOT_TIER", 2)
-    cache.clear()  # the floor moves (to the second document's prior): a new entry
+    monkeypatch.setattr(selectors, "ESTIMATE_SECONDS", 10**-9)  # a new period at every search
     assert plans_run() == 1
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refresh_waits_for_documents_being_written(author, monkeypatch):
+    """A writer flags under a share lock of the floor: the floor cannot move under it."""
+    notes = [make_note(author, title="露营", days_old=age) for age in range(3)]
+    _cut(monkeypatch, 2)
+    refresh_failed = []
+
+    def refresh_meanwhile():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SET lock_timeout = '300ms'")
+            tiers.refresh(NoteDocument)
+        except OperationalError as exc:
+            refresh_failed.append(exc)
+        finally:
+            connections["default"].close()
+
+    with transaction.atomic():
+        tiers.flag(NoteDocument, list(NoteDocument.objects.filter(pk=notes[0].pk)))
+        refresher = threading.Thread(target=refresh_meanwhile)
+        refresher.start()
+        refresher.join(timeout=30)
+    assert refresh_failed and "lock timeout" in str(refresh_failed[0])
+    assert tiers.refresh(NoteDocument) is not None  # once the writer is done it goes through

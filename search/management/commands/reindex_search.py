@@ -2,7 +2,7 @@
 
 Notes and products are written in bulk batches (keyset over ids), then documents
 the rebuild did not touch (their objects are gone or hidden) are dropped, tag
-counts recounted and, on Postgres, the document tables vacuumed and analyzed.
+counts recounted, the hot tiers re-cut (search/tiers.py) and, on Postgres, the document tables vacuumed and analyzed.
 Safe while the site runs: index tasks keep working meanwhile.
 """
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from posts.models import Note
-from search import indexing
+from search import indexing, tiers
 from search.models import NoteDocument, ProductDocument
 from search.segment import warm_up
 from shop.models import Product
@@ -28,7 +28,7 @@ def _vacuum_analyze(*models) -> None:
 
     A rebuild rewrites every row, and autovacuum may come much later (or be off). Until
     then the planner has no word frequencies to choose the `hot` index or the GIN index
-    by, nor a histogram of `hot` for the hot tier (search/selectors.py); the first
+    by, nor the share of each word in the hot tier (search/selectors.py); the first
     readers would dirty every page setting hint bits; and reading the `hot` index
     could not skip the table (visibility map).
     """
@@ -67,11 +67,13 @@ class Command(BaseCommand):
         dropped = indexing.drop_stale(model=NoteDocument, before=started_at)
         dropped += indexing.drop_stale(model=ProductDocument, before=started_at)
         tags = indexing.rebuild_tag_counts()
+        floors = {model._meta.model_name: tiers.refresh(model) for model in (NoteDocument, ProductDocument)}
         _vacuum_analyze(NoteDocument, ProductDocument)
         elapsed = time.perf_counter() - started
         summary = (
             f"search index rebuilt: {notes} notes, {products} products, {tags} tags, "
-            f"{dropped} stale documents dropped in {elapsed:.1f}s ({notes / max(elapsed, 1e-9):.0f} notes/s)"
+            f"{dropped} stale documents dropped, hot tier floors {floors} in {elapsed:.1f}s "
+            f"({notes / max(elapsed, 1e-9):.0f} notes/s)"
         )
         logger.info(summary)
         self.stdout.write(self.style.SUCCESS(summary))
