@@ -25,11 +25,9 @@ def note_hot(*, likes: int, saves: int, comments: int, created_at: datetime) -> 
     return math.log10(1 + engagement) + created_at.timestamp() / (86400 * HOT_DAYS_PER_DECADE)
 
 
-def note_score(
-    *, text_rank: float, likes: int, saves: int, comments: int, created_at: datetime, now: datetime
-) -> float:
+def note_score(*, text_rank: float, likes: int, saves: int, comments: int, age_seconds: float) -> float:
     engagement = note_engagement(likes=likes, saves=saves, comments=comments)
-    age_days = max((now - created_at).total_seconds(), 0.0) / 86400
+    age_days = max(age_seconds, 0.0) / 86400
     return text_rank * (1 + math.log1p(engagement) / 2) / math.sqrt(1 + age_days / FRESHNESS_DAYS)
 
 
