@@ -11,7 +11,7 @@ import json
 from functools import reduce
 from operator import and_, or_
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -86,14 +86,15 @@ _TIER_CONDITIONS = {None: "", True: " AND in_hot_tier", False: " AND NOT in_hot_
 def best_by_prior(model, terms: list[str], *, in_hot_tier: bool | None, limit: int, **mode) -> list[tuple]:
     """`(pk, text rank)` of the `limit` documents of `model` with the highest `hot` prior
     matching `terms` (`mode` as for `match`), among those whose `in_hot_tier` is that (None: all)."""
-    documents = model.objects.all() if in_hot_tier is None else model.objects.filter(in_hot_tier=in_hot_tier)
-    if connections[documents.db].vendor != "postgresql":
+    connection = connections[router.db_for_read(model)]
+    if connection.vendor != "postgresql":
+        documents = model.objects.all() if in_hot_tier is None else model.objects.filter(in_hot_tier=in_hot_tier)
         return list(match(documents, terms, **mode).order_by("-hot").values_list("pk", "text_rank")[:limit])
-    quote = connections[documents.db].ops.quote_name
+    quote = connection.ops.quote_name
     sql = _BEST_BY_PRIOR_SQL.format(
         pk=quote(model._meta.pk.column), table=quote(model._meta.db_table), tier=_TIER_CONDITIONS[in_hot_tier]
     )
     query = tsquery(terms, **mode)
-    with connections[documents.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, [query, query, limit])
         return cursor.fetchall()

@@ -107,10 +107,10 @@ def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[bool | None]
     """{pk: text rank} of the CANDIDATES matches with the highest prior, tier after tier.
 
     Every match of a tier outranks every match of the next, so this is the top of all
-    matches. Postgres finds a word's matches in the hot tier by intersecting its GIN
-    entry with a range of the `hot` index and reads only those few hundred rows; over
-    all documents it would walk the `hot` index through tens of thousands of rows (a
-    word in 1 note of 100 at 1M notes) or read every match, to keep 200.
+    matches. Postgres finds a word's matches in the hot tier in its own partial GIN
+    index and reads only those few hundred rows; over all documents it would walk the
+    `hot` index through tens of thousands of rows (a word in 1 note of 100 at 1M notes)
+    or read every match, to keep 200.
     """
     found = {}
     for in_hot_tier in tiers:

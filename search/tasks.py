@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from redbook.celery import RETRY_TRANSIENT
 from search import indexing, querylog, tiers
-from search.models import NoteDocument, ProductDocument
 
 # Young notes' engagement moves fastest: their ranking prior is refreshed by beat.
 HOT_REFRESH_WINDOW = timedelta(days=3)
@@ -42,8 +41,7 @@ def index_backlog_catch_up(grace_seconds: float = 120) -> dict:
 def refresh_hot() -> int:
     """Beat: young notes' priors, then the hot tiers' floors (which new documents pushed up)."""
     refreshed = indexing.note_hot_refresh(since=timezone.now() - HOT_REFRESH_WINDOW)
-    for model in (NoteDocument, ProductDocument):
-        tiers.refresh(model)
+    tiers.refresh_all()
     return refreshed
 
 

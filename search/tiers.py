@@ -19,7 +19,7 @@ import logging
 
 from django.db import connection, transaction
 
-from search.models import HotTier
+from search.models import HotTier, NoteDocument, ProductDocument
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +76,8 @@ def refresh(model) -> float | None:
         tier.save()
     logger.info("%s hot tier: floor %s -> %s, %d joined, %d left", _label(model), old, new, joined, left)
     return new
+
+
+def refresh_all() -> dict[str, float | None]:
+    """Re-cut every document table's tier: {model name: floor}."""
+    return {model._meta.model_name: refresh(model) for model in (NoteDocument, ProductDocument)}

@@ -1,14 +1,16 @@
 """The hot tier (search/tiers.py): flagged exactly when `hot >= floor`, and searched first
 with the same candidates as searching all documents at once."""
 
+import io
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from posts.models import Note
-from search import indexing, selectors, tiers
+from search import indexing, selectors, tasks, tiers
 from search.backends import estimated_rows, match
 from search.models import HotTier, NoteDocument
 from tests.conftest import requires_postgres
@@ -149,3 +151,13 @@ def test_a_refresh_waits_for_documents_being_written(author, monkeypatch):
         refresher.join(timeout=30)
     assert refresh_failed and "lock timeout" in str(refresh_failed[0])
     assert tiers.refresh(NoteDocument) is not None  # once the writer is done it goes through
+
+
+def test_beat_and_reindex_re_cut_the_tiers(notes_by_age, monkeypatch):
+    monkeypatch.setattr(tiers, "HOT_TIER", 2)
+    tasks.refresh_hot()
+    assert _flagged() == _pks(notes_by_age[:2])
+    monkeypatch.setattr(tiers, "HOT_TIER", 4)
+    call_command("reindex_search", "--no-progress", stdout=io.StringIO())
+    assert _flagged() == _pks(notes_by_age[:4])
+    assert HotTier.objects.get(documents="search.productdocument").floor is None  # no products: no tier

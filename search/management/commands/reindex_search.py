@@ -2,8 +2,8 @@
 
 Notes and products are written in bulk batches (keyset over ids), then documents
 the rebuild did not touch (their objects are gone or hidden) are dropped, tag
-counts recounted, the hot tiers re-cut (search/tiers.py) and, on Postgres, the document tables vacuumed and analyzed.
-Safe while the site runs: index tasks keep working meanwhile.
+counts recounted, the hot tiers re-cut (search/tiers.py) and, on Postgres, the
+document tables vacuumed and analyzed. Safe while the site runs: index tasks keep working meanwhile.
 """
 
 import logging
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         dropped = indexing.drop_stale(model=NoteDocument, before=started_at)
         dropped += indexing.drop_stale(model=ProductDocument, before=started_at)
         tags = indexing.rebuild_tag_counts()
-        floors = {model._meta.model_name: tiers.refresh(model) for model in (NoteDocument, ProductDocument)}
+        floors = tiers.refresh_all()
         _vacuum_analyze(NoteDocument, ProductDocument)
         elapsed = time.perf_counter() - started
         summary = (
