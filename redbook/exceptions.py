@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import bad_request
 from rest_framework import exceptions, status
@@ -123,14 +124,14 @@ def bad_input_error(exc: Exception) -> tuple[dict, int]:
     """
     logger.warning("bad input answered with a 4xx: %r", exc)
     if isinstance(exc, IntegrityError):
-        return {"detail": "The request conflicts with data already saved.", "code": "conflict"}, 409
+        return {"detail": _("The request conflicts with data already saved."), "code": "conflict"}, 409
     if isinstance(exc, DataError):
-        return {"detail": "A value in the request is out of range or malformed.", "code": "invalid"}, 400
-    return {"detail": "Bad request.", "code": "bad_request"}, 400
+        return {"detail": _("A value in the request is out of range or malformed."), "code": "invalid"}, 400
+    return {"detail": _("Bad request."), "code": "bad_request"}, 400
 
 
 def server_error_body() -> dict:
-    return {"detail": "Server error: we have been told and will look into it.", "code": "server_error"}
+    return {"detail": _("Server error: we have been told and will look into it."), "code": "server_error"}
 
 
 class ApiErrorMiddleware:
@@ -159,8 +160,8 @@ class ApiErrorMiddleware:
         if not is_api:
             return None
         if isinstance(exception, Http404):
-            return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
+            return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
         if isinstance(exception, DjangoPermissionDenied):
-            return JsonResponse({"detail": "You may not do this.", "code": "permission_denied"}, status=403)
+            return JsonResponse({"detail": _("You may not do this."), "code": "permission_denied"}, status=403)
         request_logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return JsonResponse(server_error_body(), status=500)
