@@ -18,8 +18,8 @@ TOKEN_RE = re.compile(f"{HASHTAG_RE.pattern}|{MENTION_RE.pattern}")
 
 
 # What a tag never holds: URL structure ("/" made the note page a 500 for everyone),
-# quotes and brackets, and the comma that separates tags in the API's list.
-_TAG_UNSAFE = frozenset("/\\?#%<>\"'`{}|[]^,")
+# double quotes and brackets, and the comma that separates tags in the API's list.
+_TAG_UNSAFE = frozenset('/\\?#%<>"{}|[]^,')
 
 
 def tag_normalize(raw) -> str:

@@ -165,3 +165,10 @@ class ApiErrorMiddleware:
             return JsonResponse({"detail": _("You may not do this."), "code": "permission_denied"}, status=403)
         request_logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return JsonResponse(server_error_body(), status=500)
+
+
+def bad_request_handler(request, exception):
+    """handler400 (a SuspiciousOperation raised before any view, e.g. an unknown Host): JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(bad_input_error(exception)[0], status=400)
+    return bad_request(request, exception)

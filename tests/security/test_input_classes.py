@@ -255,6 +255,7 @@ def test_a_note_with_a_legacy_unsafe_tag_renders_and_links_to_its_tag_page(clien
         ("/api/v1/failing/integrity-error/", 409, "conflict"),
         ("/api/v1/failing/plain-bug/", 500, "server_error"),
         ("/api/v1/failing/plain-data-error/", 400, "invalid"),
+        ("/api/v1/failing/suspicious/", 400, "bad_request"),
     ],
 )
 def test_an_unhandled_error_under_api_answers_json(client, path, status, code):
@@ -270,3 +271,12 @@ def test_an_unhandled_error_under_api_answers_json(client, path, status, code):
 def test_a_data_error_on_a_page_is_a_400_page(client):
     client.raise_request_exception = False
     assert client.get("/failing/data-error/").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_request_refused_before_any_view_answers_json_under_api(client):
+    client.raise_request_exception = False
+    response = client.get("/api/v1/notes/", HTTP_HOST="not-an-allowed-host.example")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert client.get("/", HTTP_HOST="not-an-allowed-host.example").status_code == 400

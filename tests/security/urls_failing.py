@@ -1,5 +1,6 @@
 """The app's URLs plus views that fail on purpose, for tests/security/test_input_classes.py."""
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import DataError, IntegrityError
 from django.urls import path
 from rest_framework.permissions import AllowAny
@@ -30,6 +31,8 @@ urlpatterns = [
     path("api/v1/failing/plain-bug/", failing_page(ValueError("a bug in a plain view"))),
     path("api/v1/failing/plain-data-error/", failing_page(DataError("value out of range"))),
     path("failing/data-error/", failing_page(DataError("value out of range"))),
+    path("api/v1/failing/suspicious/", failing_page(SuspiciousOperation("a forged something"))),
     *root.urlpatterns,
 ]
 handler500 = root.handler500
+handler400 = root.handler400
