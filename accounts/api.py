@@ -3,13 +3,14 @@
 from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.models import User
 from redbook.pagination import CursorPagination
+from redbook.parsers import JSONObjectParser
 from redbook.throttling import FollowThrottle, LoginIPThrottle, LoginThrottle, SignupThrottle
 
 
@@ -161,7 +162,7 @@ class LogoutView(APIView):
 
 class MeView(APIView):
     permission_classes = (permissions.IsAuthenticated,)
-    parser_classes = (JSONParser, MultiPartParser, FormParser)
+    parser_classes = (JSONObjectParser, MultiPartParser, FormParser)
 
     @extend_schema(responses={200: MeSerializer})
     def get(self, request):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import Block, Follow, User
 from posts import selectors as post_selectors
+from redbook import numbers
 from redbook.prepared import Arg, InList, PreparedQuery
 
 PROFILE_NOTES = 60  # the first screenfuls; the API pages further
@@ -72,7 +73,7 @@ def blocked_users(*, viewer: User) -> QuerySet:
 
 def edges_page(edges: QuerySet, *, before: str | None, size: int) -> tuple[list, int | None]:
     """A keyset page of Follow edges (ordered newest first) and the next `before` id."""
-    if before and before.isdigit():
-        edges = edges.filter(id__lt=int(before))
+    if before and (before_id := numbers.parse_id(before)) is not None:
+        edges = edges.filter(id__lt=before_id)
     page = list(edges[: size + 1])
     return page[:size], page[size - 1].id if len(page) > size else None

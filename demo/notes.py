@@ -7,6 +7,7 @@ from demo import text, vocab
 from demo.bulk import Timer, insert, next_id, sync_sequence
 from demo.world import SECOND, World, heavy_tailed_counts, pick_rows, weighted_pick
 from posts.models import Note, NoteImage, TaggedNote
+from posts.text import tag_normalize
 
 HISTORY_DAYS = 180
 IMAGE_COUNT_WEIGHTS = np.array([35, 20, 15, 10, 6, 5, 3, 3, 3], float)  # 1..9 images per note
@@ -104,12 +105,14 @@ def _insert_tags(world: World, tags: list[list[str]]) -> int:
 
 
 def _tag_ids(names: list[str]) -> dict[str, int]:
-    """The vocabulary's tags, created once (a few hundred rows: the ORM is fine)."""
-    existing = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
-    for name in names:
-        if name not in existing:
-            existing[name] = Tag.objects.create(name=name).pk
-    return existing
+    """The vocabulary's tags, created once (a few hundred rows: the ORM is fine), normalised
+    as every tag is."""
+    normal = {name: tag_normalize(name) for name in names}
+    existing = dict(Tag.objects.filter(name__in=set(normal.values())).values_list("name", "id"))
+    for tag in normal.values():
+        if tag not in existing:
+            existing[tag] = Tag.objects.create(name=tag).pk
+    return {name: existing[tag] for name, tag in normal.items()}
 
 
 def _insert_images(world: World, rng, titles: list[str]) -> int:

@@ -13,6 +13,7 @@ from accounts.api import UserSerializer, user_card
 from feeds import selectors, services
 from feeds.models import MutedKeyword
 from posts.api import NoteSerializer, serialize_notes
+from redbook import cursors, input_fields, numbers
 from redbook.exceptions import Invalid
 from redbook.pagination import page_schema
 
@@ -25,7 +26,7 @@ MAX_RADIUS_KM = 100.0
 def _page_size(request) -> int:
     """`?page_size=` up to 50; anything unusable falls back to the default, as DRF's paginators do."""
     try:
-        size = int(request.query_params.get("page_size", DEFAULT_PAGE_SIZE))
+        size = numbers.parse_int(request.query_params.get("page_size", DEFAULT_PAGE_SIZE))
     except ValueError:
         return DEFAULT_PAGE_SIZE
     return min(size, MAX_PAGE_SIZE) if size > 0 else DEFAULT_PAGE_SIZE
@@ -42,7 +43,7 @@ def _feed_response(request, items, next_cursor) -> Response:
             row[name] = dict(resharer_data[value.pk]) if name == "reshared_by" and value else value
     next_url = None
     if next_cursor is not None:
-        next_url = replace_query_param(request.build_absolute_uri(), "cursor", selectors.cursor_encode(next_cursor))
+        next_url = replace_query_param(request.build_absolute_uri(), "cursor", cursors.cursor_encode(next_cursor))
     return Response({"results": data, "next": next_url})
 
 
@@ -111,7 +112,7 @@ def _coordinate(request, name: str, limit: float, *, default: float | None = Non
             return default
         raise Invalid(_("%(name)s is required.") % {"name": name}, code="required")
     try:
-        value = float(raw)
+        value = numbers.parse_float(raw)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
@@ -157,7 +158,7 @@ class NearbyFeedView(APIView):
 
 
 class NotInterestedSerializer(serializers.Serializer):
-    note_id = serializers.IntegerField()
+    note_id = input_fields.IntegerField(min_value=1)
 
 
 class NotInterestedView(APIView):

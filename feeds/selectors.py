@@ -6,10 +6,7 @@ queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_b
 `image_rows=True` (the JSON API and the pages' cards) hydrates images as plain rows (see `published_card_notes`).
 """
 
-import base64
-import binascii
 import functools
-import json
 import logging
 import math
 from collections import Counter
@@ -28,6 +25,7 @@ from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
 from posts.selectors import published_card_notes
+from redbook import cursors
 from redbook.exceptions import Invalid
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 
@@ -47,41 +45,16 @@ PER_AUTHOR_PER_20 = 2  # author diversity: at most 2 notes by one author in a pa
 # --- Cursors ------------------------------------------------------------------------
 
 
-def cursor_encode(data: dict) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def cursor_decode(raw: str | None, *, fields: dict[str, type], optional: tuple[str, ...] = ()) -> dict | None:
-    """The cursor, its fields checked against `fields` (name -> type); a forged or stale cursor is a 400."""
-    if not raw:
-        return None
-    try:
-        data = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-        if isinstance(data, dict) and all(
-            (name in optional) if name not in data else _field_ok(data[name], kind) for name, kind in fields.items()
-        ):
-            return data
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        pass
-    raise Invalid(_("Invalid cursor."), code="invalid_cursor")
-
-
 def follow_cursor(raw: str | None) -> dict | None:
-    return cursor_decode(raw, fields={"n": int, "r": int}, optional=("n", "r"))
+    return cursors.cursor_decode(raw, fields={"n": int, "r": int}, optional=("n", "r"))
 
 
 def explore_cursor(raw: str | None) -> dict | None:
-    return cursor_decode(raw, fields={"p": int, "s": float | None, "x": list}, optional=("x",))
+    return cursors.cursor_decode(raw, fields={"p": int, "s": float | None, "x": list}, optional=("x",))
 
 
 def nearby_cursor(raw: str | None) -> dict | None:
-    return cursor_decode(raw, fields={"d": float, "i": int})
-
-
-def _field_ok(value, kind) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, kind) or (isinstance(value, int) and isinstance(1.0, kind))
+    return cursors.cursor_decode(raw, fields={"d": float, "i": int})
 
 
 def _hidden_users(viewer) -> set[int]:

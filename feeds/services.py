@@ -21,6 +21,7 @@ from feeds.store import RankedList, get_store, trending_key, unique_scores, user
 from feeds.world import load_world, world_for_user
 from outbox.services import enqueue_on_commit
 from posts.models import Note
+from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
 from redbook.redis import get_redis
 
@@ -144,10 +145,10 @@ def _tag(name: str) -> Tag:
 
 
 def _as_id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Invalid(_("Give a numeric id."), code="invalid_id") from None
+    pk = numbers.parse_id(value)
+    if pk is None:
+        raise Invalid(_("Give a numeric id."), code="invalid_id")
+    return pk
 
 
 def personalization_set(*, user: User, enabled: bool) -> None:

@@ -10,7 +10,7 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("nearby/", views.nearby, name="nearby"),
     path("settings/feeds/", views.feed_settings, name="settings"),
-    path("tags/<str:name>/follow/", views.topic_follow_toggle, name="topic-follow"),
+    path("tags/<tag:name>/follow/", views.topic_follow_toggle, name="topic-follow"),
 ]
 
 # JSON API, mounted under /api/v1/ by redbook/urls.py.
@@ -22,5 +22,5 @@ api_urlpatterns = [
     path("feeds/not-interested/", api.NotInterestedView.as_view(), name="api-not-interested"),
     path("feeds/muted-keywords/", api.MutedKeywordsView.as_view(), name="api-muted-keywords"),
     path("feeds/muted-keywords/<int:keyword_id>/", api.MutedKeywordDetailView.as_view(), name="api-muted-keyword"),
-    path("tags/<str:name>/follow/", api.TopicFollowView.as_view(), name="api-topic-follow"),
+    path("tags/<tag:name>/follow/", api.TopicFollowView.as_view(), name="api-topic-follow"),
 ]

@@ -17,6 +17,7 @@ from feeds.cities import CITIES, city_get
 from feeds.models import MutedKeyword
 from posts.cards import CardBuilder
 from posts.selectors import liked_ids
+from redbook import cursors, numbers
 from redbook.exceptions import ServiceError
 
 PAGE_SIZE = 20
@@ -34,7 +35,7 @@ def _render_feed(request, template: str, feed, *, read_cursor, context: dict | N
     context = {
         **(context or {}),
         "items": [(cards.card(note), extra) for note, extra in items],
-        "next_cursor": selectors.cursor_encode(next_cursor) if next_cursor else "",
+        "next_cursor": cursors.cursor_encode(next_cursor) if next_cursor else "",
     }
     if request.GET.get("partial"):
         return render(request, "feeds/_items.html", context)
@@ -65,8 +66,8 @@ def follow(request):
 def nearby(request):
     city = city_get(request.GET.get("city"))
     try:
-        lat = float(request.GET["lat"]) if city is None else city.lat
-        lng = float(request.GET["lng"]) if city is None else city.lng
+        lat = numbers.parse_float(request.GET["lat"]) if city is None else city.lat
+        lng = numbers.parse_float(request.GET["lng"]) if city is None else city.lng
     except (KeyError, ValueError):
         return render(request, "feeds/nearby.html", {"cities": CITIES, "located": False})
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):

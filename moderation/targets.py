@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.services import user_suspend, user_unsuspend
 from moderation.models import AuditLogEntry, TargetType
 from posts.models import Comment, Note
+from redbook import numbers
 from search import services as search_services
 from shop.models import Product
 from shop.services import product_notes_count_refresh
@@ -162,9 +163,8 @@ def target_lookup(target_type: str, raw_id: str) -> Model | None:
         found = User.objects.filter(username=raw_id).first()
         if found is not None:
             return found
-    if not raw_id.isascii() or not raw_id.isdigit() or int(raw_id) > 2**63 - 1:
-        return None
-    return target_get(target_type, int(raw_id))
+    pk = numbers.parse_id(raw_id)
+    return None if pk is None else target_get(target_type, pk)
 
 
 def target_set_down(target_type: str, obj: Model, *, down: bool, reason: str = "") -> bool:

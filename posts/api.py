@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotAuthenticated
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,8 +22,10 @@ from accounts.api import UserSerializer, user_card
 from posts import notifications, selectors, services, view_counts
 from posts.cards import UrlPattern, storage_url
 from posts.models import Collection, Comment, Note, NoteImage, Notification
+from redbook import input_fields, numbers
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
+from redbook.parsers import JSONObjectParser
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
 
@@ -328,8 +330,8 @@ class NoteWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=100, required=True, allow_blank=True)
     body = serializers.CharField(max_length=10000, required=False, allow_blank=True, trim_whitespace=False)
-    lat = serializers.FloatField(required=False, allow_null=True)
-    lng = serializers.FloatField(required=False, allow_null=True)
+    lat = input_fields.FloatField(required=False, allow_null=True)
+    lng = input_fields.FloatField(required=False, allow_null=True)
     place_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
     # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
@@ -352,10 +354,10 @@ def _product_ids(data) -> list[int] | None:
     raw = _list_param(data, "product_ids")
     if raw is None:
         return None
-    try:
-        return [int(value) for value in raw]
-    except ValueError as exc:
-        raise Invalid(_("product_ids must be product ids."), code="invalid_product_ids") from exc
+    ids = [numbers.parse_id(value) for value in raw]
+    if None in ids:
+        raise Invalid(_("product_ids must be product ids."), code="invalid_product_ids")
+    return ids
 
 
 def _note_input(request, *, partial: bool) -> dict:
@@ -390,7 +392,7 @@ def _paginated(view, request, queryset, *, ordering, serialize):
 
 
 class NoteCreateView(APIView):
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, JSONObjectParser)
     throttle_classes = (PostThrottle,)
 
     @extend_schema(request=NoteWriteSerializer, responses={201: NoteSerializer})
@@ -402,7 +404,7 @@ class NoteCreateView(APIView):
 
 
 class NoteDetailView(APIView):
-    parser_classes = (MultiPartParser, FormParser, JSONParser)
+    parser_classes = (MultiPartParser, FormParser, JSONObjectParser)
 
     @extend_schema(responses={200: NoteSerializer})
     def get(self, request, note_id):
@@ -455,10 +457,10 @@ class NoteSaveView(_NoteToggleView):
         raw = request.data.get("collection_id") if hasattr(request.data, "get") else None
         if raw in (None, ""):
             return {}
-        try:
-            return {"collection_id": int(raw)}
-        except (TypeError, ValueError) as exc:
-            raise Invalid(_("collection_id must be a board id."), code="invalid_collection") from exc
+        collection_id = numbers.parse_id(raw)
+        if collection_id is None:
+            raise Invalid(_("collection_id must be a board id."), code="invalid_collection")
+        return {"collection_id": collection_id}
 
 
 class NoteReshareView(_NoteToggleView):
@@ -500,7 +502,7 @@ class NoteViewView(APIView):
 
 class CommentInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=5000, allow_blank=True, trim_whitespace=False)
-    parent_id = serializers.IntegerField(required=False, allow_null=True)
+    parent_id = input_fields.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class NoteCommentsView(APIView):
@@ -509,10 +511,11 @@ class NoteCommentsView(APIView):
     @extend_schema(responses={200: page_schema(RootCommentSerializer)})
     def get(self, request, note_id):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-        parent_id = request.query_params.get("parent_id")
-        if parent_id is not None and not parent_id.isdigit():
+        raw_parent = request.query_params.get("parent_id")
+        parent_id = None if raw_parent is None else numbers.parse_id(raw_parent)
+        if raw_parent is not None and parent_id is None:
             raise Invalid(_("parent_id must be a comment id."), code="invalid_parent")
-        comments = selectors.comments_for_note(note=note, viewer=request.user, parent_id=parent_id and int(parent_id))
+        comments = selectors.comments_for_note(note=note, viewer=request.user, parent_id=parent_id)
         serializer_class = CommentSerializer if parent_id else RootCommentSerializer
 
         def serialize(page, *, request):

@@ -1,6 +1,7 @@
 """#tags and @mentions in note bodies and comments: parsing, and safe linked HTML."""
 
 import re
+import unicodedata
 
 from django.urls import reverse
 from django.utils.html import escape, format_html
@@ -16,8 +17,40 @@ MENTION_RE = re.compile(r"(?<![\w@])@(\w[\w.+-]{0,149})")
 TOKEN_RE = re.compile(f"{HASHTAG_RE.pattern}|{MENTION_RE.pattern}")
 
 
-def clean_tag(raw: str) -> str:
-    return raw.strip().lstrip("#").strip()[:TAG_MAX_LENGTH]
+# What a tag never holds: URL structure ("/" made the note page a 500 for everyone),
+# double quotes and brackets, and the comma that separates tags in the API's list.
+_TAG_UNSAFE = frozenset('/\\?#%<>"{}|[]^,')
+
+
+def tag_normalize(raw) -> str:
+    """The one tag normaliser: every path that creates tags (API, pages, #tags in bodies, the
+    seed) goes through it, so a tag is always safe in a URL path and never "", "." or "..".
+
+    NFKC folds look-alikes ("＃", "／", full-width letters); URL-unsafe characters, controls
+    and any space become one space; leading "#" and surrounding dots and spaces go.
+    """
+    text = unicodedata.normalize("NFKC", str(raw)[: TAG_MAX_LENGTH * 4])
+    text = "".join(" " if ch in _TAG_UNSAFE or unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    return " ".join(text.split())[:TAG_MAX_LENGTH].strip(" .")
+
+
+class TagConverter:
+    """`<tag:name>` in URLs: any tag, even one made outside `tag_normalize` (the admin, an old row).
+
+    `{% url 'posts:tag' name %}` must never raise for a tag on a note (a NoReverseMatch
+    is a 500 for everyone who opens it). "%" and "/" are escaped inside the segment, and
+    a name of dots too (a "." or ".." segment is resolved away by browsers); reading the
+    URL undoes it, so every tag has a URL that leads back to it. Registered in PostsConfig.
+    """
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        return value.replace("%2F", "/").replace("%2E", ".").replace("%25", "%")
+
+    def to_url(self, value) -> str:
+        text = str(value).replace("%", "%25").replace("/", "%2F")
+        return text if text.strip(".") else text.replace(".", "%2E")
 
 
 def _mention_name(raw: str) -> str:
@@ -37,7 +70,7 @@ def merge_tags(*groups) -> list[str]:
     seen, merged = set(), []
     for group in groups:
         for raw in group:
-            tag = clean_tag(raw)
+            tag = tag_normalize(raw)
             if tag and tag.casefold() not in seen:
                 seen.add(tag.casefold())
                 merged.append(tag)

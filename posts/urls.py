@@ -12,7 +12,7 @@ urlpatterns = [
     path("notes/<int:note_id>/edit/", views.note_edit, name="note-edit"),
     path("notes/<int:note_id>/delete/", views.note_delete, name="note-delete"),
     path("notes/<int:note_id>/comment/", rate_limit(CommentThrottle)(views.note_comment), name="note-comment"),
-    path("tags/<str:name>/", views.tag_page, name="tag"),
+    path("tags/<tag:name>/", views.tag_page, name="tag"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
     path("notifications/", views.notifications_page, name="notifications"),
 ]
@@ -31,7 +31,7 @@ api_urlpatterns = [
     path("comments/<int:comment_id>/like/", api.CommentLikeView.as_view(), name="api-comment-like"),
     path("collections/", api.CollectionsView.as_view(), name="api-collections"),
     path("collections/<int:collection_id>/notes/", api.CollectionNotesView.as_view(), name="api-collection-notes"),
-    path("tags/<str:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
+    path("tags/<tag:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
     path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
     path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
     path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),

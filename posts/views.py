@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from posts import notifications, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
+from redbook import numbers
 from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
 
 GRID_PAGE_SIZE = 40
@@ -37,7 +38,7 @@ def _float_or_none(value: str | None, label: str) -> float | None:
     if value in (None, ""):
         return None
     try:
-        return float(value)
+        return numbers.parse_float(value)
     except ValueError as exc:
         raise Invalid(_("%(field)s must be a number.") % {"field": label}) from exc
 
@@ -45,10 +46,9 @@ def _float_or_none(value: str | None, label: str) -> float | None:
 def _form_fields(request) -> dict:
     """The note form's POST as service arguments."""
     post = request.POST
-    try:
-        product_ids = [int(pk) for pk in post.getlist("product_ids") if pk]
-    except ValueError as exc:
-        raise Invalid(_("Pick products from the list.")) from exc
+    product_ids = [numbers.parse_id(pk) for pk in post.getlist("product_ids") if pk]
+    if None in product_ids:
+        raise Invalid(_("Pick products from the list."))
     return {
         "title": post.get("title", ""),
         "body": post.get("body", ""),
@@ -67,10 +67,7 @@ def _form_page(request, *, note=None, status=200):
 
 def _page(request, queryset) -> tuple[list, int | None]:
     """One page of a grid by ?page=N (a bounded slice), and the next page number."""
-    try:
-        number = max(1, min(int(request.GET.get("page", 1)), 50))
-    except ValueError:
-        number = 1
+    number = numbers.request_page(request, last=50)
     start = (number - 1) * GRID_PAGE_SIZE
     rows = list(queryset[start : start + GRID_PAGE_SIZE + 1])
     return rows[:GRID_PAGE_SIZE], number + 1 if len(rows) > GRID_PAGE_SIZE else None
@@ -158,7 +155,7 @@ def note_comment(request, note_id):
             author=request.user,
             note=note,
             body=request.POST.get("body", ""),
-            parent_id=int(parent_id) if parent_id and parent_id.isdigit() else None,
+            parent_id=numbers.parse_id(parent_id),
         )
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -51,7 +51,11 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: a 503 when the uncaught error is the database being away."""
+    """handler500: a 503 when the uncaught error is the database being away; JSON under /api/."""
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable_response(request)
+    if request.path.startswith("/api/"):
+        from redbook.exceptions import server_error_body
+
+        return JsonResponse(server_error_body(), status=500)
     return django_server_error(request, template_name)

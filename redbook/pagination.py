@@ -1,15 +1,45 @@
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+from rest_framework.pagination import Cursor
 from rest_framework.pagination import CursorPagination as BaseCursorPagination
+from rest_framework.utils.urls import replace_query_param
+
+from redbook import cursors, numbers
+
+_CURSOR_FIELDS = {"o": int, "r": bool, "p": str | None}
 
 
 class CursorPagination(BaseCursorPagination):
-    """`{"results": [...], "next": url}` paged by an opaque cursor (API.md "Lists")."""
+    """`{"results": [...], "next": url}` paged by an opaque cursor (API.md "Lists").
+
+    DRF's own cursor is base64 of a query string, read back unchecked: a forged
+    position ("p=abc" on an id ordering) reached the query as a 500. Here it is a
+    signed cursor (redbook.cursors), so the position is always one we wrote.
+    """
 
     ordering = "-id"
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 50
+
+    def get_page_size(self, request):
+        try:
+            size = numbers.parse_int(request.query_params[self.page_size_query_param], min_value=1)
+        except (KeyError, ValueError):
+            return self.page_size
+        return min(size, self.max_page_size)
+
+    def decode_cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param)
+        data = cursors.cursor_decode(raw, fields=_CURSOR_FIELDS, optional=tuple(_CURSOR_FIELDS))
+        if data is None:
+            return None
+        offset = min(max(data.get("o", 0), 0), self.offset_cutoff)  # as DRF bounds it
+        return Cursor(offset=offset, reverse=data.get("r", False), position=data.get("p"))
+
+    def encode_cursor(self, cursor):
+        token = cursors.cursor_encode({"o": cursor.offset, "r": cursor.reverse, "p": cursor.position})
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
 
 
 _PAGE_SCHEMAS: dict[str, serializers.Serializer] = {}

@@ -1,17 +1,75 @@
-"""JSON bodies are objects: `null`, `[...]` or `"text"` at the top level is a 400.
+"""JSON request bodies: capped in size and depth before parsing, and objects at the top level.
 
-Every endpoint of API.md takes an object, and views call `request.data.get(...)`;
-refusing anything else here means a stray array can never reach a view as a 500.
+`json.loads` recurses once per nesting level: a body of 50,000 "[" raises
+RecursionError, a 500, on any endpoint (sign-up and login included). So every JSON
+body is read by `json_loads_capped`: at most `JSON_MAX_BYTES` (413 beyond) and at
+most `JSON_MAX_DEPTH` levels of arrays and objects (400 beyond), counted by a scan
+that skips strings and never recurses; NaN and Infinity are refused (400).
+`JSONObjectParser` is the API's only JSON parser (the default, and what views that
+name their parsers use); anything else that parses a request body as JSON (a
+webhook, a multipart field holding JSON) calls `json_loads_capped` too.
+
+`null`, `[...]` or `"text"` at the top level is a 400 as well: every endpoint of
+API.md takes an object, and views call `request.data.get(...)`.
 """
 
-from django.utils.translation import gettext_lazy as _
+import json
+import re
+
+from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
+
+# A JSON string, escapes included (the unrolled loop never backtracks), and what is not a bracket.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_OPENING = frozenset(b"[{")
+
+
+class BodyTooLarge(APIException):
+    # Not redbook.exceptions.TooLarge: that module imports DRF's views, which import this one.
+    status_code = 413
+    default_code = "too_large"
+
+
+def json_depth_exceeds(raw: bytes, limit: int) -> bool:
+    """True when arrays and objects nest deeper than `limit` (brackets inside strings not counted)."""
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", raw))
+    if len(brackets) <= limit:
+        return False
+    depth = 0
+    for byte in brackets:
+        depth += 1 if byte in _OPENING else -1
+        if depth > limit:
+            return True
+    return False
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_loads_capped(raw: bytes | str):
+    """Parse a JSON request body, or raise BodyTooLarge (413) / ParseError (400)."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    if len(data) > settings.JSON_MAX_BYTES:
+        raise BodyTooLarge(_("The JSON body is larger than %(n)d bytes.") % {"n": settings.JSON_MAX_BYTES})
+    if json_depth_exceeds(data, settings.JSON_MAX_DEPTH):
+        raise ParseError(
+            _("The JSON body nests deeper than %(n)d levels.") % {"n": settings.JSON_MAX_DEPTH}, code="too_deep"
+        )
+    try:
+        return json.loads(data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
+        raise ParseError(_("The body is not valid JSON."), code="parse_error") from exc
 
 
 class JSONObjectParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        # One byte over the cap is enough to refuse: a huge body is never read whole.
+        raw = stream.read(settings.JSON_MAX_BYTES + 1) if stream is not None else b""
+        data = json_loads_capped(raw)
         if not isinstance(data, dict):
             raise ParseError(_("The request body must be a JSON object."))
         return data

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "feeds.middleware.LastActiveMiddleware",  # User.last_active_at, at most once per few minutes
+    "redbook.exceptions.ApiErrorMiddleware",  # JSON for any error under /api/; a DataError is a 400
     # Last, so its process_exception sees a view's database error first: 503, not 500.
     "redbook.db_errors.DatabaseUnavailableMiddleware",
 ]
@@ -239,6 +240,9 @@ REST_FRAMEWORK = {
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
     },
 }
+# JSON request bodies (redbook/parsers.py): larger is a 413, deeper a 400, both before parsing.
+JSON_MAX_BYTES = env.int("JSON_MAX_BYTES", default=1024 * 1024)
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "RedBook API",
     "DESCRIPTION": "Notes, feeds, search and shop of RedBook.",

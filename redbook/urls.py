@@ -58,3 +58,4 @@ urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
 
 # A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
 handler500 = "redbook.db_errors.server_error"
+handler400 = "redbook.exceptions.bad_request_handler"

@@ -6,9 +6,6 @@ An empty query, one over 200 characters, an unknown type or sort, or a bad curso
 is a 400 `{"detail", "code"}`; a query of punctuation only finds nothing (200).
 """
 
-import base64
-import binascii
-
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -19,6 +16,7 @@ from rest_framework.views import APIView
 from accounts.api import UserSerializer
 from accounts.selectors import followed_ids
 from posts.api import serialize_notes
+from redbook import cursors, numbers
 from redbook.exceptions import Invalid
 from search import querylog, selectors
 from shop.serializers import ProductSerializer
@@ -28,27 +26,21 @@ MAX_PAGE_SIZE = 50
 
 
 def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+    return cursors.cursor_encode({"o": offset})
 
 
 def decode_cursor(cursor: str) -> int:
     """The offset in a cursor from `encode_cursor`; 0 for none; Invalid for anything else."""
-    if not cursor:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, offset = text.split(":")
-        offset = int(offset)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        offset, prefix = -1, ""
-    if prefix != "o" or not 0 <= offset <= selectors.MAX_OFFSET:
+    data = cursors.cursor_decode(cursor, fields={"o": int})
+    offset = data["o"] if data else 0
+    if not 0 <= offset <= selectors.MAX_OFFSET:
         raise Invalid(_("Invalid cursor."), code="invalid_cursor")
     return offset
 
 
 def page_size(request) -> int:
     try:
-        size = int(request.query_params.get("page_size", PAGE_SIZE))
+        size = numbers.parse_int(request.query_params.get("page_size", PAGE_SIZE))
     except ValueError:
         return PAGE_SIZE
     return min(max(size, 1), MAX_PAGE_SIZE)

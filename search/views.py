@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import followed_ids
 from posts.selectors import liked_ids
+from redbook import numbers
 from redbook.exceptions import Invalid
 from search import querylog, selectors
 
@@ -21,10 +22,7 @@ SORT_LABELS = {
 
 
 def _page_number(request) -> int:
-    try:
-        return max(1, min(int(request.GET.get("page", 1)), MAX_PAGE))
-    except ValueError:
-        return 1
+    return numbers.request_page(request, last=MAX_PAGE)
 
 
 def _start_page(request, *, error: str = "", status: int = 200):

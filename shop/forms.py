@@ -6,17 +6,19 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from redbook import numbers
+from redbook.input_fields import DecimalFormField, IntegerFormField
 from shop.models import MAX_LINE_QUANTITY, Category, Product, Variant
 from shop.orders import ADDRESS_FIELDS
 
 
 class AddToCartForm(forms.Form):
-    variant_id = forms.IntegerField(widget=forms.HiddenInput)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1)
+    variant_id = IntegerFormField(widget=forms.HiddenInput, min_value=1)
+    quantity = IntegerFormField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1)
 
 
 class CartQuantityForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY)
+    quantity = IntegerFormField(label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY)
 
 
 ADDRESS_LABELS = {
@@ -111,6 +113,7 @@ class VariantForm(forms.ModelForm):
     class Meta:
         model = Variant
         fields = ["name", "price", "stock"]
+        field_classes = {"price": DecimalFormField, "stock": IntegerFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,8 +122,10 @@ class VariantForm(forms.ModelForm):
 
     def stock_seen(self) -> int:
         """The stock the brand saw when the page was rendered."""
-        raw = self.data.get(self.add_initial_prefix("stock"))
-        return int(raw) if str(raw).isdigit() else self.initial.get("stock", 0)
+        try:
+            return numbers.parse_int(self.data.get(self.add_initial_prefix("stock")), min_value=0)
+        except ValueError:
+            return self.initial.get("stock", 0)
 
 
 VariantFormSet = inlineformset_factory(

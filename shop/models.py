@@ -169,6 +169,8 @@ class Order(models.Model):
     currency = models.CharField(max_length=3, default="CNY")
     shipping_address = models.JSONField()
     idempotency_key = models.CharField(max_length=100)
+    # A hash of what the checkout was asked for: the same key with another request is a 409.
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)

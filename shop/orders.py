@@ -5,6 +5,8 @@ when two actors race (the buyer cancels while the expiry task runs), exactly one
 UPDATE matches and the other gets a clear 409 or returns quietly.
 """
 
+import hashlib
+import json
 import logging
 import secrets
 from datetime import datetime
@@ -16,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, PaymentDeclined
 from shop import stock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Order, OrderItem, Payment
@@ -24,6 +27,8 @@ from shop.payments import get_gateway, normalize_card_number
 logger = logging.getLogger(__name__)
 
 S = Order.Status
+_TOTAL = Order._meta.get_field("total")
+ORDER_TOTAL_MAX = Decimal(10) ** (_TOTAL.max_digits - _TOTAL.decimal_places) - Decimal(1).scaleb(-_TOTAL.decimal_places)
 PAID_OR_LATER = {S.PAID, S.SHIPPED, S.DELIVERED}
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read out on the phone.
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -81,20 +86,43 @@ def order_checkout(
         raise Invalid(_("Send an Idempotency-Key header (1 to 100 characters)."), code="idempotency_key_required")
     if not buyer.is_active or getattr(buyer, "is_suspended", False):
         raise Forbidden(_("This account is suspended."), code="suspended")
+    fingerprint = request_fingerprint(shipping_address=shipping_address, brand_username=brand_username)
     existing = Order.objects.filter(buyer=buyer, idempotency_key=key).first()
     if existing:
-        return existing, False
+        return _replayed(existing, fingerprint), False
     address = shipping_address_clean(shipping_address)
     try:
         with transaction.atomic():
-            order = _place_order(buyer=buyer, key=key, address=address, brand_username=brand_username)
+            order = _place_order(
+                buyer=buyer, key=key, fingerprint=fingerprint, address=address, brand_username=brand_username
+            )
     except _KeyAlreadyUsed:
-        return Order.objects.get(buyer=buyer, idempotency_key=key), False
+        return _replayed(Order.objects.get(buyer=buyer, idempotency_key=key), fingerprint), False
     logger.info("order %s placed by user %s", order.number, buyer.pk)
     return order, True
 
 
-def _place_order(*, buyer, key: str, address: dict, brand_username: str | None) -> Order:
+def request_fingerprint(*, shipping_address, brand_username: str | None) -> str:
+    """A hash of what a checkout asks for (key order and spacing aside)."""
+    asked = {"shipping_address": shipping_address, "brand": brand_username or None}
+    canonical = json.dumps(asked, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replayed(order: Order, fingerprint: str) -> Order:
+    """The order a key placed, for the same request again; a 409 for another request.
+
+    Orders placed before fingerprints were kept have none, and are replayed as before.
+    """
+    if order.request_fingerprint and order.request_fingerprint != fingerprint:
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different request: send a new key for a new order."),
+            code="idempotency_mismatch",
+        )
+    return order
+
+
+def _place_order(*, buyer, key: str, fingerprint: str, address: dict, brand_username: str | None) -> Order:
     # Locking the cart serializes one buyer's checkouts, so a double submit with two
     # keys cannot buy the same lines twice; with one key, the second finds the order.
     cart = Cart.objects.select_for_update().filter(user=buyer).first()
@@ -102,10 +130,16 @@ def _place_order(*, buyer, key: str, address: dict, brand_username: str | None) 
         raise _KeyAlreadyUsed
     lines = _checkout_lines(cart, brand_username)
     subtotal = sum((line.variant.price * line.quantity for line in lines), Decimal("0.00"))
+    if subtotal > ORDER_TOTAL_MAX:  # else a DataError (a 500) when the order row is written
+        raise Invalid(
+            _("This order's total is more than one order can hold: split it into several orders."),
+            code="total_too_large",
+        )
     order = _order_insert(
         buyer=buyer,
         brand_id=lines[0].variant.product.brand_id,
         key=key,
+        fingerprint=fingerprint,
         address=address,
         subtotal=subtotal,
         currency=lines[0].variant.product.currency,
@@ -150,7 +184,9 @@ def _checkout_lines(cart: Cart | None, brand_username: str | None) -> list[CartI
     return lines
 
 
-def _order_insert(*, buyer, brand_id: int, key: str, address: dict, subtotal: Decimal, currency: str) -> Order:
+def _order_insert(
+    *, buyer, brand_id: int, key: str, fingerprint: str, address: dict, subtotal: Decimal, currency: str
+) -> Order:
     now = timezone.now()
     for _attempt in range(5):
         order = Order(
@@ -158,6 +194,7 @@ def _order_insert(*, buyer, brand_id: int, key: str, address: dict, subtotal: De
             buyer=buyer,
             brand_id=brand_id,
             idempotency_key=key,
+            request_fingerprint=fingerprint,
             shipping_address=address,
             subtotal=subtotal,
             total=subtotal,  # shipping is free for now; `shipping_fee` leaves room
@@ -205,8 +242,8 @@ def _transition(order: Order, *, source: set, target: str, **stamps) -> None:
 
 def _locked(queryset, order_id) -> Order:
     order = None
-    if str(order_id).isdigit():
-        order = queryset.select_for_update(of=("self",)).filter(pk=int(order_id)).first()
+    if (pk := numbers.parse_id(order_id)) is not None:
+        order = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if order is None:
         raise NotFound(_("No such order."))
     return order

@@ -11,6 +11,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from redbook import numbers
 from redbook.exceptions import Invalid
 
 
@@ -34,7 +35,7 @@ class PaymentGateway(Protocol):
 def normalize_card_number(raw: str) -> str:
     """Digits only; 400 for anything that cannot be a card number (Luhn check)."""
     digits = "".join(str(raw or "").split()).replace("-", "")
-    if not digits.isdigit() or not 12 <= len(digits) <= 19 or not _luhn_ok(digits):
+    if not numbers.is_ascii_digits(digits) or not 12 <= len(digits) <= 19 or not _luhn_ok(digits):
         raise Invalid(_("Enter a valid card number."), code="invalid_card")
     return digits
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from redbook import numbers
 from redbook.exceptions import NotFound
 from shop.models import Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
@@ -47,17 +48,18 @@ def products_listed(*, q: str = "", brand: str = "", category: str = "") -> Quer
             | Q(brand__username__icontains=q)
         )
     if brand:
-        by_id = Q(brand_id=int(brand)) if brand.isdigit() else Q()
+        by_id = Q(brand_id=brand_id) if (brand_id := numbers.parse_id(brand)) else Q()
         products = products.filter(Q(brand__username=brand) | by_id)
     if category:
-        by_id = Q(category_id=int(category)) if category.isdigit() else Q()
+        by_id = Q(category_id=category_id) if (category_id := numbers.parse_id(category)) else Q()
         products = products.filter(Q(category__slug=category) | Q(category__name__iexact=category) | by_id)
     return products
 
 
 def product_get_visible(*, product_id, viewer) -> Product:
     """A listed product, or the brand's own (or staff's view of) an unlisted one; else 404."""
-    product = products_base().filter(pk=product_id).first() if str(product_id).isdigit() else None
+    pk = numbers.parse_id(product_id)
+    product = products_base().filter(pk=pk).first() if pk is not None else None
     if product is None:
         raise NotFound(_("No such product."))
     is_owner = viewer is not None and viewer.is_authenticated and (viewer.pk == product.brand_id or viewer.is_staff)
@@ -200,7 +202,8 @@ def orders_for_brand(*, brand, status: str = "") -> QuerySet:
 
 def order_get_visible(*, order_id, viewer) -> Order:
     """The buyer, the selling brand and staff may see an order; anyone else gets 404."""
-    order = orders_base().filter(pk=order_id).first() if str(order_id).isdigit() else None
+    pk = numbers.parse_id(order_id)
+    order = orders_base().filter(pk=pk).first() if pk is not None else None
     if order is None or not (viewer.is_staff or viewer.pk in (order.buyer_id, order.brand_id)):
         raise NotFound(_("No such order."))
     return order

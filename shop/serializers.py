@@ -1,12 +1,12 @@
 """The Shop JSON shapes of shared/API.md: Product, cart, Order. Money as decimal strings."""
 
-import json
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 
 from accounts.api import UserSerializer
+from redbook.parsers import json_loads_capped
 from shop.models import CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
 
@@ -80,8 +80,8 @@ class ProductWriteSerializer(serializers.Serializer):
     def validate_variants(self, value):
         if isinstance(value, str):  # multipart sends the list as a JSON string
             try:
-                value = json.loads(value)
-            except ValueError as exc:
+                value = json_loads_capped(value)
+            except ParseError as exc:
                 raise serializers.ValidationError(_("Send variants as a JSON list.")) from exc
         return value
 

@@ -1,6 +1,6 @@
 """Catalog and cart writes. Order lifecycle lives in shop/orders.py, stock moves in shop/stock.py."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
 from search import services as search_services
@@ -18,6 +19,7 @@ SESSION_CART_KEY = "shop_cart_id"
 MAX_VARIANTS = 30
 MAX_PRODUCT_IMAGES = 9
 MAX_STOCK = 1_000_000
+PRICE_DIGITS = Variant._meta.get_field("price").max_digits
 MAX_PRICE = Decimal("99999999.99")
 IMAGE_SIZE, THUMB_SIZE = 1600, 480
 _UNSET = object()
@@ -39,8 +41,9 @@ def category_resolve(value) -> Category | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValidationError({"category": [_("Send the category's id, slug or name.")]})
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        category = Category.objects.filter(pk=int(value)).first()
+    if isinstance(value, int) or value.strip().isdigit():  # digits of any script: an id, never a name
+        category_id = numbers.parse_id(value)
+        category = Category.objects.filter(pk=category_id).first() if category_id else None
         if category is None:
             raise ValidationError({"category": [_("No such category.")]})
         return category
@@ -80,22 +83,26 @@ def variant_clean(data, *, position: int) -> dict:
         cleaned["name"] = _clean_text(data.get("name"), field="variants", max_length=60, required=True)
     if "price" in data or "id" not in data:
         try:
-            price = Decimal(str(data.get("price"))).quantize(Decimal("0.01"))
-        except (InvalidOperation, ValueError):
+            price = numbers.parse_decimal(data.get("price"), max_digits=PRICE_DIGITS, decimal_places=2)
+        except ValueError:
             price = None
         if price is None or not Decimal("0.01") <= price <= MAX_PRICE:
             raise ValidationError({"variants": [_("%(v)s: enter a price above 0.") % {"v": label}]})
         cleaned["price"] = price
     if "stock" in data or "id" not in data:
-        stock = data.get("stock", 0)
-        if isinstance(stock, bool) or not str(stock).isdigit() or int(stock) > MAX_STOCK:
-            raise ValidationError({"variants": [_("%(v)s: stock must be a whole number from 0.") % {"v": label}]})
-        cleaned["stock"] = int(stock)
+        try:
+            cleaned["stock"] = numbers.parse_int(data.get("stock", 0), min_value=0, max_value=MAX_STOCK)
+        except ValueError:
+            raise ValidationError(
+                {"variants": [_("%(v)s: stock must be a whole number from 0.") % {"v": label}]}
+            ) from None
     if "stock_add" in data and "id" in data:
-        add = data["stock_add"]
-        if isinstance(add, bool) or not str(add).lstrip("-").isdigit() or abs(int(add)) > MAX_STOCK:
-            raise ValidationError({"variants": [_("%(v)s: stock_add must be a whole number.") % {"v": label}]})
-        cleaned["stock_add"] = int(add)
+        try:
+            cleaned["stock_add"] = numbers.parse_int(data["stock_add"], min_value=-MAX_STOCK, max_value=MAX_STOCK)
+        except ValueError:
+            raise ValidationError(
+                {"variants": [_("%(v)s: stock_add must be a whole number.") % {"v": label}]}
+            ) from None
     return cleaned
 
 
@@ -170,10 +177,10 @@ def product_update(
     renditions = _renditions(images)
     with transaction.atomic():
         product = None
-        if str(product_id).isdigit():
+        if (pk := numbers.parse_id(product_id)) is not None:
             # NO KEY UPDATE: checkouts inserting order lines (a KEY SHARE on the
             # product) are not blocked by it, so they cannot deadlock with an edit.
-            product = Product.objects.select_for_update(no_key=True).filter(pk=int(product_id)).first()
+            product = Product.objects.select_for_update(no_key=True).filter(pk=pk).first()
         if product is None or (product.brand_id != actor.pk and not product.is_listed):
             raise NotFound(_("No such product."))
         if product.brand_id != actor.pk:
@@ -203,7 +210,7 @@ def _variants_apply(product: Product, variants: list[dict]) -> None:
         if variant_id is None:
             Variant.objects.create(product=product, position=next_position, **data)
             next_position += 1
-        elif not str(variant_id).isdigit() or int(variant_id) not in own_ids:
+        elif numbers.parse_id(variant_id) not in own_ids:
             message = _("Variant %(id)s is not one of this product's.") % {"id": variant_id}
             raise ValidationError({"variants": [message]})
         else:
@@ -211,7 +218,7 @@ def _variants_apply(product: Product, variants: list[dict]) -> None:
             if add:
                 data["stock"] = Greatest(F("stock") + add, 0)
             if data:
-                Variant.objects.filter(pk=int(variant_id)).update(**data)
+                Variant.objects.filter(pk=numbers.parse_id(variant_id)).update(**data)
 
 
 def expected_prices() -> dict:
@@ -259,9 +266,10 @@ def cart_for_request(request, *, create: bool) -> Cart | None:
 
 
 def _clean_quantity(value) -> int:
-    if isinstance(value, bool) or not str(value).lstrip("-").isdigit():
-        raise ValidationError({"quantity": [_("Enter a whole number.")]})
-    quantity = int(value)
+    try:
+        quantity = numbers.parse_int(value)
+    except ValueError:
+        raise ValidationError({"quantity": [_("Enter a whole number.")]}) from None
     if quantity < 1:
         raise ValidationError({"quantity": [_("The quantity must be at least 1.")]})
     if quantity > MAX_LINE_QUANTITY:
@@ -283,12 +291,8 @@ def _check_available(variant: Variant, quantity: int) -> None:
 
 def _variant_on_sale(variant_id) -> Variant:
     variant = None
-    if str(variant_id).isdigit():
-        variant = (
-            Variant.objects.select_related("product")
-            .filter(pk=int(variant_id), product__in=Product.objects.listed())
-            .first()
-        )
+    if (pk := numbers.parse_id(variant_id)) is not None:
+        variant = Variant.objects.select_related("product").filter(pk=pk, product__in=Product.objects.listed()).first()
     if variant is None:
         raise ValidationError({"variant_id": [_("No such product variant on sale.")]})
     return variant
@@ -314,8 +318,8 @@ def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
 
 def _cart_item(cart: Cart | None, item_id) -> CartItem:
     item = None
-    if cart is not None and str(item_id).isdigit():
-        item = CartItem.objects.select_related("variant__product").filter(cart=cart, pk=int(item_id)).first()
+    if cart is not None and (pk := numbers.parse_id(item_id)) is not None:
+        item = CartItem.objects.select_related("variant__product").filter(cart=cart, pk=pk).first()
     if item is None:
         raise NotFound(_("No such item in your cart."))
     return item

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
 from shop import orders, selectors, services
 from shop.forms import AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
@@ -53,7 +54,7 @@ def mall(request):
     category = request.GET.get("category", "").strip()
     q = request.GET.get("q", "").strip()
     products = selectors.products_listed(q=q, category=category).order_by("-notes_count", "-id")
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(numbers.request_page(request))
     return render(
         request,
         "shop/mall.html",
@@ -73,7 +74,7 @@ def store(request, username):
     except ServiceError as exc:
         raise_for_page(exc)
     products = selectors.products_listed(brand=brand.username).order_by("-notes_count", "-id")
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(numbers.request_page(request))
     notes = list(selectors.brand_notes(brand=brand, viewer=request.user)[:NOTES_ON_STORE_PAGE])
     return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
 
@@ -85,7 +86,7 @@ def product_detail(request, product_id):
         raise_for_page(exc)
     buyers_only = request.GET.get("buyers") == "1"
     notes_qs = selectors.product_notes(product=product, viewer=request.user, buyers_only=buyers_only)
-    notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(request.GET.get("page"))
+    notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(numbers.request_page(request))
     notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
     return render(
@@ -206,7 +207,7 @@ def checkout(request):
 
 @login_required
 def order_list(request):
-    page = Paginator(selectors.orders_for_buyer(buyer=request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.orders_for_buyer(buyer=request.user), 20).get_page(numbers.request_page(request))
     return render(request, "shop/order_list.html", {"page": page})
 
 

@@ -74,7 +74,7 @@ def test_no_results_and_bad_input_are_explained(client):
     assert huge.status_code == 400
     assert "at most 200 characters" in huge.content.decode()
     assert client.get(PAGE, {"q": "面霜", "type": "nope"}).status_code == 400
-    assert client.get(PAGE, {"q": "面霜", "page": "abc"}).status_code == 200
+    assert client.get(PAGE, {"q": "面霜", "page": "abc"}).status_code == 400  # issue 13: a bad page is a 400
 
 
 @pytest.mark.django_db
