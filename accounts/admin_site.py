@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import two_factor
-from redbook.throttling import LoginIPThrottle, LoginThrottle, rate_limit
+from redbook.throttling import LoginIPThrottle, LoginThrottle, PasswordChangeThrottle, rate_limit
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -70,6 +70,10 @@ class RedBookAdminSite(admin.AdminSite):
         if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
             LoginThrottle.reset(request)
         return response
+
+    def password_change(self, request, extra_context=None):
+        limited = rate_limit(LoginIPThrottle)(rate_limit(PasswordChangeThrottle)(super().password_change))
+        return limited(request, extra_context)
 
     def get_urls(self):
         return [path("two-factor/", self.admin_view(self.two_factor_view), name="two-factor"), *super().get_urls()]

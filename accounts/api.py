@@ -10,7 +10,13 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.models import ApiToken, User
 from redbook.pagination import CursorPagination, page_schema
-from redbook.throttling import FollowThrottle, LoginIPThrottle, LoginThrottle, SignupThrottle
+from redbook.throttling import (
+    FollowThrottle,
+    LoginIPThrottle,
+    LoginThrottle,
+    PasswordChangeThrottle,
+    SignupThrottle,
+)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -205,7 +211,7 @@ class MePasswordView(APIView):
     """Change your password: every token of the account is revoked (log in again for a new one)."""
 
     permission_classes = (permissions.IsAuthenticated,)
-    throttle_classes = (LoginIPThrottle,)  # guessing the current password is a login attempt
+    throttle_classes = (PasswordChangeThrottle, LoginIPThrottle)  # guessing the current password
 
     @extend_schema(request=PasswordChangeSerializer, responses={204: None})
     def post(self, request):

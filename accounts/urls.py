@@ -6,6 +6,7 @@ from redbook.throttling import (
     FollowThrottle,
     LoginIPThrottle,
     LoginThrottle,
+    PasswordChangeThrottle,
     PasswordResetThrottle,
     SignupThrottle,
     rate_limit,
@@ -37,8 +38,12 @@ urlpatterns = [
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password-reset-complete"),
     path("accounts/profile/edit/", views.profile_edit, name="profile-edit"),
-    # Guessing the current password here is a login attempt: the same per-address ceiling.
-    path("accounts/password/", rate_limit(LoginIPThrottle)(views.password_change), name="password-change"),
+    # Guessing the current password here is a login attempt: limited per account and per address.
+    path(
+        "accounts/password/",
+        rate_limit(LoginIPThrottle)(rate_limit(PasswordChangeThrottle)(views.password_change)),
+        name="password-change",
+    ),
     path("u/<str:username>/", views.profile, name="profile"),
     path("u/<str:username>/followers/", views.followers, name="followers"),
     path("u/<str:username>/following/", views.following, name="following"),

@@ -231,6 +231,17 @@ class LoginIPThrottle(RateThrottle):
         return f"ip{self.get_ident(request)}"
 
 
+class PasswordChangeThrottle(RateThrottle):
+    """Guesses of the current password on a password change: the login rate, per account."""
+
+    scope = "login"
+    methods = frozenset({"POST"})
+    fail_open = False  # a stolen session must not become a password-guessing oracle
+
+    def get_ident_part(self, request, view) -> str:
+        return f"{super().get_ident_part(request, view)}:password-change"
+
+
 def rate_limited(request, throttle_class: type[RateThrottle]) -> float | None:
     """For plain Django views (HTML forms): None if allowed, else seconds to wait."""
     throttle = throttle_class()

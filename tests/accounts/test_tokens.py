@@ -248,3 +248,48 @@ def test_the_migration_carries_authtoken_keys_over_and_clears_them():
     assert left == 0
     assert _as(legacy_key).get("/api/v1/me/").json()["username"] == owner.username
     assert ApiToken.objects.get(user=owner).prefix == legacy_key[:8]
+
+
+# --- Guessing the current password is limited like a login --------------------------------
+
+
+def _api_change(user, n):
+    return client_for(user).post("/api/v1/me/password/", {"current_password": f"guess-{n}", "new_password": "x"})
+
+
+def _page_change(user, n):
+    browser = Client()
+    browser.force_login(user)
+    return browser.post("/accounts/password/", {"current_password": f"guess-{n}", "new_password": "x"})
+
+
+def _admin_change(user, n):
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    browser = Client()
+    browser.force_login(user)
+    return browser.post(
+        "/admin/password_change/",
+        {"old_password": f"guess-{n}", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+
+@pytest.mark.parametrize("change", [_api_change, _page_change, _admin_change])
+def test_password_change_guesses_are_throttled_per_account(user, other_user, change):
+    statuses = [change(user, n).status_code for n in range(7)]
+
+    assert statuses[0] in (200, 400) and statuses[-1] == 429
+    assert change(other_user, 0).status_code != 429  # another account is not held up
+
+
+def test_staff_see_and_revoke_tokens_in_the_admin_without_keys(user):
+    key = _login(user)
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    token = ApiToken.objects.get(user=user)
+
+    listing = staff.get("/admin/accounts/apitoken/")
+    assert listing.status_code == 200 and key[:8] in listing.content.decode() and key not in listing.content.decode()
+    staff.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
+
+    assert not _works(key)
