@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.authentication import BACKEND, check_credentials
@@ -126,6 +127,7 @@ def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
             prefix=key[:8],
             name=name.replace("\x00", "")[:200],
             password_stamp=password_stamp(user),
+            last_used_at=timezone.now(),  # logging in is a use
         )
         # Tokens of an older password are dead already; drop them, and the oldest beyond the cap.
         ApiToken.objects.filter(user=user).exclude(password_stamp=token.password_stamp).delete()

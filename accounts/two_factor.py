@@ -28,10 +28,15 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
 
 
 def second_factor_passed(*, request) -> bool:
-    """True when the account needs no second factor, or this session passed it."""
-    user = request.user
-    is_verified = getattr(user, "is_verified", None)  # set by django-otp's OTPMiddleware
-    return totp_device_confirmed(user=user) is None or bool(is_verified and is_verified())
+    """True when the account needs no second factor, or this session passed it.
+
+    Remembered on the request: the admin asks several times per page.
+    """
+    if not hasattr(request, "_second_factor_passed"):
+        user = request.user
+        is_verified = getattr(user, "is_verified", None)  # set by django-otp's OTPMiddleware
+        request._second_factor_passed = bool(is_verified and is_verified()) or totp_device_confirmed(user=user) is None
+    return request._second_factor_passed
 
 
 def totp_check(*, user: User, device: TOTPDevice, token: str) -> bool:

@@ -293,3 +293,16 @@ def test_staff_see_and_revoke_tokens_in_the_admin_without_keys(user):
     staff.post(f"/admin/accounts/apitoken/{token.pk}/delete/", {"post": "yes"})
 
     assert not _works(key)
+
+
+def test_last_used_is_written_at_most_every_few_minutes(user):
+    key = _login(user)
+    token = ApiToken.objects.get(user=user)
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=an_hour_ago)
+
+    assert _works(key)
+    refreshed = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert refreshed > an_hour_ago
+    assert _works(key)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == refreshed  # no write per request
