@@ -166,3 +166,12 @@ def test_an_untrusted_request_reaches_the_view_without_forwarding_headers(client
 
     assert seen["is_secure"] is False
     assert not {"HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP"} & set(seen)
+
+
+def test_gunicorn_believes_no_forwarding_header_itself():
+    """Else gunicorn would make any request from 127.0.0.1 with X-Forwarded-Proto: https an https one."""
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    assert config["secure_scheme_headers"] == {} and config["forwarded_allow_ips"] == ""
