@@ -114,7 +114,7 @@ def password_change(*, user: User, current_password: str, new_password: str, req
 
 # --- API tokens ----------------------------------------------------------------------
 
-MAX_TOKENS_PER_USER = 20  # logins beyond this end the least recently used
+MAX_TOKENS_PER_USER = 20  # a login beyond this ends the oldest token
 
 
 def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
