@@ -21,7 +21,7 @@ from accounts.api import UserSerializer, user_card
 from posts import notifications, selectors, services, view_counts
 from posts.cards import UrlPattern, storage_url
 from posts.models import Collection, Comment, Note, NoteImage, Notification
-from redbook.client_ip import client_ip
+from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CommentThrottle, PostThrottle
@@ -485,7 +485,7 @@ def viewer_key(request) -> str:
     """
     if request.user.is_authenticated:
         return f"u:{request.user.pk}"
-    return "a:" + salted_hmac("posts.viewer_key", client_ip(request)).hexdigest()[:32]
+    return "a:" + salted_hmac("posts.viewer_key", client_bucket(request)).hexdigest()[:32]
 
 
 class NoteViewView(APIView):

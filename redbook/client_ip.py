@@ -10,10 +10,11 @@ further left is ignored. Other headers (X-Real-IP, Forwarded, CF-Connecting-IP,
 True-Client-IP, ...) are never believed: configure the proxy to append to
 X-Forwarded-For instead.
 
-`client_ip` is the one function every per-IP limit, view de-duplication and audit
-entry uses; `TrustedProxyMiddleware` drops the forwarding headers of requests that did
-not come through a trusted proxy, so nothing else (SECURE_PROXY_SSL_HEADER's
-X-Forwarded-Proto above all) can be fooled by them either.
+`client_ip` is the one function that decides the address (for audit entries and logs),
+and `client_bucket` the one every per-IP limit and view or share de-duplication counts by;
+`TrustedProxyMiddleware` drops the forwarding headers of requests that did not come through
+a trusted proxy, so nothing else (SECURE_PROXY_SSL_HEADER's X-Forwarded-Proto above all)
+can be fooled by them either.
 """
 
 import ipaddress
@@ -92,6 +93,24 @@ def client_ip(request) -> str:
         if not is_trusted_proxy(address):
             break
     return client
+
+
+IPV6_SUBSCRIBER_PREFIX = 64  # what one IPv6 subscriber usually gets, all theirs to rotate through
+
+
+def client_bucket(request) -> str:
+    """The client as limits and de-duplication count it: an IPv4 address, or an IPv6 address's /64.
+
+    One IPv6 client holds a whole /64 (2^64 addresses); counting each address apart
+    would give it that many budgets.
+    """
+    ip = client_ip(request)
+    address = parse_ip(ip)
+    if address is None:  # no peer address (a test client, a unix socket): one bucket for all of them
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, IPV6_SUBSCRIBER_PREFIX), strict=False))
+    return str(address)
 
 
 class TrustedProxyMiddleware:

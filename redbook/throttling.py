@@ -36,7 +36,7 @@ from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from redbook.client_ip import client_ip
+from redbook.client_ip import client_bucket
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class RateThrottle(BaseThrottle):
 
     def get_ident(self, request) -> str:
         # Not DRF's: it believes any X-Forwarded-For, so one client could pose as many.
-        return client_ip(request)
+        return client_bucket(request)
 
     def get_rate(self) -> tuple[int, int]:
         rates = api_settings.DEFAULT_THROTTLE_RATES

@@ -276,7 +276,7 @@ def _admin_change(user, n):
 
 
 @pytest.mark.parametrize("change", [_api_change, _page_change, _admin_change])
-def test_password_change_guesses_are_throttled_per_account(user, other_user, change):
+def test_password_change_guesses_are_throttled_per_account(user, other_user, change, day_long_login_window):
     statuses = [change(user, n).status_code for n in range(7)]
 
     assert statuses[0] in (200, 400) and statuses[-1] == 429

@@ -103,7 +103,7 @@ def test_a_malformed_code_is_a_form_error(client, staff, device, token):
 # --- The login is rate-limited like the others --------------------------------------------
 
 
-def test_admin_login_guesses_are_throttled_without_locking_the_owner_out(staff):
+def test_admin_login_guesses_are_throttled_without_locking_the_owner_out(staff, day_long_login_window):
     guesser = Client(REMOTE_ADDR="6.6.6.6")
     statuses = [admin_login(guesser, staff, password=f"guess-{i}").status_code for i in range(7)]
 
@@ -114,7 +114,7 @@ def test_admin_login_guesses_are_throttled_without_locking_the_owner_out(staff):
     assert admin_login(owner, staff).status_code == 302
 
 
-def test_wrong_codes_count_as_failed_logins(staff, device):
+def test_wrong_codes_count_as_failed_logins(staff, device, day_long_login_window):
     guesser = Client(REMOTE_ADDR="6.6.6.6")
     statuses = [admin_login(guesser, staff, otp_token=f"{i:06d}").status_code for i in range(7)]
 
