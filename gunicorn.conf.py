@@ -12,3 +12,9 @@ limit_request_line = 16384
 timeout = 30
 graceful_timeout = 20
 accesslog = "-"
+# Forwarding headers are Django's business alone (redbook/client_ip.py, TRUSTED_PROXIES):
+# gunicorn must not turn X-Forwarded-Proto (or -Protocol, -Ssl) into an https scheme by
+# itself, as it does by default for any request from 127.0.0.1, nor believe any other
+# forwarded value (SCRIPT_NAME, PATH_INFO) from anyone.
+secure_scheme_headers = {}
+forwarded_allow_ips = ""

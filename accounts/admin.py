@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import services
-from accounts.models import Block, Follow, User
+from accounts.models import ApiToken, Block, Follow, User
 
 
 @admin.register(User)
@@ -121,3 +121,21 @@ class BlockAdmin(EdgeAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")
     search_fields = ("blocker__username", "blocked__username")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see an account's API tokens (never a key) and can revoke them; nobody adds one here."""
+
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "name", "prefix")
+    date_hierarchy = "created_at"
+    fields = ("user", "prefix", "name", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

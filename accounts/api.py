@@ -8,10 +8,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import User
-from redbook.pagination import CursorPagination
+from accounts.models import ApiToken, User
+from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
-from redbook.throttling import FollowThrottle, LoginIPThrottle, LoginThrottle, SignupThrottle
+from redbook.throttling import (
+    FollowThrottle,
+    LoginIPThrottle,
+    LoginThrottle,
+    PasswordChangeThrottle,
+    SignupThrottle,
+)
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -108,6 +114,26 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    """One of your tokens, never its key: `key_prefix` tells them apart, `current` is the one in use."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    key_prefix = serializers.CharField(source="prefix")
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+    current = serializers.SerializerMethodField()
+
+    def get_current(self, token) -> bool:
+        used = self.context["request"].auth
+        return isinstance(used, ApiToken) and used.pk == token.pk
+
+
 class ProfileUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -146,17 +172,53 @@ class TokenView(APIView):
         serializer.is_valid(raise_exception=True)
         user = services.user_login(request=request, **serializer.validated_data)
         LoginThrottle.reset(request)
-        token = services.token_obtain(user=user)
-        return Response({"token": token.key})
+        _token, key = services.token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
+        return Response({"token": key})
 
 
 class LogoutView(APIView):
+    """Revokes the token this request used (the account's other tokens live on) and ends the session."""
+
     permission_classes = (permissions.IsAuthenticated,)
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
-        services.token_revoke(user=request.user)
+        if isinstance(request.auth, ApiToken):
+            services.token_delete(user=request.user, token_id=request.auth.pk)
         logout(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeTokensView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(responses={200: page_schema(ApiTokenSerializer)})
+    def get(self, request):
+        tokens = selectors.tokens_of(user=request.user)  # at most MAX_TOKENS_PER_USER: one page
+        results = ApiTokenSerializer(tokens, many=True, context={"request": request}).data
+        return Response({"results": results, "next": None})
+
+
+class MeTokenView(APIView):
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, token_id: int):
+        services.token_delete(user=request.user, token_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MePasswordView(APIView):
+    """Change your password: every token of the account is revoked (log in again for a new one)."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+    throttle_classes = (PasswordChangeThrottle, LoginIPThrottle)  # guessing the current password
+
+    @extend_schema(request=PasswordChangeSerializer, responses={204: None})
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_change(user=request.user, request=request, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,7 +1,12 @@
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from redbook.prepared import Arg, PreparedQuery
@@ -144,3 +149,42 @@ class Block(models.Model):
 
     def __str__(self):
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+def password_stamp(user: User) -> str:
+    """A fingerprint of the account's password hash: it changes whenever the password does."""
+    return salted_hmac("accounts.ApiToken.password_stamp", user.password, algorithm="sha256").hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API key (`Authorization: Token <key>`): one per login, so one per device or app.
+
+    Only the key's SHA-256 is stored (the key is shown once, at login). A token is bound
+    to the password it was issued under, as Django binds sessions: any password change,
+    by any path (the pages, the API, a reset, the admin, `changepassword`), ends it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # the key's first characters, to tell tokens apart
+    name = models.CharField(max_length=200, blank=True)  # the client that logged in (its user agent)
+    password_stamp = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user_id})"
+
+    @staticmethod
+    def generate_key() -> str:
+        return secrets.token_hex(20)  # 40 hex characters, as DRF's tokens were
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def matches_password(self) -> bool:
+        return constant_time_compare(self.password_stamp, password_stamp(self.user))

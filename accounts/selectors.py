@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Block, Follow, User
+from accounts.models import ApiToken, Block, Follow, User, password_stamp
 from posts import selectors as post_selectors
 from redbook import numbers
 from redbook.prepared import Arg, InList, PreparedQuery
@@ -77,3 +77,13 @@ def edges_page(edges: QuerySet, *, before: str | None, size: int) -> tuple[list,
         edges = edges.filter(id__lt=before_id)
     page = list(edges[: size + 1])
     return page[:size], page[size - 1].id if len(page) > size else None
+
+
+def tokens_of(*, user) -> list:
+    """The account's live API tokens, newest first (those of an older password are dead)."""
+    stamp = password_stamp(user)
+    return [
+        token
+        for token in ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+        if token.password_stamp == stamp
+    ]

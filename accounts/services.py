@@ -1,19 +1,20 @@
 """Account writes: registration, login, profile, follow, block, moderation."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
 
-from accounts.models import Block, Follow, User, forget_hidden_user_ids
+from accounts.authentication import BACKEND, check_credentials
+from accounts.models import ApiToken, Block, Follow, User, forget_hidden_user_ids, password_stamp
 from feeds.services import explore_refresh_request
 from outbox.services import enqueue_on_commit
 from posts.tasks import notify_follow
-from redbook.exceptions import Conflict, Forbidden, Invalid
+from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
 from search import services as search_services
 
@@ -79,24 +80,72 @@ def user_login(*, request, username: str, password: str) -> User:
     """Check credentials (callers apply the login rate limits of redbook.throttling).
 
     Raises Forbidden for a suspended account (only once the password is right, so
-    suspension does not reveal which names exist), else Invalid.
+    suspension does not reveal which names exist), else Invalid. Every outcome costs
+    one password hash (`check_credentials`): the time taken reveals nothing either.
     """
-    user = authenticate(request, username=username, password=password)
-    if user is not None:
-        return user
-    suspended = User.objects.filter(username=username, is_suspended=True).first()
-    if suspended is not None and suspended.check_password(password):
+    user = check_credentials(username=username, password=password)
+    if user is None or not user.is_active:
+        raise Invalid(_("Wrong username or password."), code="invalid_credentials")
+    if user.is_suspended:
         raise Forbidden(_("This account is suspended."), code="suspended")
-    raise Invalid(_("Wrong username or password."), code="invalid_credentials")
+    user.backend = BACKEND  # what `authenticate()` would have set, for `login()`
+    return user
 
 
-def token_obtain(*, user: User) -> Token:
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
+def password_change(*, user: User, current_password: str, new_password: str, request=None) -> None:
+    """Change the password: every API token and every other session of the account ends.
+
+    Other sessions end because Django checks each session against the password hash;
+    `request`'s own session, when it is this account's, is kept signed in.
+    """
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": [_("Your current password is not right.")]})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        tokens_revoke(user=user)
+    if request is not None and request.user.is_authenticated and request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
 
 
-def token_revoke(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+# --- API tokens ----------------------------------------------------------------------
+
+MAX_TOKENS_PER_USER = 20  # a login beyond this ends the oldest token
+
+
+def token_issue(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for a login; returns it and its key (stored only as a digest)."""
+    key = ApiToken.generate_key()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            digest=ApiToken.digest_of(key),
+            prefix=key[:8],
+            name=name.replace("\x00", "")[:200],
+            password_stamp=password_stamp(user),
+            last_used_at=timezone.now(),  # logging in is a use
+        )
+        # Tokens of an older password are dead already; drop them, and the oldest beyond the cap.
+        ApiToken.objects.filter(user=user).exclude(password_stamp=token.password_stamp).delete()
+        keep = ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")[:MAX_TOKENS_PER_USER]
+        ApiToken.objects.filter(user=user).exclude(pk__in=keep.values("pk")).delete()
+    return token, key
+
+
+def token_delete(*, user: User, token_id: int) -> None:
+    """Revoke one of your own tokens; another account's is NotFound, like one that never was."""
+    deleted, _by_model = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise NotFound(_("No such token."), code="not_found")
+
+
+def tokens_revoke(*, user: User) -> None:
+    """Revoke every API token of the account."""
+    ApiToken.objects.filter(user=user).delete()
 
 
 # --- Profile -------------------------------------------------------------------------
@@ -224,7 +273,7 @@ def user_suspend(*, user: User, reason: str = "") -> None:
     """
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_suspended=True, suspended_reason=reason[:300])
-        token_revoke(user=user)
+        tokens_revoke(user=user)
         search_services.user_index_soon(user_id=user.pk)  # their notes and products leave search
 
 

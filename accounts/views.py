@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
-from accounts.forms import LoginForm, ProfileForm, SignupForm, add_service_errors
+from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm, add_service_errors
 from redbook.exceptions import ServiceError
 from redbook.throttling import LoginThrottle
 
@@ -86,6 +86,26 @@ def profile_edit(request):
             return redirect("accounts:profile", username=user.username)
     context = {"form": form, "blocked_users": selectors.blocked_users(viewer=user)}
     return _render_form(request, "accounts/profile_edit.html", context)
+
+
+@login_required
+def password_change(request):
+    """Change your password: signed out everywhere else (sessions, API tokens), not here."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your password has been changed. Other devices have been signed out."))
+            return redirect("accounts:profile-edit")
+    return _render_form(request, "accounts/password_change.html", {"form": form})
 
 
 def profile(request, username):

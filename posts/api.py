@@ -5,10 +5,9 @@ their note lists with them, so every list shows the same shape in a fixed number
 of queries.
 """
 
-import hashlib
-
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
@@ -23,6 +22,7 @@ from posts import notifications, selectors, services, view_counts
 from posts.cards import UrlPattern, storage_url
 from posts.models import Collection, Comment, Note, NoteImage, Notification
 from redbook import input_fields, numbers
+from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
@@ -474,19 +474,20 @@ class NoteShareView(APIView):
     @extend_schema(request=None, responses={200: None})
     def post(self, request, note_id):
         note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
-        count = services.note_share(note=note)
+        count = services.note_share(note=note, viewer_key=viewer_key(request))
         url = request.build_absolute_uri(reverse("posts:note-detail", kwargs={"note_id": note.pk}))
         return Response({"share_url": url, "share_count": count})
 
 
 def viewer_key(request) -> str:
-    """Who viewed: the user, else the session, else the client address and browser."""
+    """Who viewed or shared: the account, else the client's address (API.md: once per viewer per day).
+
+    Not the session or the browser: an anonymous client drops its cookie or rotates its
+    user agent at will, and each would count again. People behind one address count once.
+    """
     if request.user.is_authenticated:
         return f"u:{request.user.pk}"
-    source = request.session.session_key or "{}|{}".format(
-        request.META.get("REMOTE_ADDR", ""), request.META.get("HTTP_USER_AGENT", "")
-    )
-    return "a:" + hashlib.sha256(source.encode()).hexdigest()[:32]
+    return "a:" + salted_hmac("posts.viewer_key", client_bucket(request)).hexdigest()[:32]
 
 
 class NoteViewView(APIView):

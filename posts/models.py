@@ -184,7 +184,7 @@ class NoteView(models.Model):
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="views")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
-    viewer_key = models.CharField(max_length=64)  # "u:<id>" or "a:<session hash>"
+    viewer_key = models.CharField(max_length=64)  # "u:<id>" or "a:<hmac of the client address>"
     day = models.DateField()
 
     class Meta:

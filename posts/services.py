@@ -9,6 +9,7 @@ Notifications and other background work are enqueued after commit (outbox).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
@@ -404,9 +405,18 @@ def note_unreshare(*, user: User, note: Note) -> bool:
     return bool(deleted)
 
 
-def note_share(*, note: Note) -> int:
-    """Count one share (a copied link); returns the new share count."""
-    _add(Note, note.pk, "share_count", 1)
+SHARE_SEEN_TTL = 2 * 24 * 3600  # the day's dedupe key outlives its day, whatever the time zone
+
+
+def note_share(*, note: Note, viewer_key: str) -> int:
+    """Count a share (a copied link) once per viewer per note per day; returns the share count.
+
+    The day's mark is a cache `add` (atomic on Redis): with the cache down it fails, and the
+    share is not counted; a vanity count may lose a share, it must never be inflatable.
+    """
+    mark = f"rb:shares:seen:{timezone.localdate().isoformat()}:{note.pk}:{viewer_key}"
+    if cache.add(mark, 1, timeout=SHARE_SEEN_TTL):
+        _add(Note, note.pk, "share_count", 1)
     return Note.objects.values_list("share_count", flat=True).get(pk=note.pk)
 
 

@@ -5,6 +5,7 @@ file-system Celery broker, a file cache) so that `make run` works with Python al
 """
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import environ
@@ -23,7 +24,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_config.RedBookAdminConfig",  # django.contrib.admin, with RedBook's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,10 +33,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "taggit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "accounts",
     "posts",
     "shop",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers from anyone but a trusted proxy are dropped before
+    # SecurityMiddleware reads X-Forwarded-Proto (redbook/client_ip.py).
+    "redbook.client_ip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "redbook.middleware.RejectNulBytesMiddleware",  # NUL in path or query: 400, not a DataError 500
     "csp.middleware.CSPMiddleware",  # CONTENT_SECURITY_POLICY below
@@ -58,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the admin's second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "feeds.middleware.LastActiveMiddleware",  # User.last_active_at, at most once per few minutes
@@ -206,6 +212,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff's second factor (accounts/two_factor.py): the name authenticator apps show.
+OTP_TOTP_ISSUER = "RedBook"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key
+
 # Password-reset mail: printed to the console unless EMAIL_URL names a server
 # (e.g. smtp+tls://user:password@mail.example.com:587).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -305,9 +315,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Proxies (addresses or CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed;
+# from anyone else those headers are dropped (redbook/client_ip.py). Empty: no proxy.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    ip_network(_proxy.strip(), strict=False)  # a typo fails at startup, not per request
+# Believed only from TRUSTED_PROXIES: TrustedProxyMiddleware removes it from other requests.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
+    # Plain HTTP is redirected to HTTPS, except the probes of a load balancer or orchestrator.
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -36,6 +36,8 @@ from django.shortcuts import render
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from redbook.client_ip import client_bucket
+
 logger = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -110,6 +112,10 @@ class RateThrottle(BaseThrottle):
 
     def __init__(self):
         self.wait_seconds: float | None = None
+
+    def get_ident(self, request) -> str:
+        # Not DRF's: it believes any X-Forwarded-For, so one client could pose as many.
+        return client_bucket(request)
 
     def get_rate(self) -> tuple[int, int]:
         rates = api_settings.DEFAULT_THROTTLE_RATES
@@ -223,6 +229,17 @@ class LoginIPThrottle(RateThrottle):
 
     def get_ident_part(self, request, view) -> str:
         return f"ip{self.get_ident(request)}"
+
+
+class PasswordChangeThrottle(RateThrottle):
+    """Guesses of the current password on a password change: the login rate, per account."""
+
+    scope = "login"
+    methods = frozenset({"POST"})
+    fail_open = False  # a stolen session must not become a password-guessing oracle
+
+    def get_ident_part(self, request, view) -> str:
+        return f"{super().get_ident_part(request, view)}:password-change"
 
 
 def rate_limited(request, throttle_class: type[RateThrottle]) -> float | None:

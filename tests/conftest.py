@@ -4,7 +4,6 @@ from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.factories import BrandFactory, UserFactory
@@ -63,9 +62,14 @@ def anon_client():
 
 
 def client_for(user) -> APIClient:
+    """An API client with a token of `user`: one per user instance and password, as a login issues."""
+    from accounts.services import token_issue
+
+    keys = user.__dict__.setdefault("_test_api_keys", {})
+    if user.password not in keys:
+        keys[user.password] = token_issue(user=user, name="tests")[1]
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {keys[user.password]}")
     return client
 
 

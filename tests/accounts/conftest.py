@@ -21,3 +21,11 @@ def make_jpeg(*, size=(600, 300), orientation: int | None = None, gps: bool = Fa
 @pytest.fixture
 def jpeg():
     return make_jpeg
+
+
+@pytest.fixture
+def day_long_login_window(settings):
+    """The default login rate (5 per 15 minutes) over a day-long window: no window edge within a test."""
+    rest = dict(settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {**rest["DEFAULT_THROTTLE_RATES"], "login": "5/day"}
+    settings.REST_FRAMEWORK = rest

@@ -1,9 +1,9 @@
 """Staff tools: the user admin's list, search, filters and moderation actions."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.services import token_issue
 from tests.factories import BrandFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,11 +49,11 @@ def test_verify_action_verifies_brands_only(staff_client):
 
 
 def test_suspend_and_unsuspend_actions(staff_client, user):
-    Token.objects.create(user=user)
+    token_issue(user=user)
     staff_client.post("/admin/accounts/user/", {"action": "suspend_users", "_selected_action": [user.pk]})
     user.refresh_from_db()
     assert user.is_suspended is True
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     staff_client.post("/admin/accounts/user/", {"action": "unsuspend_users", "_selected_action": [user.pk]})
     user.refresh_from_db()
     assert user.is_suspended is False

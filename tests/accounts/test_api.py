@@ -4,12 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.api import UserSerializer
-from accounts.models import Block, Follow, User
+from accounts.models import ApiToken, Block, Follow, User
 from tests.conftest import client_for
 from tests.factories import BrandFactory, UserFactory
 
@@ -97,7 +96,7 @@ def test_token_for_right_password(anon_client, user):
         "/api/v1/auth/token/", {"username": user.username, "password": GOOD_PASSWORD}, format="json"
     )
     assert response.status_code == 200
-    assert response.data["token"] == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).digest == ApiToken.digest_of(response.data["token"])
     me = APIClient(HTTP_AUTHORIZATION=f"Token {response.data['token']}").get("/api/v1/me/")
     assert me.status_code == 200
     assert me.data["username"] == user.username
@@ -107,7 +106,7 @@ def test_token_wrong_password_is_400_with_detail(anon_client, user):
     response = anon_client.post("/api/v1/auth/token/", {"username": user.username, "password": "nope"}, format="json")
     assert response.status_code == 400
     assert response.data["code"] == "invalid_credentials"
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_token_missing_fields_is_400(anon_client):
@@ -119,7 +118,7 @@ def test_token_missing_fields_is_400(anon_client):
 def test_logout_revokes_token(user):
     client = client_for(user)
     assert client.post("/api/v1/auth/logout/").status_code == 204
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     assert client.get("/api/v1/me/").status_code == 401
 
 

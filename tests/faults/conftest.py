@@ -13,9 +13,9 @@ from datetime import timedelta
 import pytest
 import redis
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import token_issue
 from outbox.models import PendingTask
 from posts.models import Note, Notification
 from reliability.models import Heartbeat
@@ -104,7 +104,7 @@ def world(transactional_db) -> World:
         Variant.objects.create(product=product, name=f"{ml} ml", price=price, stock=100_000)
         for ml, price in ((30, "99.00"), (50, "129.00"))
     ]
-    tokens = {user.pk: Token.objects.create(user=user).key for user in users}
+    tokens = {user.pk: token_issue(user=user)[1] for user in users}
     indexing.notes_index(note_ids=[note.pk for note in notes])  # searchable, as note_create leaves them
     indexing.products_index(product_ids=[product.pk])
     return World(users=users, notes=notes, variants=variants, tokens=tokens)

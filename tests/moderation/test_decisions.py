@@ -1,9 +1,8 @@
 """Moderator decisions through moderation.services: take down, restore, dismiss."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from moderation import services, tasks
 from moderation.models import AuditLogEntry, ModerationCase
 from posts.models import Comment, Note, Notification
@@ -82,7 +81,7 @@ def test_suspending_a_user_revokes_tokens_and_blocks_the_api(other_user, moderat
 
     other_user.refresh_from_db()
     assert other_user.is_suspended and other_user.suspended_reason == "spam bot"
-    assert not Token.objects.filter(user=other_user).exists()
+    assert not ApiToken.objects.filter(user=other_user).exists()
     assert client.get("/api/v1/me/").status_code == 401
     assert not User.objects.active().filter(pk=other_user.pk).exists()
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts import services as account_services
@@ -107,7 +106,7 @@ def test_token_authentication_refuses_unknown_and_inactive_accounts(user):
     client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
     response = client.get("/api/v1/me/")
     assert response.status_code == 401 and response.json()["detail"] == "Invalid token."
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.token_issue(user=user)[1]}")
     assert client.get("/api/v1/me/").json()["username"] == user.username
     type(user).objects.filter(pk=user.pk).update(is_active=False)
     response = client.get("/api/v1/me/")

@@ -4,9 +4,9 @@ Prints p50/p95/p99 and errors per endpoint; exits 1 at an error rate of 0.1% or 
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
 from accounts.models import User
+from accounts.services import token_issue
 from posts.models import Note
 from reliability import load
 from shop.models import Product, Variant
@@ -17,7 +17,7 @@ CATALOG_SIZE = 2000  # notes and variants the users pick from (the most recent)
 
 def catalog(users: int) -> load.Catalog:
     shoppers = User.objects.active().filter(account_type=User.AccountType.PERSONAL).order_by("?")[:users]
-    tokens = [Token.objects.get_or_create(user=user)[0].key for user in shoppers]
+    tokens = [token_issue(user=user, name="load_run")[1] for user in shoppers]
     listed = Product.objects.listed()
     variants = Variant.objects.filter(product__in=listed, stock__gt=0).order_by("-id")
     return load.Catalog(

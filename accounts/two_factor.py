@@ -1,0 +1,82 @@
+"""A second factor for staff: TOTP devices (django-otp), which the admin then requires.
+
+A staff account sets its device up on the admin's two-factor page (a QR code for an
+authenticator app, confirmed by one code). From then on the admin asks for a code at
+login, and a session that has not passed it is not admitted, whatever else it can do.
+Accounts without a confirmed device use the admin with their password alone.
+"""
+
+import base64
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+DEVICE_NAME = _("Authenticator app")
+
+
+def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
+    """The account's confirmed device, if it turned the second factor on."""
+    if not user.is_authenticated:
+        return None
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+
+def second_factor_passed(*, request) -> bool:
+    """True when the account needs no second factor, or this session passed it.
+
+    Remembered on the request: the admin asks several times per page.
+    """
+    if not hasattr(request, "_second_factor_passed"):
+        user = request.user
+        is_verified = getattr(user, "is_verified", None)  # set by django-otp's OTPMiddleware
+        request._second_factor_passed = bool(is_verified and is_verified()) or totp_device_confirmed(user=user) is None
+    return request._second_factor_passed
+
+
+def totp_check(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Whether `token` is the device's current code (django-otp throttles repeated failures)."""
+    return django_otp.verify_token(user, device.persistent_id, token) is not None
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed device being set up (one per account), created with a fresh key."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()  # one per account
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=str(DEVICE_NAME), confirmed=False)
+    return device
+
+
+def totp_device_confirm(*, request, device: TOTPDevice, token: str) -> bool:
+    """Turn the second factor on when `token` proves the app has the key; this session passes it."""
+    if device.user_id != request.user.pk or not totp_check(user=request.user, device=device, token=token):
+        return False
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    device.confirmed = True
+    django_otp.login(request, device)
+    return True
+
+
+def totp_device_remove(*, user: User) -> int:
+    """Turn the second factor off (the admin asks for a password alone again)."""
+    deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return deleted
+
+
+def qr_code_data_uri(device: TOTPDevice) -> str:
+    """The device's otpauth:// URL as an SVG QR code, inline as a data: URI (no CDN, no inline style)."""
+    svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8).to_string()
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def secret_for_typing(device: TOTPDevice) -> str:
+    """The key in base32, in groups of four, for apps that cannot scan."""
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
