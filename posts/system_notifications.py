@@ -55,7 +55,8 @@ def _details(kind: str, data: dict) -> list[str]:
     if data.get("label"):
         parts.append(f"“{data['label']}”")
     if kind == "content_taken_down":
-        parts.append(_("Reason: %(reason)s") % {"reason": data.get("reason") or _("a breach of our guidelines")})
+        reason = (data.get("reason") or "").rstrip(" .。") or _("a breach of our guidelines")
+        parts.append(_("Reason: %(reason)s.") % {"reason": reason})
         if data.get("appealable"):
             parts.append(_("You can appeal once, from the note's page."))
     return parts

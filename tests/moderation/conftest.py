@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from posts.models import Comment, Note
 from shop.models import Product
