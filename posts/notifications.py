@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from accounts.models import Block, User
 from posts import text
 from posts.models import Comment, Like, Note, NoteImage, Notification, Reshare, Save
-from posts.system_notifications import system_text
+from posts.system_notifications import system_link_label, system_text
 
 GROUPED_VERBS = {Notification.Verb.LIKE, Notification.Verb.SAVE, Notification.Verb.RESHARE, Notification.Verb.FOLLOW}
 PAGE_GROUP_LIMIT = 200  # rows read to build the grouped page
@@ -217,6 +217,10 @@ class NotificationGroup:
     @property
     def url(self) -> str:
         return notification_url(self.first)
+
+    @property
+    def link_label(self) -> str:
+        return system_link_label(kind=self.first.kind, data=self.first.data) if self.is_system else ""
 
 
 def group_notifications(rows) -> list[NotificationGroup]:

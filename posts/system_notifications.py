@@ -74,6 +74,15 @@ def system_text(*, kind: str, data: dict, fallback: str = "") -> str:
     return " ".join([sentence, *_details(kind, data)])
 
 
+def system_link_label(*, kind: str, data: dict) -> str:
+    """The words of the link that opens what a system notification is about."""
+    if data.get("appealable"):
+        return _("See the note and appeal")
+    if kind.startswith("order_"):
+        return _("See the order")
+    return _("See it")
+
+
 def system_notification(*, recipient_id: int, kind: str, data: dict, dedupe_key: str, note_id=None) -> Notification:
     """An unsaved system notification (bulk-create it with ignore_conflicts: the dedupe
     key makes a retried task add nothing)."""

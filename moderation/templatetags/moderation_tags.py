@@ -18,6 +18,8 @@ def takedown_banner(context, note):
     case, appeal = selectors.takedown_of(note=note)
     return {
         "shown": True,
+        # A moderator's decision (it stays during an appeal), not a hold pending review.
+        "taken_down": case is not None and case.resolved_at is not None and not case.auto_hidden,
         "note": note,
         "case": case,
         "appeal": appeal,

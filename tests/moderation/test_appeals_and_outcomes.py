@@ -133,6 +133,18 @@ def test_the_author_sees_the_banner_with_the_reason_and_an_appeal_form(client, n
     assert f'action="/notes/{note.pk}/appeal/"' in html
 
 
+def test_a_note_hidden_by_reports_says_it_waits_for_review(client, note, reporters, settings):
+    for reporter in reporters[:5]:
+        services.report_create(reporter=reporter, target_type="note", target_id=str(note.pk), reason="spam")
+    client.force_login(note.author)
+
+    html = client.get(f"/notes/{note.pk}/").content.decode()
+
+    assert "This note is hidden while a moderator reviews it" in html
+    assert "This note was taken down" not in html
+    assert f'action="/notes/{note.pk}/appeal/"' in html
+
+
 def test_others_get_a_404_and_a_visible_note_shows_no_banner(client, note, user, moderator):
     client.force_login(note.author)
     assert "This note was taken down" not in client.get(f"/notes/{note.pk}/").content.decode()
@@ -229,6 +241,7 @@ def test_appealing_from_the_banner(client, note, moderator):
     html = client.get(f"/notes/{note.pk}/").content.decode()
     assert "Thanks. A moderator will review your appeal." in html
     assert "Your appeal:" in html and "Waiting for review" in html
+    assert "This note was taken down" in html and "Paid review without disclosure" in html  # still, during review
     assert f'action="/notes/{note.pk}/appeal/"' not in html
 
 
