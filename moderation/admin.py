@@ -19,7 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from moderation import services
-from moderation.models import AuditLogEntry, ModerationCase, Report, ReportReason, SignupReview, SpamKeyword
+from moderation.models import (
+    Appeal,
+    AuditLogEntry,
+    ModerationCase,
+    Report,
+    ReportReason,
+    SignupReview,
+    SpamKeyword,
+)
 from moderation.targets import SPECS, targets_bulk
 from redbook.exceptions import ServiceError
 
@@ -55,7 +63,7 @@ class ModeratorActionsMixin:
 
 class ReportInline(admin.TabularInline):
     model = Report
-    fields = ["reporter", "reason", "detail", "created_at"]
+    fields = ["reporter", "reason", "detail", "weight", "from_new_account", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -71,6 +79,31 @@ class ReportInline(admin.TabularInline):
         return False
 
 
+class AppealInline(admin.StackedInline):
+    model = Appeal
+    fields = ["author", "reason", "status", "created_at", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AppealFilter(admin.SimpleListFilter):
+    title = _("appeal")
+    parameter_name = "appeal"
+
+    def lookups(self, request, model_admin):
+        return Appeal.Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(appeal__status=self.value()) if self.value() else queryset
+
+
 class QueueChangeList(ChangeList):
     """Loads the targets of a whole page at once (one query per target type)."""
 
@@ -83,10 +116,21 @@ class QueueChangeList(ChangeList):
 
 @admin.register(ModerationCase)
 class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
-    list_display = ["__str__", "preview", "report_count", "reasons", "status", "auto_hidden", "last_reported_at"]
-    list_filter = ["status", "target_type", "auto_hidden"]
+    list_display = [
+        "__str__",
+        "preview",
+        "report_count",
+        "weight",
+        "ring",
+        "reasons",
+        "status",
+        "appeal_status",
+        "auto_hidden",
+        "last_reported_at",
+    ]
+    list_filter = ["status", "target_type", "ring_suspected", AppealFilter, "auto_hidden"]
     list_per_page = 50
-    inlines = [ReportInline]
+    inlines = [AppealInline, ReportInline]
     action_form = ReasonActionForm
     actions = ["take_down", "restore", "dismiss"]
     fields = [
@@ -95,6 +139,9 @@ class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
         "preview",
         "status",
         "report_count",
+        "report_weight",
+        "new_account_reports",
+        "ring_suspected",
         "auto_hidden",
         "opened_at",
         "last_reported_at",
@@ -112,7 +159,7 @@ class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
         is_open = Case(When(status=Decision.OPEN, then=Value(1)), default=Value(0))
         # Annotate before ordering: the queue orders by `is_open` (ModelAdmin's own
         # get_queryset would order first).
-        cases = self.model._default_manager.annotate(is_open=is_open, **per_reason)
+        cases = self.model._default_manager.select_related("appeal").annotate(is_open=is_open, **per_reason)
         return cases.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
@@ -134,6 +181,20 @@ class ModerationCaseAdmin(ModeratorActionsMixin, admin.ModelAdmin):
         spec = SPECS[case.target_type]
         link = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', spec.url(target), _("Open on site"))
         return format_html("{}<br>{}", spec.preview(target), link)
+
+    @admin.display(description=_("Weight"), ordering="report_weight")
+    def weight(self, case):
+        return f"{case.report_weight:.2f}"
+
+    @admin.display(description=_("Report ring?"), boolean=True, ordering="ring_suspected")
+    def ring(self, case):
+        """Many reports from new accounts: weigh the reports with care (and the reporters)."""
+        return case.ring_suspected
+
+    @admin.display(description=_("Appeal"))
+    def appeal_status(self, case):
+        appeal = getattr(case, "appeal", None)
+        return appeal.get_status_display() if appeal else ""
 
     @admin.display(description=_("Reasons"))
     def reasons(self, case):

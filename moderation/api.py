@@ -1,4 +1,4 @@
-"""Trust-and-safety JSON API (API.md "Trust and safety"): filing reports."""
+"""Trust-and-safety JSON API (API.md "Trust and safety"): filing reports, appealing a take-down."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from moderation import services
-from moderation.models import Report, ReportReason, TargetType
+from moderation.models import Appeal, Report, ReportReason, TargetType
 from redbook.throttling import ReportThrottle
 
 
@@ -51,3 +51,36 @@ class ReportCreateView(APIView):
         report, _created = services.report_create(reporter=request.user, **data.validated_data)
         body = ReportSerializer(report, context={"target_id": data.validated_data["target_id"]}).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    note_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appeal
+        fields = ["id", "note_id", "reason", "status", "created_at"]
+        read_only_fields = fields
+
+    def get_note_id(self, appeal) -> int:
+        return appeal.case.target_id
+
+
+class AppealCreateView(APIView):
+    """The author appeals the take-down of their note, once: 409 the second time (or
+    when the note is not taken down), 404 for anyone else's note."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=AppealCreateSerializer,
+        responses={201: AppealSerializer, 404: OpenApiResponse(description="Not your note."), 409: None},
+    )
+    def post(self, request, note_id):
+        data = AppealCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = services.appeal_create(author=request.user, note_id=note_id, reason=data.validated_data["reason"])
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)

@@ -12,3 +12,11 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why should this note come back?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

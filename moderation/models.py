@@ -34,6 +34,12 @@ class ModerationCase(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     # Distinct reporters (a report is unique per reporter and target); kept by report_create.
     report_count = models.PositiveIntegerField(_("reports"), default=0)
+    # The sum of the reports' weights (moderation/weights.py): what the auto-hide threshold reads.
+    report_weight = models.FloatField(_("report weight"), default=0)
+    # Reports filed by accounts younger than MODERATION_NEW_ACCOUNT_DAYS.
+    new_account_reports = models.PositiveIntegerField(_("reports from new accounts"), default=0)
+    # Many reports from new accounts on one target: a likely report ring, shown in the queue.
+    ring_suspected = models.BooleanField(_("report ring suspected"), default=False)
     # Hidden automatically at the report threshold, pending a moderator's review.
     auto_hidden = models.BooleanField(_("auto-hidden"), default=False)
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
@@ -60,6 +66,9 @@ class Report(models.Model):
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
     reason = models.CharField(_("reason"), max_length=10, choices=ReportReason.choices)
     detail = models.CharField(_("detail"), max_length=1000, blank=True)
+    # What the reporter's word counted for when they filed it (moderation/weights.py).
+    weight = models.FloatField(_("weight"), default=1)
+    from_new_account = models.BooleanField(_("from a new account"), default=False)
     created_at = models.DateTimeField(_("reported"), auto_now_add=True)
 
     class Meta:
@@ -96,6 +105,7 @@ class AuditLogEntry(models.Model):
         DISMISS = "dismiss", _("Dismissed reports")
         AUTO_HIDE = "auto_hide", _("Hid automatically at the report threshold")
         HOLD_SPAM = "hold_spam", _("Held for review by a spam keyword")
+        APPEAL = "appeal", _("The author appealed")
 
     # The actor may be deleted later; the log keeps their id and name as written.
     actor = models.ForeignKey(
@@ -134,6 +144,28 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the moderation audit log is append-only")
+
+
+class Appeal(models.Model):
+    """The author's one request to review a take-down again; it reopens the case."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for review")
+        GRANTED = "granted", _("Granted: restored")
+        REJECTED = "rejected", _("Rejected: stays down")
+
+    case = models.OneToOneField(ModerationCase, on_delete=models.CASCADE, related_name="appeal")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=1000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("appealed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+
+    def __str__(self):
+        return f"{self.get_status_display()} ({self.case})"
 
 
 class SpamKeyword(models.Model):

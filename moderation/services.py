@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from moderation import tasks
-from moderation.models import AuditLogEntry, ModerationCase, Report, SpamKeyword, TargetType
-from moderation.selectors import reportable_target
+from moderation.models import Appeal, AuditLogEntry, ModerationCase, Report, SpamKeyword, TargetType
+from moderation.selectors import note_of_author, reportable_target
 from moderation.targets import SPECS, target_get, target_set_down
+from moderation.weights import is_new_account, reporter_weight
 from outbox.services import enqueue_on_commit
 from posts.models import Comment, Note
-from redbook.exceptions import Forbidden, Invalid, NotFound
+from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 
 Decision = ModerationCase.Status
 PERMISSION = "moderation.moderate_content"
@@ -66,8 +67,8 @@ def report_create(
     """File a report; returns (report, created). A second report by the same person
     on the same target returns the first one unchanged.
 
-    A report on something already taken down or deleted is accepted quietly: stored,
-    but it neither reopens the case nor triggers anything.
+    Something taken down or deleted is not there to report: NotFound, exactly as for
+    an id that never existed, so a report cannot tell whether hidden content exists.
     """
     if target_type not in SPECS:
         raise Invalid(_("Unknown target type."), code="invalid_target_type")
@@ -80,14 +81,45 @@ def report_create(
     existing = Report.objects.filter(case=case, reporter=reporter).first()
     if existing is not None:
         return existing, False
-    report = Report.objects.create(case=case, reporter=reporter, reason=reason, detail=detail.strip()[:1000])
+    weight, new_account = reporter_weight(reporter), is_new_account(reporter)
+    report = Report.objects.create(
+        case=case,
+        reporter=reporter,
+        reason=reason,
+        detail=detail.strip()[:1000],
+        weight=weight,
+        from_new_account=new_account,
+    )
     ModerationCase.objects.filter(pk=case.pk).update(
-        report_count=F("report_count") + 1, last_reported_at=timezone.now()
+        report_count=F("report_count") + 1,
+        report_weight=F("report_weight") + weight,
+        new_account_reports=F("new_account_reports") + int(new_account),
+        last_reported_at=timezone.now(),
     )
     case.refresh_from_db()
-    if not SPECS[target_type].is_down(target):
-        _reopen_or_auto_hide(case, target)
+    _flag_ring(case)
+    _reopen_or_auto_hide(case, target)
     return report, True
+
+
+def _flag_ring(case: ModerationCase) -> None:
+    """Many reports from new accounts, making up half of the target's reports or more,
+    look like a coordinated ring: a signal for the moderator (it stays once raised)."""
+    ring = case.new_account_reports >= settings.MODERATION_RING_REPORTS and (
+        2 * case.new_account_reports >= case.report_count
+    )
+    if ring and not case.ring_suspected:
+        case.ring_suspected = True
+        case.save(update_fields=["ring_suspected"])
+
+
+def _may_auto_hide(case: ModerationCase, target) -> bool:
+    """Only a moderator suspends an account (a reported user just waits in the queue),
+    and nothing of a staff account is ever actioned automatically."""
+    spec = SPECS[case.target_type]
+    if not spec.auto_hide:
+        return False
+    return not User.objects.filter(pk=spec.owner_id(target), is_staff=True).exists()
 
 
 def _reopen_or_auto_hide(case: ModerationCase, target) -> None:
@@ -97,7 +129,12 @@ def _reopen_or_auto_hide(case: ModerationCase, target) -> None:
         case.status = Decision.OPEN
         case.save(update_fields=["status"])
         return
-    if case.resolved_at is None and case.report_count >= settings.MODERATION_AUTO_HIDE_REPORTS:
+    if (
+        case.resolved_at is None
+        and not case.auto_hidden
+        and case.report_weight >= settings.MODERATION_AUTO_HIDE_REPORTS
+        and _may_auto_hide(case, target)
+    ):
         target_set_down(case.target_type, target, down=True, reason=str(_("Reported by many people")))
         case.auto_hidden = True
         case.save(update_fields=["auto_hidden"])
@@ -106,9 +143,47 @@ def _reopen_or_auto_hide(case: ModerationCase, target) -> None:
             target_type=case.target_type,
             target_id=case.target_id,
             moderator=None,
-            reason=str(_("%(count)d distinct reports") % {"count": case.report_count}),
+            reason=str(
+                _("%(count)d reports weighing %(weight).2f")
+                % {"count": case.report_count, "weight": case.report_weight}
+            ),
             case=case,
         )
+
+
+# --- Appeals -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_create(*, author: User, note_id, reason: str) -> Appeal:
+    """The author asks, once, for their taken-down note to be reviewed again: the case
+    goes back to the queue with the appeal on it. NotFound for anyone else's note."""
+    note = note_of_author(author=author, note_id=note_id)
+    if not note.is_hidden:
+        raise Conflict(_("This note is not taken down: there is nothing to appeal."), code="not_taken_down")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid(_("Tell us why the note should come back."), code="reason_required")
+    case = _case_for(TargetType.NOTE, note.pk, lock=True)
+    if Appeal.objects.filter(case=case).exists():
+        raise Conflict(_("You have already appealed this decision."), code="already_appealed")
+    appeal = Appeal.objects.create(case=case, author=author, reason=reason[:1000])
+    case.status = Decision.OPEN
+    case.save(update_fields=["status"])
+    _record(
+        action=AuditLogEntry.Action.APPEAL,
+        target_type=TargetType.NOTE,
+        target_id=note.pk,
+        moderator=None,
+        reason=reason,
+        case=case,
+    )
+    return appeal
+
+
+def _settle_appeal(case: ModerationCase, *, restored: bool) -> None:
+    status = Appeal.Status.GRANTED if restored else Appeal.Status.REJECTED
+    Appeal.objects.filter(case=case, status=Appeal.Status.OPEN).update(status=status, decided_at=timezone.now())
 
 
 # --- Decisions -----------------------------------------------------------------------
@@ -128,6 +203,7 @@ def _decide(*, case: ModerationCase, moderator: User, reason: str, status: str, 
     case.resolved_by = moderator
     case.decision_reason = reason[:500]
     case.save(update_fields=["status", "auto_hidden", "resolved_at", "resolved_by", "decision_reason"])
+    _settle_appeal(case, restored=not spec.is_down(target))
     actions = {
         Decision.ACTIONED: spec.takedown_action,
         Decision.RESTORED: spec.restore_action,

@@ -75,6 +75,8 @@ class TargetSpec:
     # Search keeps an index of what is public: re-index after commit (feeds and search
     # also filter live rows when they read, so a take-down is gone at once regardless).
     reindex: Callable[[int], None] | None = None
+    # Whether enough weighty reports hide it before review (never for accounts).
+    auto_hide: bool = True
 
     def is_down(self, obj: Model) -> bool:
         return bool(getattr(obj, self.flag)) or self.gone(obj)
@@ -135,6 +137,7 @@ SPECS: dict[str, TargetSpec] = {
         label=lambda user: f"@{user.username}",
         url=lambda user: reverse("accounts:profile", args=[user.username]),
         reindex=lambda pk: search_services.user_index_soon(user_id=pk),
+        auto_hide=False,
     ),
     TargetType.PRODUCT: TargetSpec(
         model=Product,

@@ -1,12 +1,11 @@
 """Background work of trust and safety: telling people the outcome of a decision."""
 
 from celery import shared_task
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from moderation.models import AuditLogEntry, Report, TargetType
 from moderation.targets import SPECS, target_get
 from posts.models import Notification
+from posts.system_notifications import system_notification
 from redbook.celery import RETRY_TRANSIENT
 
 Action = AuditLogEntry.Action
@@ -14,33 +13,25 @@ Action = AuditLogEntry.Action
 TAKEDOWNS = {Action.HIDE_NOTE, Action.REMOVE_COMMENT, Action.SUSPEND_USER, Action.DELIST_PRODUCT}
 RESTORES = {Action.RESTORE_NOTE, Action.RESTORE_COMMENT, Action.RESTORE_USER, Action.RELIST_PRODUCT}
 AUTOMATIC = {Action.AUTO_HIDE, Action.HOLD_SPAM}
-# How a notification names the target ("Your account was ...", not "Your user was ...").
-NAMES = {
-    TargetType.NOTE: gettext_lazy("note"),
-    TargetType.COMMENT: gettext_lazy("comment"),
-    TargetType.USER: gettext_lazy("account"),
-    TargetType.PRODUCT: gettext_lazy("product"),
-}
 
 
-def _reporter_text(entry: AuditLogEntry, what: str) -> str | None:
+def _reporter_kind(entry: AuditLogEntry) -> str | None:
     if entry.action in TAKEDOWNS:
-        return _("Thanks for your report: we reviewed the %(what)s and took it down.") % {"what": what}
+        return "report_taken_down"
     if entry.action == Action.DISMISS:
-        return _("We reviewed the %(what)s you reported and found no violation of our guidelines.") % {"what": what}
+        return "report_dismissed"
     if entry.action in RESTORES:
-        return _("We reviewed the %(what)s you reported again and restored it.") % {"what": what}
-    return None  # automatic holds are not an outcome yet
+        return "report_restored"
+    return None  # automatic holds and appeals are not an outcome yet
 
 
-def _owner_text(entry: AuditLogEntry, what: str) -> str | None:
+def _owner_kind(entry: AuditLogEntry) -> str | None:
     if entry.action in AUTOMATIC:
-        return _("Your %(what)s is hidden until a moderator reviews it.") % {"what": what}
+        return "content_held"
     if entry.action in TAKEDOWNS:
-        text = _("Your %(what)s was taken down after review.") % {"what": what}
-        return f"{text} {entry.reason}".strip()
+        return "content_taken_down"
     if entry.action in RESTORES:
-        return _("Your %(what)s is visible again.") % {"what": what}
+        return "content_restored"
     return None
 
 
@@ -58,28 +49,41 @@ def notify_decision(entry_id: int) -> int:
     return len(notifications)
 
 
+def _owner_data(entry: AuditLogEntry, kind: str, target) -> dict:
+    """The owner's message links to the content (they still see it when it is down)."""
+    spec = SPECS[entry.target_type]
+    data = {"what": entry.target_type, "label": spec.label(target)[:100], "url": spec.url(target)}
+    if kind == "content_taken_down":
+        data["reason"] = entry.reason
+        # One appeal per note (moderation.services.appeal_create); the banner on its page offers it.
+        data["appealable"] = entry.target_type == TargetType.NOTE
+    return data
+
+
 def decision_notifications(entry: AuditLogEntry) -> list[Notification]:
     """The notifications a decision owes (unsaved), each with its dedupe key.
 
     Also used by beat's catch-up sweep (reliability/sweeps.py) to find decisions whose
-    task was lost.
+    task was lost. Reporters are not shown the content: it may be down.
     """
-    what = str(NAMES[entry.target_type])
     rows = []
-    reporter_text = _reporter_text(entry, what)
-    if reporter_text and entry.case_id:
+    reporter_kind = _reporter_kind(entry)
+    if reporter_kind and entry.case_id:
         reporter_ids = Report.objects.filter(case_id=entry.case_id).values_list("reporter_id", flat=True)
-        rows += [(reporter_id, reporter_text) for reporter_id in reporter_ids]
-    owner_text = _owner_text(entry, what)
-    target = target_get(entry.target_type, entry.target_id) if owner_text else None
+        rows += [(reporter_id, reporter_kind, {"what": entry.target_type}, None) for reporter_id in reporter_ids]
+    owner_kind = _owner_kind(entry)
+    target = target_get(entry.target_type, entry.target_id) if owner_kind else None
     if target is not None:
-        rows.append((SPECS[entry.target_type].owner_id(target), owner_text))
+        note_id = target.pk if entry.target_type == TargetType.NOTE else None
+        owner_id = SPECS[entry.target_type].owner_id(target)
+        rows.append((owner_id, owner_kind, _owner_data(entry, owner_kind, target), note_id))
     return [
-        Notification(
+        system_notification(
             recipient_id=recipient_id,
-            verb=Notification.Verb.SYSTEM,
-            text=text[:300],
+            kind=kind,
+            data=data,
+            note_id=note_id,
             dedupe_key=f"moderation:{entry.pk}:{recipient_id}",
         )
-        for recipient_id, text in rows
+        for recipient_id, kind, data, note_id in rows
     ]

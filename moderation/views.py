@@ -6,11 +6,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from moderation import selectors, services
-from moderation.forms import ReportForm
+from moderation.forms import AppealForm, ReportForm
 from moderation.targets import SPECS
-from redbook.exceptions import ServiceError
+from redbook.exceptions import NotFound, ServiceError
 from redbook.throttling import ReportThrottle, rate_limited
 
 
@@ -46,3 +47,22 @@ def report_page(request, target_type: str, target_id: str):
         status = 400
     context = {"form": form, "label": SPECS[target_type].label(target), "next": _next_url(request)}
     return render(request, "moderation/report.html", context, status=status)
+
+
+@login_required
+@require_POST
+def appeal_page(request, note_id: int):
+    """The banner's appeal form posts here; the note's page shows the result."""
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tell us why the note should come back."))
+    else:
+        try:
+            services.appeal_create(author=request.user, note_id=note_id, reason=form.cleaned_data["reason"])
+        except NotFound:
+            raise Http404 from None
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Thanks. A moderator will review your appeal."))
+    return redirect("posts:note-detail", note_id=note_id)

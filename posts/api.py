@@ -293,12 +293,14 @@ class NotificationSerializer(serializers.ModelSerializer):
     actor = serializers.SerializerMethodField()
     note = serializers.SerializerMethodField()
     comment = serializers.SerializerMethodField()
+    kind = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
     is_read = serializers.SerializerMethodField()
 
     class Meta:
         model = Notification
-        fields = ["id", "verb", "actor", "note", "comment", "text", "is_read", "created_at"]
+        fields = ["id", "verb", "kind", "actor", "note", "comment", "text", "url", "is_read", "created_at"]
         read_only_fields = fields
 
     def get_actor(self, row) -> dict | None:
@@ -314,8 +316,17 @@ class NotificationSerializer(serializers.ModelSerializer):
     def get_comment(self, row) -> dict | None:
         return {"id": row.comment_id, "body": row.comment.body} if row.comment else None
 
+    def get_kind(self, row) -> str:
+        """What happened: the verb for people's actions, e.g. "content_taken_down" or
+        "order_paid" for system messages (posts/system_notifications.py KINDS)."""
+        return row.kind or row.verb
+
     def get_text(self, row) -> str:
-        return notifications.sentence(actors=[row.actor] if row.actor else [], total=1, verb=row.verb)
+        return notifications.notification_text(row)
+
+    def get_url(self, row) -> str:
+        """A site path to open (empty when there is nothing to show)."""
+        return notifications.notification_url(row)
 
     def get_is_read(self, row) -> bool:
         return row.read_at is not None

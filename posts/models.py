@@ -210,6 +210,7 @@ class Notification(models.Model):
         REPLY = "reply", _("replied to your comment")
         MENTION = "mention", _("mentioned you")
         FOLLOW = "follow", _("started following you")
+        RESHARE = "reshare", _("re-shared your note")
         SYSTEM = "system", _("system message")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -218,6 +219,10 @@ class Notification(models.Model):
     note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=300, blank=True)
+    # System messages: what happened (posts/system_notifications.py KINDS) and its details,
+    # rendered in the reader's language when read; `text` is the English fallback.
+    kind = models.CharField(max_length=30, blank=True)
+    data = models.JSONField(default=dict, blank=True)
     # Unique per source event, so a retried task never notifies twice.
     dedupe_key = models.CharField(max_length=120, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)

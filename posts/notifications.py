@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Block, User
 from posts import text
-from posts.models import Comment, Like, Note, NoteImage, Notification, Save
+from posts.models import Comment, Like, Note, NoteImage, Notification, Reshare, Save
+from posts.system_notifications import system_link_label, system_text
 
-GROUPED_VERBS = {Notification.Verb.LIKE, Notification.Verb.SAVE, Notification.Verb.FOLLOW}
+GROUPED_VERBS = {Notification.Verb.LIKE, Notification.Verb.SAVE, Notification.Verb.RESHARE, Notification.Verb.FOLLOW}
 PAGE_GROUP_LIMIT = 200  # rows read to build the grouped page
 
 
@@ -84,6 +86,19 @@ def notify_save(*, save_id: int) -> None:
     )
 
 
+def notify_reshare(*, reshare_id: int) -> None:
+    reshare = Reshare.objects.select_related("note").filter(pk=reshare_id).first()
+    if reshare is None:  # un-shared before the task ran
+        return
+    _notify(
+        recipient_id=reshare.note.author_id,
+        actor_id=reshare.user_id,
+        verb=Notification.Verb.RESHARE,
+        note_id=reshare.note_id,
+        dedupe_key=f"reshare:{reshare.user_id}:{reshare.note_id}",
+    )
+
+
 def notify_comment(*, comment_id: int) -> None:
     """The note's author (comment), the replied-to author (reply), and @mentions."""
     comment = Comment.objects.select_related("note", "parent").filter(pk=comment_id).first()
@@ -127,10 +142,13 @@ def notify_follow(*, follower_id: int, followee_id: int) -> None:
 
 
 def notifications_for(*, user: User) -> QuerySet:
-    """The user's notifications, newest first, with actor, note cover and comment joined."""
+    """The user's notifications, newest first, with actor, note cover and comment joined.
+
+    System notifications have no actor; others leave with their actor's account."""
     covers = Prefetch("note__images", queryset=NoteImage.objects.filter(position=0))
+    actor_present = Q(actor__isnull=True) | Q(actor__is_active=True, actor__is_suspended=False)
     return (
-        Notification.objects.filter(recipient=user, actor__is_active=True, actor__is_suspended=False)
+        Notification.objects.filter(actor_present, recipient=user)
         .select_related("actor", "note", "comment")
         .prefetch_related(covers)
         .order_by("-id")
@@ -143,6 +161,23 @@ def unread_count(*, user: User) -> int:
 
 def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_text(row: Notification) -> str:
+    """One notification's sentence, in the active language."""
+    if row.verb == Notification.Verb.SYSTEM:
+        return system_text(kind=row.kind, data=row.data, fallback=row.text)
+    return sentence(actors=[row.actor] if row.actor else [], total=1, verb=row.verb)
+
+
+def notification_url(row: Notification) -> str:
+    """Where a notification leads: its system link, else the comment or note, else the actor."""
+    if row.verb == Notification.Verb.SYSTEM:
+        return row.data.get("url", "") if isinstance(row.data, dict) else ""
+    if row.note_id:
+        anchor = f"#comment-{row.comment_id}" if row.comment_id else ""
+        return reverse("posts:note-detail", args=[row.note_id]) + anchor
+    return reverse("accounts:profile", args=[row.actor.username]) if row.actor else ""
 
 
 def sentence(*, actors: list[User], total: int, verb: str) -> str:
@@ -167,10 +202,25 @@ class NotificationGroup:
     created_at: datetime
     unread: bool
     actors: list[User] = field(default_factory=list)
+    first: Notification | None = None  # the group's newest row
+
+    @property
+    def is_system(self) -> bool:
+        return self.verb == Notification.Verb.SYSTEM
 
     @property
     def text(self) -> str:
+        if self.is_system:
+            return notification_text(self.first)
         return sentence(actors=self.actors, total=len(self.actors), verb=self.verb)
+
+    @property
+    def url(self) -> str:
+        return notification_url(self.first)
+
+    @property
+    def link_label(self) -> str:
+        return system_link_label(kind=self.first.kind, data=self.first.data) if self.is_system else ""
 
 
 def group_notifications(rows) -> list[NotificationGroup]:
@@ -181,9 +231,9 @@ def group_notifications(rows) -> list[NotificationGroup]:
         group = groups.get(key)
         if group is None:
             group = groups[key] = NotificationGroup(
-                verb=row.verb, note=row.note, comment=row.comment, created_at=row.created_at, unread=False
+                verb=row.verb, note=row.note, comment=row.comment, created_at=row.created_at, unread=False, first=row
             )
-        if row.actor not in group.actors:
+        if row.actor is not None and row.actor not in group.actors:
             group.actors.append(row.actor)
         group.unread = group.unread or row.read_at is None
     return list(groups.values())

@@ -391,9 +391,11 @@ def note_reshare(*, user: User, note: Note) -> bool:
     """Re-share to your followers (their Follow feed shows it); idempotent."""
     _ensure_can_write(user)
     with transaction.atomic():
-        if _insert_once(Reshare, user=user, note=note) is None:
+        reshare = _insert_once(Reshare, user=user, note=note)
+        if reshare is None:
             return False
         _add(Note, note.pk, "reshare_count", 1)
+        enqueue_on_commit(tasks.notify_reshare, reshare_id=reshare.pk)
     return True
 
 

@@ -16,6 +16,11 @@ def notify_save(*, save_id: int) -> None:
     notifications.notify_save(save_id=save_id)
 
 
+@shared_task(name="posts.notify_reshare", **RETRY_TRANSIENT)
+def notify_reshare(*, reshare_id: int) -> None:
+    notifications.notify_reshare(reshare_id=reshare_id)
+
+
 @shared_task(name="posts.notify_comment", **RETRY_TRANSIENT)
 def notify_comment(*, comment_id: int) -> None:
     notifications.notify_comment(comment_id=comment_id)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tags/<tag:name>/", views.tag_page, name="tag"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 # JSON API, mounted under /api/v1/ by redbook/urls.py.

@@ -181,7 +181,12 @@ def collection_page(request, collection_id):
 
 @login_required
 def notifications_page(request):
-    groups = notifications.grouped_page(user=request.user)
-    # Reading the page reads them: the groups above keep their unread mark for this view.
+    """Looking changes nothing (a GET may be a prefetch): "Mark all as read" POSTs."""
+    return render(request, "posts/notifications.html", {"groups": notifications.grouped_page(user=request.user)})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
     notifications.notifications_mark_read(user=request.user)
-    return render(request, "posts/notifications.html", {"groups": groups, "unread_notifications_count": 0})
+    return redirect("posts:notifications")

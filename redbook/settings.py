@@ -351,8 +351,14 @@ SEARCH_INDEX_INLINE = env.bool("SEARCH_INDEX_INLINE", default=True)
 EXPLORE_MAX_CANDIDATES = env.int("EXPLORE_MAX_CANDIDATES", default=30_000)
 EXPLORE_LIST_SIZE = env.int("EXPLORE_LIST_SIZE", default=300)
 EXPLORE_BATCH_SIZE = env.int("EXPLORE_BATCH_SIZE", default=128)
-# Trust and safety: a target reported by this many distinct people is hidden until reviewed.
-MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=5)
+# Trust and safety: a note, comment or product whose reports weigh this much in total is
+# hidden until reviewed (an established reporter weighs 1, a brand-new account about 0.03:
+# moderation/weights.py). Accounts are never suspended automatically.
+MODERATION_AUTO_HIDE_REPORTS = env.float("MODERATION_AUTO_HIDE_REPORTS", default=5.0)
+# Reports from accounts younger than this many days count as "new"; this many of them on
+# one target (and at least half of its reports) flag a suspected report ring in the queue.
+MODERATION_NEW_ACCOUNT_DAYS = env.int("MODERATION_NEW_ACCOUNT_DAYS", default=7)
+MODERATION_RING_REPORTS = env.int("MODERATION_RING_REPORTS", default=3)
 # Shop: the payment gateway by name (shop/payments.py GATEWAYS) and how long an
 # unpaid order holds its units before the beat task cancels it.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")

@@ -5,7 +5,7 @@ between taking a message off the queue (BRPOP) and recording it as unacknowledge
 loses that message, and so does a Redis that dies without its append-only file.
 Work that beat repeats anyway (Explore ranking, order expiry, view flushes) heals by
 itself on its next run; notifications are made once per event, so this sweep finds
-recent events (likes, saves, comments, follows, moderation decisions) without their
+recent events (likes, saves, re-shares, comments, follows, moderation decisions) without their
 notification and makes it, through the same idempotent functions the tasks call (the
 dedupe key makes a race with a late task harmless). The search index has its own
 catch-up (search/indexing.py `backlog_catch_up`).
@@ -23,7 +23,7 @@ from accounts.models import Follow
 from moderation.models import AuditLogEntry
 from moderation.tasks import decision_notifications
 from posts import notifications
-from posts.models import Comment, Like, Notification, Save
+from posts.models import Comment, Like, Notification, Reshare, Save
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,11 @@ EVENTS = [
         Save,
         lambda save: [f"save:{save.user_id}:{save.note_id}"],
         lambda save: notifications.notify_save(save_id=save.pk),
+    ),
+    NotifiedEvent(
+        Reshare,
+        lambda reshare: [f"reshare:{reshare.user_id}:{reshare.note_id}"],
+        lambda reshare: notifications.notify_reshare(reshare_id=reshare.pk),
     ),
     NotifiedEvent(
         Comment,

@@ -22,6 +22,7 @@ from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, PaymentDeclined
 from shop import stock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Order, OrderItem, Payment
+from shop.order_notifications import order_status_notify_soon
 from shop.payments import get_gateway, normalize_card_number
 
 logger = logging.getLogger(__name__)
@@ -238,6 +239,7 @@ def _transition(order: Order, *, source: set, target: str, **stamps) -> None:
     order.status = target
     for field, value in stamps.items():
         setattr(order, field, value)
+    order_status_notify_soon(order)  # paid, shipped, refunded: the buyer (and brand) are told
 
 
 def _locked(queryset, order_id) -> Order:

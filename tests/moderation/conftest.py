@@ -1,8 +1,11 @@
 """Fixtures for trust-and-safety tests: reportable things and a moderator."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
 from posts.models import Comment, Note
 from shop.models import Product
@@ -51,4 +54,10 @@ def moderator(moderators_group):
 
 @pytest.fixture
 def reporters(db):
-    return UserFactory.create_batch(6)
+    """Established accounts: each report weighs 1 (moderation/weights.py)."""
+    return [trusted_user() for _i in range(6)]
+
+
+def trusted_user(**fields):
+    """A month-old account with a few notes: an established reporter."""
+    return UserFactory(date_joined=timezone.now() - timedelta(days=60), notes_count=5, **fields)

@@ -22,6 +22,7 @@ def test_the_moderators_group_has_exactly_the_moderation_permissions():
         "view_moderationcase",
         "moderate_content",
         "view_report",
+        "view_appeal",
         "view_auditlogentry",
         "view_signupreview",
         "view_spamkeyword",

@@ -48,6 +48,17 @@ def test_unknown_targets_and_types_are_404(client, user, note):
     assert client.get(f"/report/planet/{note.pk}/").status_code == 404
 
 
+def test_a_taken_down_note_is_404_like_a_missing_one(client, user, note, moderator):
+    from moderation.services import target_take_down
+
+    target_take_down(target_type="note", target_id=note.pk, moderator=moderator)
+    client.force_login(user)
+
+    assert client.get(url(note)).status_code == 404
+    assert client.post(url(note), {"reason": "spam"}).status_code == 404
+    assert not Report.objects.exists()
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, note):
     response = client.get(url(note))
 

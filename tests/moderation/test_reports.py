@@ -101,17 +101,34 @@ def test_someone_elses_draft_is_unknown(api_client, other_user):
     assert response.status_code == 404
 
 
-def test_reporting_removed_content_is_accepted_quietly(api_client, note, moderator):
+@pytest.mark.parametrize("target_type", ["note", "comment", "user", "product"])
+def test_reporting_taken_down_content_answers_as_for_missing_content(
+    api_client, target_type, note, comment, product, other_user, moderator
+):
     from moderation.services import target_take_down
 
-    target_take_down(target_type="note", target_id=note.pk, moderator=moderator, reason="fake review")
+    target = {"note": note, "comment": comment, "user": other_user, "product": product}[target_type]
+    target_take_down(target_type=target_type, target_id=target.pk, moderator=moderator, reason="fake review")
+    missing = api_client.post(URL, {"target_type": target_type, "target_id": "987654321", "reason": "spam"})
 
-    response = api_client.post(URL, {"target_type": "note", "target_id": note.pk, "reason": "spam"})
+    hidden = api_client.post(URL, {"target_type": target_type, "target_id": str(target.pk), "reason": "spam"})
 
-    assert response.status_code == 201
-    case = ModerationCase.objects.get()
-    assert case.status == ModerationCase.Status.ACTIONED  # not reopened
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+    assert hidden.status_code == 404
+    case = ModerationCase.objects.get(target_type=target_type)
+    assert case.status == ModerationCase.Status.ACTIONED and case.report_count == 0  # not reopened
     assert AuditLogEntry.objects.count() == 1  # nothing else happened
+
+
+def test_a_comment_on_a_hidden_note_answers_as_missing(api_client, note, comment, moderator):
+    from moderation.services import target_take_down
+
+    target_take_down(target_type="note", target_id=note.pk, moderator=moderator)
+
+    response = api_client.post(URL, {"target_type": "comment", "target_id": str(comment.pk), "reason": "spam"})
+
+    assert response.status_code == 404
+    assert not Report.objects.exists()
 
 
 def test_the_threshold_hides_until_reviewed(settings, note, reporters):

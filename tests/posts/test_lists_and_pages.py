@@ -147,7 +147,7 @@ def test_private_board_page_is_404_to_others(user, other_user):
     assert browser_for(other_user).get(f"/collections/{board.pk}/").status_code == 200
 
 
-def test_notifications_page_groups_and_marks_read(many_notes, user, django_assert_max_num_queries):
+def test_notifications_page_groups_and_reading_changes_nothing(many_notes, user, django_assert_max_num_queries):
     from posts import notifications
 
     for note in many_notes:
@@ -159,6 +159,8 @@ def test_notifications_page_groups_and_marks_read(many_notes, user, django_asser
         response = browser.get("/notifications/")
     html = response.content.decode()
     assert response.status_code == 200 and "mentioned you" in html
+    assert user.notifications.filter(read_at__isnull=False).count() == 0  # a GET changes nothing
+    browser.post("/notifications/read/")
     assert user.notifications.filter(read_at__isnull=True).count() == 0
     assert Client().get("/notifications/").status_code == 302
 
