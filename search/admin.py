@@ -17,8 +17,23 @@ class TagStatAdmin(admin.ModelAdmin):
     readonly_fields = ("name", "notes_count")
 
 
+def _moderates(request) -> bool:
+    """Moderators (moderation's `moderate_content`) keep queries out of trending too."""
+    return request.user.is_active and request.user.is_staff and request.user.has_perm("moderation.moderate_content")
+
+
+class ModeratorsAdmin(admin.ModelAdmin):
+    """Open to moderators as well as to those holding this model's own permissions."""
+
+    def has_module_permission(self, request):
+        return _moderates(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _moderates(request) or super().has_view_permission(request, obj)
+
+
 @admin.register(QueryCount)
-class QueryCountAdmin(admin.ModelAdmin):
+class QueryCountAdmin(ModeratorsAdmin):
     list_display = ("query", "day", "count")
     list_filter = ("day",)
     search_fields = ("query",)
@@ -35,10 +50,16 @@ class QueryCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(BannedQuery)
-class BannedQueryAdmin(admin.ModelAdmin):
+class BannedQueryAdmin(ModeratorsAdmin):
     list_display = ("query", "created_at", "created_by")
     search_fields = ("query",)
     readonly_fields = ("created_at", "created_by")
+
+    def has_add_permission(self, request):
+        return _moderates(request) or super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _moderates(request) or super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         obj.created_by = obj.created_by or request.user

@@ -1,38 +1,22 @@
 """Search privacy: distinct accounts per query (QueryAccount, QueryReach), banned queries.
 
 QueryCount now counts distinct accounts, not searches: the old rows (which counted
-anonymous searches too) are dropped. Moderators may ban queries (moderation 0002's group).
+anonymous searches too) are dropped.
 """
 
 import django.db.models.deletion
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
-
-MODERATOR_PERMISSIONS = ["view_querycount", "view_bannedquery", "add_bannedquery", "delete_bannedquery"]
 
 
 def drop_search_counts(apps, schema_editor):
     apps.get_model("search", "QueryCount").objects.all().delete()
 
 
-def let_moderators_ban(apps, schema_editor):
-    app_config = apps.get_app_config("search")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    group = apps.get_model("auth", "Group").objects.filter(name="Moderators").first()
-    if group is not None:
-        Permission = apps.get_model("auth", "Permission")
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="search", codename__in=MODERATOR_PERMISSIONS)
-        )
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('search', '0004_hot_tier'),
-        ('moderation', '0002_moderators_group_audit_append_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -73,5 +57,4 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(drop_search_counts, migrations.RunPython.noop),
-        migrations.RunPython(let_moderators_ban, migrations.RunPython.noop),
     ]

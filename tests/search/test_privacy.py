@@ -10,9 +10,10 @@ from django.test import Client, override_settings
 
 from moderation.models import SpamKeyword
 from search import querylog
-from search.models import BannedQuery
+from search.models import BannedQuery, QueryCount
 from tests.conftest import client_for
 from tests.factories import UserFactory
+from tests.moderation.conftest import ensure_moderators_group
 from tests.search.conftest import searched_by_many, veteran
 
 SEARCH = "/api/v1/search/"
@@ -110,8 +111,6 @@ def test_staff_ban_a_trending_query_in_the_admin_and_it_does_not_come_back(anon_
     admin.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = admin.get("/admin/search/querycount/")
     assert "fake giveaway" in response.content.decode()
-    from search.models import QueryCount
-
     row = QueryCount.objects.get(query="fake giveaway")
     response = admin.post("/admin/search/querycount/", {"action": "ban", "_selected_action": [row.pk]})
     assert response.status_code == 302
@@ -124,12 +123,17 @@ def test_staff_ban_a_trending_query_in_the_admin_and_it_does_not_come_back(anon_
 
 @pytest.mark.django_db
 def test_moderators_may_ban_queries_without_being_superusers():
-    from django.contrib.auth.models import Group
-
     moderator = UserFactory(is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(ensure_moderators_group())
     client = Client()
     client.force_login(moderator)
+    assert "fake giveaway" not in trending()
+    searched_by_many("fake giveaway")
+    row = QueryCount.objects.get(query="fake giveaway")
+    response = client.post("/admin/search/querycount/", {"action": "ban", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    assert trending() == []
+    BannedQuery.objects.all().delete()
     response = client.post("/admin/search/bannedquery/add/", {"query": "  Fake   GIVEAWAY "})
     assert response.status_code == 302, response.content
     assert BannedQuery.objects.get().query == "fake giveaway"
