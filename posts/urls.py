@@ -13,6 +13,7 @@ urlpatterns = [
     path("notes/<int:note_id>/delete/", views.note_delete, name="note-delete"),
     path("notes/<int:note_id>/comment/", rate_limit(CommentThrottle)(views.note_comment), name="note-comment"),
     path("tags/<str:name>/", views.tag_page, name="tag"),
+    path("places/<int:place_id>/", views.place_page, name="place"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
     path("notifications/", views.notifications_page, name="notifications"),
 ]
@@ -27,6 +28,8 @@ api_urlpatterns = [
     path("notes/<int:note_id>/reshare/", api.NoteReshareView.as_view(), name="api-note-reshare"),
     path("notes/<int:note_id>/share/", api.NoteShareView.as_view(), name="api-note-share"),
     path("notes/<int:note_id>/comments/", api.NoteCommentsView.as_view(), name="api-note-comments"),
+    path("places/<int:place_id>/", api.PlaceView.as_view(), name="api-place"),
+    path("places/<int:place_id>/notes/", api.PlaceNotesView.as_view(), name="api-place-notes"),
     path("comments/<int:comment_id>/", api.CommentDetailView.as_view(), name="api-comment-detail"),
     path("comments/<int:comment_id>/like/", api.CommentLikeView.as_view(), name="api-comment-like"),
     path("collections/", api.CollectionsView.as_view(), name="api-collections"),
