@@ -33,6 +33,14 @@ def test_the_same_place_from_different_notes_is_one_place(make_note, other_user)
 
 
 @pytest.mark.django_db
+def test_notes_either_side_of_a_cells_edge_share_the_place(make_note):
+    first = make_note(place_name="外滩", lat=31.23495, lng=121.49)  # rounds to 31.23
+    across = make_note(place_name="外滩", lat=31.23506, lng=121.49)  # 12 m north: rounds to 31.24
+    far = make_note(place_name="外滩", lat=31.2600, lng=121.49)  # 3 km north: another place
+    assert across.place_id == first.place_id != far.place_id
+
+
+@pytest.mark.django_db
 def test_editing_a_notes_place_moves_it(make_note, user):
     note = make_note(place_name="外滩", lat=31.24, lng=121.49)
     services.note_update(note=note, editor=user, place_name="武康路", **at())
@@ -130,3 +138,14 @@ def test_the_migration_attaches_existing_notes_to_their_places(user):
     assert a.place.name == "Manner Coffee"
     assert d.place_id is None
     assert Place.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_worlds_notes_gather_at_their_places():
+    from django.core.management import call_command
+
+    call_command("seed_demo", "--users", "30", "--notes", "60", "--images", "10", "--skip-post", "--no-progress")
+    placed = list(Note.objects.exclude(place_name=""))
+    assert placed and all(note.place_id for note in placed)
+    named = {(note.city, " ".join(note.place_name.split())) for note in placed}
+    assert Place.objects.count() == len(named)  # the notes of one place share one Place
