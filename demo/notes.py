@@ -6,14 +6,16 @@ from taggit.models import Tag
 from demo import text, vocab
 from demo.bulk import Timer, insert, next_id, sync_sequence
 from demo.world import SECOND, World, heavy_tailed_counts, pick_rows, weighted_pick
-from posts.models import Note, NoteImage, TaggedNote
+from posts.models import Note, NoteImage, Place, TaggedNote
+from posts.places import places_attach
 from posts.text import tag_normalize
 
 HISTORY_DAYS = 180
 IMAGE_COUNT_WEIGHTS = np.array([35, 20, 15, 10, 6, 5, 3, 3, 3], float)  # 1..9 images per note
 BRAND_NOTE_TAGS_PRODUCT = 0.8
 NOTE_TAGS_PRODUCT = 0.15
-JITTER_DEGREES = 0.03  # about 3 km around the city centre
+JITTER_DEGREES = 0.03  # a city's places lie about 3 km around its centre
+PLACE_JITTER_DEGREES = 0.0008  # a note is taken within about 100 m of its place
 
 
 def seed_notes(world: World, count: int) -> None:
@@ -29,6 +31,9 @@ def seed_notes(world: World, count: int) -> None:
         timer.rows = _insert_tags(world, tags)
     with Timer(world.log, "note images") as timer:
         timer.rows = _insert_images(world, rng, columns["title"])
+    with Timer(world.log, "note places") as timer:
+        ids = (int(world.note_ids[0]), int(world.note_ids[-1]))  # contiguous: a range, not a list
+        timer.rows = places_attach(note_model=Note, place_model=Place, notes=Note.objects.filter(pk__range=ids))
     with Timer(world.log, "note products") as timer:
         timer.rows = _insert_products(world, rng)
 
@@ -66,7 +71,10 @@ def _note_columns(world: World, rng) -> tuple[dict, list[list[str]]]:
         cities.append(city.zh if city else "")
         tags.append(note_tags)
     centre = np.array([[city.lat, city.lng] for city in vocab.CITIES])[city_index]
-    coords = np.where(has_place[:, None], centre + rng.normal(0.0, JITTER_DEGREES, (n, 2)), np.nan)
+    spot = _place_spots(world)
+    spots = np.array([spot.get((city_index[i], places[i]), (0.0, 0.0)) for i in range(n)])
+    jitter = rng.normal(0.0, PLACE_JITTER_DEGREES, (n, 2))
+    coords = np.where(has_place[:, None], centre + spots + jitter, np.nan)
     columns = {
         "id": world.note_ids,
         "author_id": world.user_ids[world.note_author],
@@ -83,6 +91,17 @@ def _note_columns(world: World, rng) -> tuple[dict, list[list[str]]]:
         "published_at": world.note_created,
     }
     return columns, tags
+
+
+def _place_spots(world: World) -> dict[tuple[int, str], tuple[float, float]]:
+    """Where each city's places lie from its centre (degrees): its notes gather there,
+    so a place page shows one place (posts/places.py)."""
+    rng = world.rng("places")
+    return {
+        (c, place): tuple(rng.normal(0.0, JITTER_DEGREES, 2))
+        for c, city in enumerate(vocab.CITIES)
+        for place in city.places
+    }
 
 
 def _insert_tags(world: World, tags: list[list[str]]) -> int:

@@ -69,6 +69,8 @@ class NoteLocationSerializer(serializers.Serializer):
     lat = serializers.FloatField(allow_null=True)
     lng = serializers.FloatField(allow_null=True)
     place_name = serializers.CharField()
+    place_id = serializers.IntegerField(allow_null=True, help_text="The place page's place (posts/places.py).")
+    place_url = serializers.CharField(allow_null=True, help_text="The place page, where the note has a place name.")
 
 
 class NoteListSerializer(serializers.ListSerializer):
@@ -152,6 +154,7 @@ class NoteCards:
         }
         # One reverse() per page, not per note: the note id is the only part that varies.
         self.share_url = UrlPattern("posts:note-detail", "note_id")
+        self.place_url = UrlPattern("posts:place", "place_id")
         self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
         authors = {note.author_id: note.author for note in notes}
         followed = account_selectors.followed_ids(viewer=viewer, user_ids=authors)
@@ -204,6 +207,16 @@ class NoteCards:
             return [self._image(image) for image in note.images.all()]
         return [self._image_row(row) for row in rows]
 
+    def _location(self, note: Note) -> dict:
+        place_url = self.origin + self.place_url(note.place_id) if note.place_id else None
+        return {
+            "lat": note.lat,
+            "lng": note.lng,
+            "place_name": note.place_name,
+            "place_id": note.place_id,
+            "place_url": place_url,
+        }
+
     def render(self, note: Note) -> dict:
         has_location = note.has_location or note.place_name
         return {
@@ -213,7 +226,7 @@ class NoteCards:
             "body": note.body,
             "images": self._images(note),
             "tags": self.tags[note.pk],
-            "location": {"lat": note.lat, "lng": note.lng, "place_name": note.place_name} if has_location else None,
+            "location": self._location(note) if has_location else None,
             "products": [self._product(product) for product in self.products[note.pk]],
             "like_count": note.like_count,
             "save_count": note.save_count,
@@ -619,6 +632,31 @@ class TagNotesView(APIView):
         sort = request.query_params.get("sort", "hot")
         notes = selectors.tag_notes(name=name, viewer=request.user, sort=sort)
         return _paginated(self, request, notes, ordering=selectors.SORTS[sort], serialize=serialize_notes)
+
+
+class PlaceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    lat = serializers.FloatField(allow_null=True)
+    lng = serializers.FloatField(allow_null=True)
+
+
+class PlaceView(APIView):
+    """A place (posts/places.py): where its notes were taken."""
+
+    @extend_schema(responses={200: PlaceSerializer})
+    def get(self, request, place_id):
+        return Response(PlaceSerializer(selectors.place_get(place_id=place_id)).data)
+
+
+class PlaceNotesView(APIView):
+    """The notes at a place, nearest its centre first (those with no coordinates last)."""
+
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
+    def get(self, request, place_id):
+        place = selectors.place_get(place_id=place_id)
+        notes = selectors.place_notes(place=place, viewer=request.user)
+        return _paginated(self, request, notes, ordering=selectors.PLACE_ORDERING, serialize=serialize_notes)
 
 
 class UserNotesView(APIView):

@@ -14,6 +14,32 @@ TITLE_MAX_LENGTH = 100
 MAX_IMAGES = 9
 
 
+class Place(models.Model):
+    """Where notes were taken: one row per place, however many notes name it.
+
+    Keyed by the name folded (width, case, spaces) and the coordinates rounded to a
+    cell of about 1 km (posts/places.py), so "Starbucks 武康路" from two notes taken a
+    few metres apart is one place, and a Starbucks in another city another.
+    """
+
+    key = models.CharField(max_length=140, unique=True)
+    name = models.CharField(_("place"), max_length=100)
+    # The first note's coordinates: where the place page centres its map (None: a name only).
+    lat = models.FloatField(null=True, blank=True)
+    lng = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("place")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
 class NoteQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Note.Status.PUBLISHED)
@@ -67,6 +93,7 @@ class Note(models.Model):
     lng = models.FloatField(null=True, blank=True)
     place_name = models.CharField(_("place"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
+    place = models.ForeignKey(Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes")
 
     tags = TaggableManager(through=TaggedNote, blank=True)
     products = models.ManyToManyField("shop.Product", blank=True, related_name="notes")

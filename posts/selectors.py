@@ -6,18 +6,31 @@ and product images (`card_details`, as plain data; `with_details` prefetches the
 same for pages), then `interaction_sets` (two queries, none for anonymous viewers).
 """
 
+import math
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from accounts.models import Block, User
-from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Reshare, Save, TaggedNote
+from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Place, Reshare, Save, TaggedNote
 from redbook.exceptions import Invalid, NotFound
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
@@ -252,6 +265,31 @@ def tag_notes(*, name: str, viewer, sort: str = "hot") -> QuerySet:
     if tag is None:
         return Note.objects.none()
     return published_cards(viewer=viewer).filter(tags=tag).order_by(*SORTS[sort])
+
+
+def place_get(*, place_id: int) -> Place:
+    place = Place.objects.filter(pk=place_id).first()
+    if place is None:
+        raise NotFound(_("Place not found."))
+    return place
+
+
+PLACE_ORDERING = ("place_distance", "-id")
+_NO_DISTANCE = 1e9  # squared degrees: after every note with coordinates
+
+
+def place_notes(*, place: Place, viewer) -> QuerySet:
+    """The notes at a place `viewer` may see, nearest its centre first (as `place_distance`,
+    squared degrees on a flat earth: exact enough to order within a place); notes with a
+    name and no coordinates last, newest first. Served by the `place` foreign key's index."""
+    notes = published_cards(viewer=viewer).filter(place=place)
+    if not place.has_location:
+        return notes.annotate(place_distance=Value(0.0, output_field=FloatField())).order_by(*PLACE_ORDERING)
+    east = (F("lng") - place.lng) * math.cos(math.radians(place.lat))
+    north = F("lat") - place.lat
+    squared = ExpressionWrapper(east * east + north * north, output_field=FloatField())
+    distance = Coalesce(squared, Value(_NO_DISTANCE), output_field=FloatField())
+    return notes.annotate(place_distance=distance).order_by(*PLACE_ORDERING)
 
 
 def user_notes(*, author: User, viewer, drafts: bool = False) -> QuerySet:

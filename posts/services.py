@@ -33,6 +33,7 @@ from posts.models import (
     Reshare,
     Save,
 )
+from posts.places import place_for
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import Rendition, load_image, make_rendition
 from search import services as search_services
@@ -205,6 +206,7 @@ def note_create(
             body=body,
             status=status,
             published_at=None if draft else timezone.now(),
+            place=place_for(**location),
             **location,
         )
         _store_images(note, rendered)
@@ -260,6 +262,7 @@ def note_update(
         note.title, note.body = title, body
         for name, value in location.items():
             setattr(note, name, value)
+        note.place = place_for(**location)
         note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
         if published and not note.published_at:
             note.published_at = timezone.now()

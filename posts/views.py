@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from posts import notifications, selectors, services, view_counts
+from posts import notifications, places, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
 from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
@@ -169,6 +169,15 @@ def tag_page(request, name):
     tag = selectors.tag_get(name=name)
     context = {"name": tag.name if tag else name, "tag": tag, "sort": sort, "next_page": next_page}
     return render(request, "posts/tag.html", {**context, **_grid_context(request, notes)})
+
+
+@_page_errors
+def place_page(request, place_id):
+    """The notes at a place, nearest its centre first, under a map of where they were taken."""
+    place = selectors.place_get(place_id=place_id)
+    notes, next_page = _page(request, selectors.place_notes(place=place, viewer=request.user))
+    context = {"place": place, "place_map": places.place_map(place, notes), "next_page": next_page}
+    return render(request, "posts/place.html", {**context, **_grid_context(request, notes)})
 
 
 @_page_errors

@@ -9,6 +9,7 @@ from ipaddress import ip_network
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -346,6 +347,13 @@ EXPLORE_ACTIVE_WINDOW = timedelta(days=7)
 # Search: index a written note/product right after commit in the request's process
 # (Celery retries a failure); 0 sends every index write through Celery (search/services.py).
 SEARCH_INDEX_INLINE = env.bool("SEARCH_INDEX_INLINE", default=True)
+# Search privacy: a query is suggested to others, or trends, only once this many distinct
+# signed-in accounts searched it (never fewer than 5: one person's history is private),
+# and trending counts only accounts at least SEARCH_TRENDING_MIN_ACCOUNT_DAYS old.
+SEARCH_PUBLIC_QUERY_ACCOUNTS = env.int("SEARCH_PUBLIC_QUERY_ACCOUNTS", default=5)
+if SEARCH_PUBLIC_QUERY_ACCOUNTS < 5:
+    raise ImproperlyConfigured("SEARCH_PUBLIC_QUERY_ACCOUNTS must be at least 5")
+SEARCH_TRENDING_MIN_ACCOUNT_DAYS = env.int("SEARCH_TRENDING_MIN_ACCOUNT_DAYS", default=3)
 # Explore ranking (feeds/): candidates per run, list length per user, users per numpy batch,
 # (EXPLORE_REFRESH_SECONDS, in CELERY_BEAT_SCHEDULE, sets how often beat refreshes them.)
 EXPLORE_MAX_CANDIDATES = env.int("EXPLORE_MAX_CANDIDATES", default=30_000)

@@ -121,7 +121,7 @@ class SearchView(APIView):
         # Images as plain rows: serialize_notes needs no image instances.
         page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit, image_rows=True)
         if not cursor:  # a new search, not a next page
-            querylog.search_log(user_id=request.user.pk, query=params.query)
+            querylog.search_log(user=request.user, query=params.query)
         next_url = None
         if page.has_more:
             next_url = request.build_absolute_uri(
@@ -169,3 +169,26 @@ class SuggestView(APIView):
                 "trending": querylog.trending() if not prefix else [],
             }
         )
+
+
+class RecentSearchesView(APIView):
+    """GET: the signed-in user's recent searches, newest first (theirs alone).
+    DELETE: forget them all, or only `?q=`."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("RecentSearches", {"results": serializers.ListField(child=serializers.CharField())})
+        }
+    )
+    def get(self, request):
+        return Response({"results": querylog.recent(user_id=request.user.pk)})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="one query to forget; none: all")],
+        responses={204: None},
+    )
+    def delete(self, request):
+        querylog.recent_clear(user_id=request.user.pk, query=selectors.printable(request.query_params.get("q", "")))
+        return Response(status=204)

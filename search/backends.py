@@ -29,18 +29,25 @@ class _TsRank(Func):
     output_field = FloatField()
 
 
-def _prefixed(terms: list[str], prefix: bool) -> list[bool]:
-    """Which terms match as a prefix: with `prefix`, a last Latin word of 2+ letters.
+PREFIX_ANY = "any"  # `prefix` for suggestions: the last word as a prefix, whatever its script
+
+
+def _prefixed(terms: list[str], prefix: bool | str) -> list[bool]:
+    """Which terms match as a prefix: with `prefix`, a last Latin word of 2+ letters
+    (PREFIX_ANY: the last word, Chinese too, as the start of a longer word).
 
     Words match exactly by default: Chinese sub-words are in the index already, and
     exact lexemes keep Postgres' row estimates right (a prefix has none), so the
     planner walks the `hot` index for a common word and the GIN index for a rare one.
     Callers retry with `prefix` when the exact words find nothing ("lip" -> lipstick).
     """
-    return [prefix and i == len(terms) - 1 and len(t) > 1 and not is_cjk(t) for i, t in enumerate(terms)]
+    last = len(terms) - 1
+    if prefix == PREFIX_ANY:
+        return [i == last for i in range(len(terms))]
+    return [bool(prefix) and i == last and len(t) > 1 and not is_cjk(t) for i, t in enumerate(terms)]
 
 
-def tsquery(terms: list[str], *, any_term: bool = False, prefix: bool = False) -> str:
+def tsquery(terms: list[str], *, any_term: bool = False, prefix: bool | str = False) -> str:
     """A tsquery in its text form: quoted lexemes (terms hold only letters and digits,
     search/segment.py; quotes are doubled anyway), AND-ed or OR-ed."""
     quoted = [
@@ -62,7 +69,7 @@ def estimated_rows(queryset: QuerySet) -> int | None:
     return json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
-def match(queryset: QuerySet, terms: list[str], *, any_term: bool = False, prefix: bool = False) -> QuerySet:
+def match(queryset: QuerySet, terms: list[str], *, any_term: bool = False, prefix: bool | str = False) -> QuerySet:
     """Documents of `queryset` holding all (or any) `terms`, annotated with `text_rank`."""
     if connections[queryset.db].vendor == "postgresql":
         query = RawSQL("%s::tsquery", [tsquery(terms, any_term=any_term, prefix=prefix)])

@@ -138,7 +138,9 @@ class TagStat(models.Model):
 
 
 class QueryCount(models.Model):
-    """Searches per normalized query per day: popular and trending queries."""
+    """Per normalized query per day, how many distinct accounts old enough to count
+    searched it (search/querylog.py): trending where no Redis is configured, and the
+    staff's view of what people search."""
 
     day = models.DateField()
     # db_index adds a pattern-ops index on Postgres, so prefix lookups are indexed.
@@ -151,6 +153,61 @@ class QueryCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query}: {self.count}"
+
+
+class QueryAccount(models.Model):
+    """One signed-in account searched this (normalized) query, last on `day`.
+
+    Suggestions to others count distinct accounts, never searches, so no one person's
+    queries reach anyone else (QueryReach).
+    """
+
+    query = models.CharField(max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["query", "user"], name="queryaccount_unique")]
+
+    def __str__(self):
+        return f"{self.query} ({self.user_id})"
+
+
+class QueryReach(models.Model):
+    """How many distinct accounts searched a query (kept with QueryAccount's rows).
+
+    A query is suggested to others only from SEARCH_PUBLIC_QUERY_ACCOUNTS accounts on.
+    """
+
+    query = models.CharField(max_length=100, primary_key=True)
+    accounts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["-accounts"], name="search_queryreach_accounts")]
+
+    def __str__(self):
+        return f"{self.query}: {self.accounts}"
+
+
+class BannedQuery(models.Model):
+    """A query staff removed: never trending, never suggested, whatever its counts."""
+
+    query = models.CharField(_("query"), max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("banned search query")
+        verbose_name_plural = _("banned search queries")
+
+    def __str__(self):
+        return self.query
+
+    def save(self, *args, **kwargs):
+        self.query = " ".join(self.query.lower().split())[:100]  # as search/querylog.py normalizes
+        super().save(*args, **kwargs)
 
 
 class RecentSearch(models.Model):

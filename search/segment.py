@@ -4,7 +4,9 @@ Chinese has no spaces: jieba cuts it into dictionary words ("保湿面霜推荐"
 推荐), and its search mode also emits the shorter words inside long ones ("防晒霜" ->
 防晒 防晒霜), so a query for either word finds the note. Latin text is NFKC-folded
 (full-width letters become ASCII), lowercased and split on anything not a letter or
-digit; matching is by prefix (search/backends.py), so "lip" finds "lipstick".
+digit, and English words are reduced to their Snowball stem, the same at index and
+query time, so "cameras" finds "camera" and "trail" finds "trails" (Chinese keeps its
+jieba words); matching is also by prefix (search/backends.py), so "lip" finds "lipstick".
 """
 
 import logging
@@ -16,11 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import jieba
+import snowballstemmer
 
 # A run of CJK ideographs, or a run of other letters/digits (Latin, kana, hangul...).
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 _CJK_RE = re.compile(rf"[{_CJK}]")
+_ENGLISH_RE = re.compile(r"[a-z]+")  # stemmed; words with digits ("spf50") or other scripts are not
 
 # Words too common to narrow a search: left out of the index and of queries.
 _STOPWORDS_ZH = "的了是在和也都就我你他她它们这那有很吗呢吧啊呀哦嘛与及或而被把给着过之"
@@ -65,6 +69,21 @@ def _cut_for_query(run: str) -> tuple[str, ...]:
     return tuple(jieba.cut(run, HMM=False))
 
 
+# Snowball stemmers keep their state on the instance: one per thread.
+_stemmers = threading.local()
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """An English word's Snowball stem ("cameras" -> camera, "running" -> run); others as they are."""
+    if not _ENGLISH_RE.fullmatch(word):
+        return word
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
 def _runs(text: str) -> list[str]:
     return _RUN_RE.findall(unicodedata.normalize("NFKC", text or "").lower())
 
@@ -74,13 +93,25 @@ def is_cjk(run: str) -> bool:
 
 
 def index_tokens(text: str) -> list[str]:
-    """Every searchable word of `text`, in order, stopwords dropped."""
+    """Every searchable word of `text`, in order, stopwords dropped, English words stemmed."""
     warm_up()
     tokens = []
     for run in _runs(text):
-        words = _cut_for_index(run) if is_cjk(run) else (run,)
-        tokens.extend(word for word in words if word not in STOPWORDS)
+        if is_cjk(run):
+            tokens.extend(word for word in _cut_for_index(run) if word not in STOPWORDS)
+        elif run not in STOPWORDS:
+            tokens.append(stem(run))
     return tokens
+
+
+def text_words(text: str) -> list[str]:
+    """The words of `text` as written (folded, not stemmed): Chinese words and their
+    sub-words, Latin words; stopwords dropped. What suggestions complete to."""
+    warm_up()
+    words = []
+    for run in _runs(text):
+        words.extend(_cut_for_index(run) if is_cjk(run) else (run,))
+    return [word for word in words if word not in STOPWORDS]
 
 
 def index_text(*parts: str) -> str:
@@ -88,8 +119,8 @@ def index_text(*parts: str) -> str:
     return " ".join(token for part in parts for token in index_tokens(part))
 
 
-def query_terms(query: str) -> list[str]:
-    """The distinct words of a query (all must match), at most MAX_QUERY_TERMS.
+def query_words(query: str) -> list[str]:
+    """The distinct words of a query as typed (folded, not stemmed), at most MAX_QUERY_TERMS.
 
     The query is cut in accurate mode: its words are whole words, each of which the
     index also holds (search mode emits the whole word as well as its parts).
@@ -99,5 +130,10 @@ def query_terms(query: str) -> list[str]:
     words = []
     for run in _runs(query):
         words.extend(_cut_for_query(run) if is_cjk(run) else (run,))
-    terms = list(dict.fromkeys(word for word in words if word not in STOPWORDS)) or list(dict.fromkeys(words))
-    return terms[:MAX_QUERY_TERMS]
+    kept = list(dict.fromkeys(word for word in words if word not in STOPWORDS)) or list(dict.fromkeys(words))
+    return kept[:MAX_QUERY_TERMS]
+
+
+def query_terms(query: str) -> list[str]:
+    """The distinct terms a query searches for (all must match): its words, stemmed."""
+    return list(dict.fromkeys(stem(word) for word in query_words(query)))

@@ -11,6 +11,7 @@ first, so most words' candidates come from a few hundred rows (see _best_by_prio
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,9 +27,9 @@ from posts.selectors import published_card_notes
 from redbook.exceptions import Invalid
 from redbook.prepared import Arg, InList, PreparedQuery
 from search import querylog, ranking
-from search.backends import best_by_prior, can_prefix, estimated_rows, match
-from search.models import NoteDocument, ProductDocument, TagStat
-from search.segment import query_terms
+from search.backends import PREFIX_ANY, best_by_prior, can_prefix, estimated_rows, match
+from search.models import HotTier, NoteDocument, ProductDocument, TagStat
+from search.segment import is_cjk, query_terms, query_words, stem, text_words
 from search.tiers import CANDIDATES
 from shop.models import Product
 from shop.selectors import products_base
@@ -103,8 +104,8 @@ def _expected_in_hot_tier(model, terms: tuple[str, ...], *, period: int, any_ter
     return estimated_rows(match(hot_tier, list(terms), any_term=any_term, prefix=prefix))
 
 
-def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[bool | None]) -> dict[int, float]:
-    """{pk: text rank} of the CANDIDATES matches with the highest prior, tier after tier.
+def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[bool | None], limit: int = 0) -> dict[int, float]:
+    """{pk: text rank} of the `limit` (CANDIDATES) matches with the highest prior, tier after tier.
 
     Every match of a tier outranks every match of the next, so this is the top of all
     matches. Postgres finds a word's matches in the hot tier in its own partial GIN
@@ -112,32 +113,55 @@ def _best_by_prior(model, terms: list[str], mode: dict, tiers: list[bool | None]
     `hot` index through tens of thousands of rows (a word in 1 note of 100 at 1M notes)
     or read every match, to keep 200.
     """
+    limit = limit or CANDIDATES
     found = {}
     for in_hot_tier in tiers:
-        found.update(best_by_prior(model, terms, in_hot_tier=in_hot_tier, limit=CANDIDATES - len(found), **mode))
-        if len(found) == CANDIDATES:
+        found.update(best_by_prior(model, terms, in_hot_tier=in_hot_tier, limit=limit - len(found), **mode))
+        if len(found) == limit:
             break
     return found
 
 
-def _candidates(model, terms: list[str]) -> dict[int, float]:
-    """{pk: text rank} of the best CANDIDATES matches by prior, in the first mode that finds any."""
+def _candidates(model, terms: list[str]) -> dict[int, tuple[int, float]]:
+    """{pk: (1 if it holds every word else 0, text rank)} of up to CANDIDATES matches by prior.
+
+    Documents holding every word (exactly; failing that, the last Latin word as a
+    prefix) come first. With several words, documents holding only some of them fill
+    the rest, ranked below all of those (上海 咖啡: coffee notes in Shanghai first, then
+    other coffee or Shanghai notes), so a query never comes back empty for one word.
+    """
+    found = {}
     for mode in match_modes(terms):
-        found = _best_by_prior(model, terms, mode, _tiers(model, terms, mode))
-        if found:
-            return found
-    return {}
+        if mode["any_term"]:
+            if len(found) < CANDIDATES:
+                some = _best_by_prior(model, terms, mode, _tiers(model, terms, mode))
+                for pk, text_rank in some.items():
+                    if len(found) == CANDIDATES:
+                        break
+                    found.setdefault(pk, (0, text_rank))
+        elif not found:
+            found = {
+                pk: (1, text_rank)
+                for pk, text_rank in _best_by_prior(model, terms, mode, _tiers(model, terms, mode)).items()
+            }
+    return found
 
 
 def _relevant_ids(documents, live_rows: Callable, terms: list[str], score, offset: int, limit: int) -> list:
     """Up to limit+1 ids of live rows matching `terms`, from `offset`, by score.
 
     `live_rows(ids)` gives `(pk, *signals)` of those of `ids` still searchable, and
-    `score(text_rank, *signals)` scores one candidate; ties go to the newest (highest id).
+    `score(text_rank, *signals)` scores one candidate; those holding every word come
+    first, and ties go to the newest (highest id).
     """
     candidates = _candidates(documents, terms)
     rows = live_rows(list(candidates))
-    ranked = sorted(rows, key=lambda row: (score(candidates[row[0]], *row[1:]), row[0]), reverse=True)
+
+    def key(row):
+        every_word, text_rank = candidates[row[0]]
+        return every_word, score(text_rank, *row[1:]), row[0]
+
+    ranked = sorted(rows, key=key, reverse=True)
     return [row[0] for row in ranked[offset : offset + limit + 1]]
 
 
@@ -304,12 +328,60 @@ def _interleave(*groups: list[dict], limit: int) -> list[dict]:
     return merged[:limit]
 
 
+SUGGEST_DOCUMENTS = 30  # the hottest notes (and products) matching a prefix, read for words
+
+
+def _tiered(models_: tuple) -> set:
+    """Which of these document models have a hot tier now (search/tiers.py)."""
+    labels = {model._meta.label_lower: model for model in models_}
+    tiered = HotTier.objects.filter(documents__in=labels, floor__isnull=False).values_list("documents", flat=True)
+    return {labels[label] for label in tiered}
+
+
+def _texts_matching(documents, live: QuerySet, field: str, terms: list[str], tiered: bool) -> list[str]:
+    """`field` of the SUGGEST_DOCUMENTS hottest live objects whose documents match `terms`,
+    the last one as a prefix; only the hot tier's where there is one (a bounded read)."""
+    matches = match(
+        documents.objects.filter(in_hot_tier=True) if tiered else documents.objects.all(), terms, prefix=PREFIX_ANY
+    )
+    key = documents._meta.pk.name
+    rows = (
+        matches.filter(**{f"{key}__in": live.values("pk")}).order_by("-hot").values_list(f"{key}__{field}", flat=True)
+    )
+    return list(rows[:SUGGEST_DOCUMENTS])
+
+
+def _completing(word: str, typed: str) -> bool:
+    return len(word) > 1 and (word.startswith(typed) or stem(word).startswith(stem(typed)))
+
+
+def _words_completing(*, viewer, typed: list[str], limit: int) -> list[str]:
+    """Completions of the last word typed from public content: the words of the hottest
+    matching notes' titles and products' names ("cof" -> coffee, "sun" -> sunscreen),
+    by how many of them hold the word; the words typed before it are kept."""
+    if not typed or (not is_cjk(typed[-1]) and len(typed[-1]) < 2):
+        return []
+    terms = [stem(word) for word in typed]
+    tiered = _tiered((NoteDocument, ProductDocument))
+    notes = searchable_notes(hidden=_hidden_authors(viewer))
+    texts = _texts_matching(NoteDocument, notes, "title", terms, NoteDocument in tiered)
+    texts += _texts_matching(ProductDocument, Product.objects.listed(), "name", terms, ProductDocument in tiered)
+    counts = Counter()
+    for text in texts:
+        counts.update({word for word in text_words(text) if _completing(word, typed[-1])})
+    best = sorted(counts, key=lambda word: (-counts[word], len(word), word))[:limit]
+    return [" ".join([*typed[:-1], word]) for word in best]
+
+
 def suggestions(*, viewer, prefix: str, limit: int = SUGGESTIONS) -> list[dict]:
-    """Completions of `prefix`: popular queries, tags and user names (indexed prefix scans)."""
+    """Completions of `prefix`: queries many accounts searched (search/querylog.py), words
+    of public notes and products, tags and user names; never one person's searches."""
     name = _name_query(prefix)
     if not name:
         return []
     queries = [{"type": "query", "text": q} for q in querylog.popular_completions(prefix=name, limit=limit)]
+    words = _words_completing(viewer=viewer, typed=query_words(name), limit=limit)
+    queries += [{"type": "query", "text": text} for text in words]
     tags = [{"type": "tag", "text": tag, "name": tag} for tag in _tags_like(name, limit)]
     users = (
         User.objects.visible_to(viewer)
@@ -331,7 +403,13 @@ class SearchParams:
     query: str
     kind: str
     sort: str
-    terms: list[str]
+    terms: list[str]  # searched for: English words stemmed (search/segment.py)
+    words: list[str]  # as typed (folded)
+
+    @property
+    def highlights(self) -> list[str]:
+        """What to mark in results: the words typed and their stems ("cameras", "camera")."""
+        return list(dict.fromkeys(self.words + self.terms))
 
 
 def search_params(*, query: str, kind: str = "", sort: str = "") -> SearchParams:
@@ -353,7 +431,7 @@ def search_params(*, query: str, kind: str = "", sort: str = "") -> SearchParams
             "choices": ", ".join(SORTS[kind]),
         }
         raise Invalid(message, code="invalid_sort")
-    return SearchParams(query=query, kind=kind, sort=sort, terms=query_terms(query))
+    return SearchParams(query=query, kind=kind, sort=sort, terms=query_terms(query), words=query_words(query))
 
 
 def _in_order(objects: Iterable, ids: list[int]) -> list:

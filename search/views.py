@@ -1,7 +1,9 @@
 """The search page: /search/?q=&type=&sort=&page= (tabs: notes, products, users, tags)."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import followed_ids
 from posts.selectors import liked_ids
@@ -58,7 +60,7 @@ def search_page(request):
     number = _page_number(request)
     page = selectors.search(viewer=request.user, params=params, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if number == 1:
-        querylog.search_log(user_id=request.user.pk, query=params.query)
+        querylog.search_log(user=request.user, query=params.query)
     context = {
         "params": params,
         "tabs": TABS,
@@ -69,3 +71,11 @@ def search_page(request):
         **_results_context(request, params, page.items),
     }
     return render(request, "search/search.html", context)
+
+
+@require_POST
+@login_required
+def recent_clear(request):
+    """The start page's "Clear" button: forget the user's recent searches."""
+    querylog.recent_clear(user_id=request.user.pk)
+    return redirect("search:search")

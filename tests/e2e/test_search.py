@@ -3,11 +3,10 @@
 import pytest
 
 from posts import services as note_services
-from search import querylog
 from tests.e2e.conftest import screenshot
 from tests.factories import BrandFactory, UserFactory
 from tests.posts.conftest import image_bytes, upload
-from tests.search.conftest import make_product
+from tests.search.conftest import make_product, searched_by_many
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +20,8 @@ def _world():
         image = upload(data=image_bytes(size=(300, 380 + 60 * i), color=colors[i]))
         note_services.note_create(author=author, title=title, body=body, images=[image], tags=["护肤", "面霜"])
     make_product(BrandFactory(display_name="兰蔻"), name="小黑瓶精华 <限定版>", price="760.00")
-    querylog.search_log(user_id=None, query="面霜")
-    querylog.search_log(user_id=None, query="露营装备")
+    searched_by_many("面霜")
+    searched_by_many("露营装备")
 
 
 @pytest.mark.parametrize("width", [390, 1440])

@@ -7,6 +7,7 @@ index following real writes go through posts' and shop's services instead.
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from posts.models import Note
@@ -36,5 +37,29 @@ def make_product(brand=None, *, name="", description="", price="99.00", index=Tr
 
 
 @pytest.fixture
+def browser_client(user):
+    """A browser session signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
 def author(db):
     return UserFactory(username="mei", display_name="小美")
+
+
+def veteran(**fields):
+    """An account old enough for its searches to count in trending."""
+    return UserFactory(date_joined=timezone.now() - timedelta(days=30), **fields)
+
+
+def searched_by_many(query: str, *, accounts: int = 5) -> list:
+    """`accounts` distinct veteran accounts search `query` (the public minimum by default)."""
+    from search import querylog
+
+    people = [veteran() for _ in range(accounts)]
+    for person in people:
+        querylog.search_log(user=person, query=query)
+    querylog.flush_counts()
+    return people

@@ -1,20 +1,12 @@
 """The /search/ page: tabs, highlighted and escaped results, the empty search, bad input."""
 
 import pytest
-from django.test import Client
 
 from search import querylog
 from tests.factories import BrandFactory, UserFactory
-from tests.search.conftest import make_note, make_product
+from tests.search.conftest import make_note, make_product, searched_by_many
 
 PAGE = "/search/"
-
-
-@pytest.fixture
-def browser_client(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.django_db
@@ -55,8 +47,8 @@ def test_users_and_tags_tabs(browser_client, author, django_assert_max_num_queri
 
 @pytest.mark.django_db
 def test_empty_search_shows_trending_and_recent(browser_client, user):
-    querylog.search_log(user_id=user.pk, query="露营装备")
-    querylog.search_log(user_id=None, query="<script>x</script>")
+    querylog.search_log(user=user, query="露营装备")
+    searched_by_many("<script>x</script>")
     html = browser_client.get(PAGE).content.decode()
     assert "Trending today" in html
     assert "Recent searches" in html

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from search import segment
-from search.segment import index_text, index_tokens, query_terms, warm_up
+from search.segment import index_text, index_tokens, query_terms, query_words, text_words, warm_up
 
 NOTE = (
     "秋冬保湿面霜推荐｜敏感肌亲测有效",
@@ -23,8 +23,15 @@ def test_chinese_is_cut_into_words_and_sub_words():
 
 
 def test_latin_is_folded_and_mixed_text_keeps_both():
-    assert index_tokens("ＹＳＬ Rouge-Pur SPF50 口红") == ["ysl", "rouge", "pur", "spf50", "口红"]
+    assert index_tokens("ＹＳＬ Rouge-Pur SPF50 口红") == ["ysl", "roug", "pur", "spf50", "口红"]
     assert query_terms("Dior 999 口红试色") == ["dior", "999", "口红", "试色"]
+
+
+def test_english_words_are_stemmed_alike_at_index_and_query_time():
+    assert index_tokens("Cameras, trails and running shoes") == ["camera", "trail", "run", "shoe"]
+    assert query_terms("camera trail runs shoe") == ["camera", "trail", "run", "shoe"]
+    assert query_words("Cameras") == ["cameras"]  # as typed, for highlighting
+    assert text_words("Coffee 咖啡店 in Shanghai") == ["coffee", "咖啡", "咖啡店", "shanghai"]
 
 
 def test_query_terms_drop_stopwords_punctuation_and_repeats():
