@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Block, Follow, User
@@ -10,6 +10,8 @@ from posts import selectors as post_selectors
 from redbook.prepared import Arg, InList, PreparedQuery
 
 PROFILE_NOTES = 60  # the first screenfuls; the API pages further
+MENTION_SUGGESTIONS = 8
+MENTION_PREFIX_MAX = 30
 
 
 def user_get_visible(*, username: str, viewer) -> User:
@@ -76,3 +78,22 @@ def edges_page(edges: QuerySet, *, before: str | None, size: int) -> tuple[list,
         edges = edges.filter(id__lt=int(before))
     page = list(edges[: size + 1])
     return page[:size], page[size - 1].id if len(page) > size else None
+
+
+def mention_candidates(*, viewer: User, prefix: str, limit: int = MENTION_SUGGESTIONS) -> list[User]:
+    """Accounts an @-mention being typed may complete to: username or display name starting
+    with `prefix`, accounts the viewer follows first, then the most followed. Never the
+    viewer, nor anyone blocked either way (`visible_to`)."""
+    # Control characters (NUL) match no name, and Postgres refuses them.
+    prefix = "".join(char for char in prefix if char.isprintable()).strip().lstrip("@")[:MENTION_PREFIX_MAX]
+    if not prefix:
+        return []
+    followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk")))
+    users = (
+        User.objects.visible_to(viewer)
+        .exclude(pk=viewer.pk)
+        .filter(Q(username__istartswith=prefix) | Q(display_name__istartswith=prefix))
+        .annotate(followed=followed)
+        .order_by("-followed", "-followers_count", "username")
+    )
+    return list(users[:limit])

@@ -50,6 +50,7 @@ api_urlpatterns = [
     path("auth/token/", api.TokenView.as_view(), name="accounts-api-token"),
     path("auth/logout/", api.LogoutView.as_view(), name="accounts-api-logout"),
     path("me/", api.MeView.as_view(), name="accounts-api-me"),
+    path("mentions/", api.MentionSuggestView.as_view(), name="accounts-api-mentions"),
     path("users/<str:username>/", api.UserDetailView.as_view(), name="accounts-api-user"),
     path("users/<str:username>/follow/", api.FollowView.as_view(), name="accounts-api-follow"),
     path("users/<str:username>/followers/", api.FollowersView.as_view(), name="accounts-api-followers"),

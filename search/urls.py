@@ -13,4 +13,5 @@ urlpatterns = [
 api_urlpatterns = [
     path("search/", api.SearchView.as_view(), name="api-search"),
     path("search/suggest/", api.SuggestView.as_view(), name="api-search-suggest"),
+    path("search/tags/", api.TagSuggestView.as_view(), name="api-search-tags"),
 ]
