@@ -252,7 +252,7 @@ class MentionSuggestView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, description="the start of a username or display name")],
-        responses={200: page_schema(UserSerializer)},
+        responses={200: page_schema(UserSerializer, name="MentionSuggestions")},
     )
     def get(self, request):
         users = selectors.mention_candidates(viewer=request.user, prefix=request.query_params.get("q", ""))

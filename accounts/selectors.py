@@ -62,6 +62,11 @@ def profile_notes(*, profile: User, viewer) -> list:
     return list(post_selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
 
 
+def profile_drafts(*, profile: User, viewer) -> list:
+    """The "Drafts" tab, shown to the profile's owner alone (empty for anyone else)."""
+    return list(post_selectors.user_notes(author=profile, viewer=viewer, drafts=True)[:PROFILE_NOTES])
+
+
 def profile_collections(*, profile: User, viewer) -> list:
     """The "Collections" tab: the boards the viewer may see (private ones to their owner only)."""
     return list(post_selectors.user_collections(owner=profile, viewer=viewer))

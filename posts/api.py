@@ -390,7 +390,8 @@ def _note_input(request, *, partial: bool) -> dict:
     status_value = fields.pop("status", None)
     if status_value is not None:
         fields["publish"] = status_value == "published"
-    image_order = _list_param(request.data, "image_order")
+    # A new note's photos are its files in upload order: the order is an edit's alone.
+    image_order = _list_param(request.data, "image_order") if partial else None
     lists = {
         "tags": _list_param(request.data, "tags"),
         "product_ids": _product_ids(request.data),

@@ -181,3 +181,9 @@ def test_a_published_draft_leaves_the_drafts(api_client, make_note):
     assert _patch(api_client, draft, {"status": "published"}).status_code == 200
     assert api_client.get("/api/v1/me/drafts/").json()["results"] == []
     assert Note.objects.get(pk=draft.pk).status == "published"
+
+
+def test_a_new_note_ignores_image_order(api_client):
+    payload = {"title": "New", "images": [upload(), upload()], "image_order": "new,7"}
+    response = api_client.post("/api/v1/notes/", payload, format="multipart")
+    assert response.status_code == 201 and len(response.json()["images"]) == 2
