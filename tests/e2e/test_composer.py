@@ -68,9 +68,8 @@ def _sizes(note) -> list[tuple[int, int]]:
 def test_edit_a_published_note_without_touching_its_photos(page_at, live_server, width, language):
     author = UserFactory(username="mei")
     brand = BrandFactory(username="glowco")
-    old, new = (
-        Product.objects.create(brand=brand, name=n, price_min=9, price_max=9) for n in ("Old balm", "Glow serum")
-    )
+    old = Product.objects.create(brand=brand, name="Old balm", price_min=9, price_max=9)
+    Product.objects.create(brand=brand, name="Glow serum", price_min=9, price_max=9)
     note = services.note_create(
         author=author,
         title="Weekend latte",
