@@ -25,6 +25,8 @@
   /* The sentences in an API error body, whatever its shape: {"detail"}, DRF field errors
    * {"field": ["..."]}, and nested ones such as {"images": {"0": ["..."]}}. `label(key)`
    * names a field, or returns "" to leave it unnamed. */
+  var COLON = document.documentElement.lang.indexOf("zh") === 0 ? "\uff1a" : ": "; // Chinese: the full-width colon
+
   function errorSentences(data, label) {
     if (data === null || data === undefined) return [];
     if (typeof data !== "object") return [String(data)];
@@ -34,7 +36,7 @@
     if (typeof data.detail === "string") return [data.detail];
     return Object.keys(data).reduce(function (all, key) {
       var name = label ? label(key) : "";
-      return all.concat(errorSentences(data[key], null).map(function (text) { return name ? name + ": " + text : text; }));
+      return all.concat(errorSentences(data[key], null).map(function (text) { return name ? name + COLON + text : text; }));
     }, []);
   }
 

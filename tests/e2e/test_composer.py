@@ -252,5 +252,34 @@ def test_the_comment_count_follows_new_comments_without_a_reload(page_at, live_s
     page.wait_for_function("() => document.querySelector('[data-count=comment]').textContent === '2'")
     assert counts.all_inner_texts() == ["2", "2"]
     screenshot(page, f"composer-comment-count-{language}-{width}")
+    page.reload()  # the server's rendering, with delete buttons on one's own comments
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator('[data-action="comment-delete"]').first.click()
+    page.wait_for_function("() => document.querySelector('[data-count=comment]').textContent === '1'")
+    assert counts.all_inner_texts() == ["1", "1"]
     note.refresh_from_db()
-    assert note.comment_count == 2
+    assert note.comment_count == 1
+
+
+@pytest.mark.parametrize(("width", "language"), ALTERNATE)
+def test_form_errors_are_sentences(page_at, live_server, width, language):
+    author = UserFactory(username="mei")
+    note = services.note_create(author=author, title="Latte", images=[_upload((300, 300))])
+    page = _open(page_at, live_server, author, width=width, language=language)
+    page.goto(f"/notes/{note.pk}/edit/")
+    error = page.locator("[data-form-error]")
+    page.locator('[data-photo-previews] [data-photo="remove"]').click()  # a published note keeps one photo
+    page.get_by_role("button", name=WORDS[language]["publish"], exact=True).click()
+    error.wait_for()
+    assert error.inner_text() == {"en": "Add at least one image.", "zh-hans": "请至少添加一张图片。"}[language]
+
+    page.reload()
+    page.locator("#note-lat").fill("north")  # a field error: led by the field's label
+    page.locator("#note-lng").fill("120")
+    page.get_by_role("button", name=WORDS[language]["publish"], exact=True).click()
+    page.wait_for_function("() => document.querySelector('[data-form-error]').textContent.length > 0")
+    text = error.inner_text()
+    assert text.startswith({"en": "Latitude: ", "zh-hans": "纬度："}[language]) and "object" not in text
+    screenshot(page, f"composer-form-error-{language}-{width}")
+    note.refresh_from_db()
+    assert note.images.count() == 1 and note.lat is None
