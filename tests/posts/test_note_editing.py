@@ -187,3 +187,32 @@ def test_a_new_note_ignores_image_order(api_client):
     payload = {"title": "New", "images": [upload(), upload()], "image_order": "new,7"}
     response = api_client.post("/api/v1/notes/", payload, format="multipart")
     assert response.status_code == 201 and len(response.json()["images"]) == 2
+
+
+def test_a_photo_removed_meanwhile_is_a_409(api_client, make_note, monkeypatch):
+    note = make_note(images=2)
+    first, second = _image_ids(note)
+    checked = services._image_layout
+
+    def layout_then_another_edit(*args, **kwargs):
+        layout = checked(*args, **kwargs)
+        NoteImage.objects.filter(pk=second).delete()  # another tab's edit commits in between
+        return layout
+
+    monkeypatch.setattr(services, "_image_layout", layout_then_another_edit)
+    response = _patch(api_client, note, {"title": "Changed", "image_order": f"{second},{first}"})
+    assert response.status_code == 409 and response.json()["code"] == "images_changed"
+    note.refresh_from_db()
+    assert note.title != "Changed" and _image_ids(note) == [first]
+
+
+def test_the_drafts_tab_is_the_owners_alone_in_bounded_queries(client, user, make_note, django_assert_max_num_queries):
+    for i in range(6):
+        make_note(title=f"Draft {i}", draft=True, images=i % 2)
+    client.force_login(user)
+    with django_assert_max_num_queries(15):
+        page = client.get(f"/u/{user.username}/?tab=drafts").content.decode()
+    assert page.count('class="draft-row"') == 6
+    client.force_login(UserFactory())
+    page = client.get(f"/u/{user.username}/?tab=drafts").content.decode()
+    assert 'class="draft-row"' not in page and 'href="?tab=drafts"' not in page
