@@ -1,7 +1,7 @@
 """Accounts JSON API (API.md "Accounts"): thin views over services and selectors."""
 
 from django.contrib.auth import logout
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -306,3 +306,19 @@ class FollowersView(_EdgeListView):
 class FollowingView(_EdgeListView):
     edges = staticmethod(selectors.following_edges)
     side = "followee"
+
+
+class MentionSuggestView(APIView):
+    """GET `?q=`: up to 8 accounts an @-mention may complete to (the composer's autocomplete)."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="the start of a username or display name")],
+        responses={200: page_schema(UserSerializer, name="MentionSuggestions")},
+    )
+    def get(self, request):
+        users = selectors.mention_candidates(viewer=request.user, prefix=request.query_params.get("q", ""))
+        followed = {user.pk for user in users if user.followed}
+        context = {"request": request, "followed_ids": followed}
+        return Response({"results": UserSerializer(users, many=True, context=context).data, "next": None})

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import ApiToken, Block, Follow, User, password_stamp
@@ -11,6 +11,8 @@ from redbook import numbers
 from redbook.prepared import Arg, InList, PreparedQuery
 
 PROFILE_NOTES = 60  # the first screenfuls; the API pages further
+MENTION_SUGGESTIONS = 8
+MENTION_PREFIX_MAX = 30
 
 
 def user_get_visible(*, username: str, viewer) -> User:
@@ -61,6 +63,11 @@ def profile_notes(*, profile: User, viewer) -> list:
     return list(post_selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
 
 
+def profile_drafts(*, profile: User, viewer) -> list:
+    """The "Drafts" tab, shown to the profile's owner alone (empty for anyone else)."""
+    return list(post_selectors.user_notes(author=profile, viewer=viewer, drafts=True)[:PROFILE_NOTES])
+
+
 def profile_collections(*, profile: User, viewer) -> list:
     """The "Collections" tab: the boards the viewer may see (private ones to their owner only)."""
     return list(post_selectors.user_collections(owner=profile, viewer=viewer))
@@ -87,3 +94,22 @@ def tokens_of(*, user) -> list:
         for token in ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
         if token.password_stamp == stamp
     ]
+
+
+def mention_candidates(*, viewer: User, prefix: str, limit: int = MENTION_SUGGESTIONS) -> list[User]:
+    """Accounts an @-mention being typed may complete to: username or display name starting
+    with `prefix`, accounts the viewer follows first, then the most followed. Never the
+    viewer, nor anyone blocked either way (`visible_to`)."""
+    # Control characters (NUL) match no name, and Postgres refuses them.
+    prefix = "".join(char for char in prefix if char.isprintable()).strip().lstrip("@")[:MENTION_PREFIX_MAX]
+    if not prefix:
+        return []
+    followed = Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk")))
+    users = (
+        User.objects.visible_to(viewer)
+        .exclude(pk=viewer.pk)
+        .filter(Q(username__istartswith=prefix) | Q(display_name__istartswith=prefix))
+        .annotate(followed=followed)
+        .order_by("-followed", "-followers_count", "username")
+    )
+    return list(users[:limit])

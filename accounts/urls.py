@@ -60,6 +60,7 @@ api_urlpatterns = [
     path("me/password/", api.MePasswordView.as_view(), name="accounts-api-password"),
     path("me/tokens/", api.MeTokensView.as_view(), name="accounts-api-tokens"),
     path("me/tokens/<int:token_id>/", api.MeTokenView.as_view(), name="accounts-api-token-detail"),
+    path("mentions/", api.MentionSuggestView.as_view(), name="accounts-api-mentions"),
     path("users/<str:username>/", api.UserDetailView.as_view(), name="accounts-api-user"),
     path("users/<str:username>/follow/", api.FollowView.as_view(), name="accounts-api-follow"),
     path("users/<str:username>/followers/", api.FollowersView.as_view(), name="accounts-api-followers"),

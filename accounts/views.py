@@ -111,14 +111,17 @@ def password_change(request):
 def profile(request, username):
     viewer = request.user
     user = selectors.user_get_visible(username=username, viewer=viewer)
-    tab = "collections" if request.GET.get("tab") == "collections" else "notes"
+    is_me = viewer.is_authenticated and viewer.pk == user.pk
+    tabs = ("notes", "collections", "drafts") if is_me else ("notes", "collections")  # drafts are the author's alone
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "notes"
     context = {
         "profile": user,
-        "is_me": viewer.is_authenticated and viewer.pk == user.pk,
+        "is_me": is_me,
         "followed_ids": selectors.followed_ids(viewer=viewer, user_ids=[user.pk]),
         "tab": tab,
         "notes": selectors.profile_notes(profile=user, viewer=viewer) if tab == "notes" else [],
         "collections": selectors.profile_collections(profile=user, viewer=viewer) if tab == "collections" else [],
+        "drafts": selectors.profile_drafts(profile=user, viewer=viewer) if tab == "drafts" else [],
     }
     return render(request, "accounts/profile.html", context)
 

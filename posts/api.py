@@ -5,6 +5,7 @@ their note lists with them, so every list shows the same shape in a fixed number
 of queries.
 """
 
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -349,8 +350,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NoteWriteSerializer(serializers.Serializer):
-    """Note fields; `tags` and `product_ids` (a comma list, or the field repeated; a list in
-    JSON) are read by `_list_param`."""
+    """Note fields; `tags`, `product_ids` and `image_order` (a comma list, or the field
+    repeated; a list in JSON) are read by `_list_param`."""
 
     title = serializers.CharField(max_length=100, required=True, allow_blank=True)
     body = serializers.CharField(max_length=10000, required=False, allow_blank=True, trim_whitespace=False)
@@ -360,6 +361,15 @@ class NoteWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
     # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
     images = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    image_order = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=(
+            "PATCH only: ids of the note's images to keep, in order (the first is the cover), and "
+            f'"{services.NEW_IMAGE}" where each new file of `images` goes; unplaced new files are appended. '
+            "Without it, new `images` replace them all."
+        ),
+    )
 
 
 def _list_param(data, name: str) -> list[str] | None:
@@ -384,17 +394,36 @@ def _product_ids(data) -> list[int] | None:
     return ids
 
 
+# Read apart from the serializer: files from request.FILES (a browser's empty file input
+# sends an empty part, which is no photo rather than a bad one), the order by `_list_param`.
+_READ_APART = {"images", "image_order"}
+
+
+def _serializer_input(data):
+    if not hasattr(data, "getlist"):  # JSON: anything but an object is the serializer's 400
+        return {key: value for key, value in data.items() if key not in _READ_APART} if isinstance(data, dict) else data
+    fields = QueryDict(mutable=True)  # not data.copy(): that deep-copies the uploaded files
+    for key in data:
+        if key not in _READ_APART:
+            fields.setlist(key, data.getlist(key))
+    return fields
+
+
 def _note_input(request, *, partial: bool) -> dict:
-    serializer = NoteWriteSerializer(data=request.data, partial=partial)
+    serializer = NoteWriteSerializer(data=_serializer_input(request.data), partial=partial)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
-    fields.pop("images", None)  # taken from request.FILES below, in upload order
     status_value = fields.pop("status", None)
     if status_value is not None:
         fields["publish"] = status_value == "published"
-    for name, value in (("tags", _list_param(request.data, "tags")), ("product_ids", _product_ids(request.data))):
-        if value is not None:
-            fields[name] = value
+    # A new note's photos are its files in upload order: the order is an edit's alone.
+    image_order = _list_param(request.data, "image_order") if partial else None
+    lists = {
+        "tags": _list_param(request.data, "tags"),
+        "product_ids": _product_ids(request.data),
+        "image_order": None if image_order is None else services.image_order_parse(image_order),
+    }
+    fields.update({name: value for name, value in lists.items() if value is not None})
     if "images" in request.FILES:
         fields["images"] = request.FILES.getlist("images")
     return fields
@@ -666,6 +695,17 @@ class UserNotesView(APIView):
         drafts = request.query_params.get("status") == "draft"
         notes = selectors.user_notes(author=author, viewer=request.user, drafts=drafts)
         return _paginated(self, request, notes, ordering=("-id",), serialize=serialize_notes)
+
+
+class MyDraftsView(APIView):
+    """GET: the signed-in author's drafts, newest first (the profile's Drafts tab)."""
+
+    permission_classes = (permissions.IsAuthenticated,)
+
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
+    def get(self, request):
+        drafts = selectors.user_notes(author=request.user, viewer=request.user, drafts=True)
+        return _paginated(self, request, drafts, ordering=("-id",), serialize=serialize_notes)
 
 
 class NotificationsView(APIView):

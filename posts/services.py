@@ -101,10 +101,11 @@ def _check_image_count(files: Sequence, *, required: bool) -> None:
         raise Invalid(_("Add at least one image."), code="images_required")
 
 
-def _store_images(note: Note, rendered: list[_Renditions]) -> None:
+def _store_images(note: Note, rendered: list[_Renditions], *, positions: Sequence[int] | None = None) -> None:
+    """Store new images at `positions` (by default 0, 1, 2... in upload order)."""
     stored = []
     try:
-        for position, r in enumerate(rendered):
+        for position, r in zip(positions or range(len(rendered)), rendered, strict=True):
             image = NoteImage(
                 note=note,
                 position=position,
@@ -128,6 +129,57 @@ def _delete_files(images: Iterable[NoteImage]) -> None:
         for field in (image.original, image.display, image.thumb):
             if field:
                 field.delete(save=False)
+
+
+NEW_IMAGE = "new"  # in an `image_order`: where the next uploaded file goes
+_TEMPORARY_POSITION = 1000  # above any real position: a reorder step clear of the unique constraint
+
+
+def image_order_parse(tokens: Iterable[str]) -> list[int | str]:
+    """An `image_order` as sent (ids as text, NEW_IMAGE markers) as note_update takes it."""
+    tokens = [str(token).strip() for token in tokens]
+    if not all(token == NEW_IMAGE or (token.isascii() and token.isdigit()) for token in tokens):
+        raise Invalid(_("image_order must list image ids."), code="invalid_image_order")
+    return [token if token == NEW_IMAGE else int(token) for token in tokens]
+
+
+def _image_layout(note: Note, *, image_order: Sequence[int | str] | None, new_count: int) -> list[int | None] | None:
+    """The note's images after an edit, in order: a kept image's id, or None for a new file.
+
+    None means the images stay as they are. New files without an `image_order`
+    replace every image (the API's first contract); with one, files not placed
+    by a NEW_IMAGE marker are appended after it.
+    """
+    if image_order is None:
+        return [None] * new_count if new_count else None
+    own = set(note.images.values_list("pk", flat=True))
+    kept = [token for token in image_order if token != NEW_IMAGE]
+    if len(set(kept)) != len(kept):
+        raise Invalid(_("Each photo can appear only once in the order."), code="duplicate_image")
+    if not own.issuperset(kept):
+        raise Invalid(_("Some of the photos are not in this note."), code="unknown_image")
+    placed = len(image_order) - len(kept)
+    if placed > new_count:
+        raise Invalid(_("The order names more new photos than were uploaded."), code="invalid_image_order")
+    return [None if token == NEW_IMAGE else token for token in image_order] + [None] * (new_count - placed)
+
+
+def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Renditions]) -> None:
+    """Make the note's images follow `layout` (call holding the note's row lock)."""
+    old = {image.pk: image for image in note.images.all()}
+    kept = {pk: position for position, pk in enumerate(layout) if pk is not None}
+    if not set(old).issuperset(kept):
+        raise Conflict(_("The photos were changed meanwhile: reload the page and try again."), code="images_changed")
+    removed = [image for pk, image in old.items() if pk not in kept]
+    NoteImage.objects.filter(pk__in=[image.pk for image in removed]).delete()
+    moved = [old[pk] for pk, position in kept.items() if old[pk].position != position]
+    # Two steps, so that no two images ever share a position (the unique constraint).
+    for step in (lambda image: _TEMPORARY_POSITION + kept[image.pk], lambda image: kept[image.pk]):
+        for image in moved:
+            image.position = step(image)
+        NoteImage.objects.bulk_update(moved, ["position"])
+    _store_images(note, rendered, positions=[position for position, pk in enumerate(layout) if pk is None])
+    transaction.on_commit(lambda: _delete_files(removed))
 
 
 # --- Notes -------------------------------------------------------------------------
@@ -227,15 +279,19 @@ def note_update(
     note: Note,
     editor: User,
     images: Sequence | None = None,
+    image_order: Sequence[int | str] | None = None,
     tags: Iterable[str] | None = None,
     product_ids: Iterable[int] | None = None,
     publish: bool | None = None,
     **fields,
 ) -> Note:
-    """Edit a note (author only). `None` leaves a field as it is; images are replaced as a set.
+    """Edit a note (author only). `None` leaves a field as it is.
 
     `fields` may hold title, body, lat, lng, place_name. `publish=True` publishes a
-    draft; `publish=False` turns a published note back into a draft.
+    draft; `publish=False` turns a published note back into a draft. Photos: `images`
+    alone replace the set; `image_order` (ids of this note's images to keep, in order,
+    NEW_IMAGE where a new file goes) keeps, drops, reorders and adds single photos; the
+    first is the cover. A published note keeps 1 to 9.
     """
     _ensure_can_write(editor)
     if note.author_id != editor.pk:
@@ -249,12 +305,14 @@ def note_update(
     )
     was_published = note.status == Note.Status.PUBLISHED
     published = was_published if publish is None else publish
-    if images is not None:
-        _check_image_count(images, required=published)
+    images = images or []
+    layout = _image_layout(note, image_order=image_order, new_count=len(images))
+    if layout is not None:
+        _check_image_count(layout, required=published)
     elif published and not was_published and not note.images.exists():
         raise Invalid(_("Add at least one image."), code="images_required")
     products = None if product_ids is None else _listed_products(product_ids)
-    rendered = None if images is None else _render_images(images)
+    rendered = _render_images(images)
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
         if note.status == Note.Status.DELETED:
@@ -267,11 +325,8 @@ def note_update(
         if published and not note.published_at:
             note.published_at = timezone.now()
         note.save()
-        if rendered is not None:
-            old = list(note.images.all())
-            note.images.all().delete()
-            _store_images(note, rendered)
-            transaction.on_commit(lambda: _delete_files(old))
+        if layout is not None:
+            _apply_image_layout(note, layout, rendered)
         if tags is not None or "body" in fields:
             _set_tags(note, note.tags.names() if tags is None else tags)
         tagged_before = set(note.products.values_list("pk", flat=True))

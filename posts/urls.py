@@ -37,6 +37,7 @@ api_urlpatterns = [
     path("collections/<int:collection_id>/notes/", api.CollectionNotesView.as_view(), name="api-collection-notes"),
     path("tags/<tag:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
     path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
+    path("me/drafts/", api.MyDraftsView.as_view(), name="api-my-drafts"),
     path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
     path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),
 ]

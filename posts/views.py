@@ -60,8 +60,20 @@ def _form_fields(request) -> dict:
     }
 
 
+def _image_order(post) -> list[int | str] | None:
+    """The edit form lists the kept photos as image_order fields; a form without them keeps all."""
+    return services.image_order_parse(post.getlist("image_order")) if "image_order" in post else None
+
+
 def _form_page(request, *, note=None, status=200):
-    context = {"note": note, "form": request.POST, "max_images": MAX_IMAGES, "title_max": TITLE_COMPOSER_LENGTH}
+    title = request.POST.get("title") or (note.title if note else "")
+    context = {
+        "note": note,
+        "form": request.POST,
+        "max_images": MAX_IMAGES,
+        "title_max": TITLE_COMPOSER_LENGTH,
+        "title_length": len(title),
+    }
     return render(request, "posts/note_form.html", context, status=status)
 
 
@@ -103,9 +115,15 @@ def note_edit(request, note_id):
     if request.method != "POST":
         return _form_page(request, note=note)
     try:
-        images = request.FILES.getlist("images") or None
         publish = request.POST.get("status") != "draft"
-        services.note_update(note=note, editor=request.user, images=images, publish=publish, **_form_fields(request))
+        services.note_update(
+            note=note,
+            editor=request.user,
+            images=request.FILES.getlist("images"),
+            image_order=_image_order(request.POST),
+            publish=publish,
+            **_form_fields(request),
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _form_page(request, note=note, status=exc.status_code)

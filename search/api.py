@@ -192,3 +192,30 @@ class RecentSearchesView(APIView):
     def delete(self, request):
         querylog.recent_clear(user_id=request.user.pk, query=selectors.printable(request.query_params.get("q", "")))
         return Response(status=204)
+
+
+class TagSuggestView(APIView):
+    """GET `?q=`: up to 10 tags starting with `q` (or spelled nearly so), most used first.
+
+    For the composer's `#tag` autocomplete: unlike `search/`, nothing is logged as a search.
+    """
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, description="the start of a tag, with or without #")],
+        responses={
+            200: inline_serializer(
+                "TagSuggestions",
+                {
+                    "results": serializers.ListField(
+                        child=inline_serializer("TagName", {"name": serializers.CharField()})
+                    ),
+                    "next": serializers.URLField(allow_null=True),
+                },
+            )
+        },
+    )
+    def get(self, request):
+        names = selectors.tag_completions(prefix=request.query_params.get("q", ""))
+        return Response({"results": [{"name": name} for name in names], "next": None})

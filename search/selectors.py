@@ -459,3 +459,9 @@ def search(*, viewer, params: SearchParams, offset: int, limit: int, image_rows:
     if params.kind == "users":
         return users_search(viewer=viewer, query=params.query, offset=offset, limit=limit)
     return tags_search(query=params.query, offset=offset, limit=limit)
+
+
+def tag_completions(*, prefix: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Tags a `#tag` being typed may complete to, most used first (the note composer's)."""
+    name = _name_query(prefix)
+    return _tags_like(name, limit) if name else []

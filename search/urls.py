@@ -15,4 +15,5 @@ api_urlpatterns = [
     path("search/", api.SearchView.as_view(), name="api-search"),
     path("search/suggest/", api.SuggestView.as_view(), name="api-search-suggest"),
     path("search/recent/", api.RecentSearchesView.as_view(), name="api-search-recent"),
+    path("search/tags/", api.TagSuggestView.as_view(), name="api-search-tags"),
 ]

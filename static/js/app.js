@@ -2,7 +2,10 @@
  *
  * window.RedBook.api(path, {method, body}) -> Promise<data|null>
  *   fetch against /api/v1/ with the session's CSRF token; JSON in and out, FormData
- *   sent as-is; rejects with an Error carrying .status and .data on a non-2xx.
+ *   sent as-is; rejects with an Error carrying .status and .data on a non-2xx, whose
+ *   .message is the API's sentences (never a serialised object).
+ * window.RedBook.errorMessage(error, form)
+ *   that message with each field error led by the form's label for the field.
  * window.RedBook.actions.register(name, handler)
  *   a click on any [data-action="name"] element calls handler(element, event); when the
  *   handler returns a promise, the element's default (form submit, link) is prevented
@@ -17,6 +20,34 @@
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : "";
+  }
+
+  /* The sentences in an API error body, whatever its shape: {"detail"}, DRF field errors
+   * {"field": ["..."]}, and nested ones such as {"images": {"0": ["..."]}}. `label(key)`
+   * names a field, or returns "" to leave it unnamed. */
+  var COLON = document.documentElement.lang.indexOf("zh") === 0 ? "\uff1a" : ": "; // Chinese: the full-width colon
+
+  function errorSentences(data, label) {
+    if (data === null || data === undefined) return [];
+    if (typeof data !== "object") return [String(data)];
+    if (Array.isArray(data)) {
+      return data.reduce(function (all, item) { return all.concat(errorSentences(item, label)); }, []);
+    }
+    if (typeof data.detail === "string") return [data.detail];
+    return Object.keys(data).reduce(function (all, key) {
+      var name = label ? label(key) : "";
+      return all.concat(errorSentences(data[key], null).map(function (text) { return name ? name + COLON + text : text; }));
+    }, []);
+  }
+
+  function errorMessage(error, form) {
+    if (!error.data || !form) return error.message;
+    var sentences = errorSentences(error.data, function (key) {
+      var field = form.querySelector('[name="' + CSS.escape(key) + '"]');
+      var label = field && (field.labels && field.labels[0] || field.closest("fieldset") && field.closest("fieldset").querySelector("legend"));
+      return label ? label.textContent.trim() : "";
+    });
+    return sentences.join(" ") || error.message;
   }
 
   function api(path, options) {
@@ -34,7 +65,7 @@
       var parsed = response.status === 204 || !isJson ? Promise.resolve(null) : response.json();
       return parsed.then(function (data) {
         if (!response.ok) {
-          var error = new Error((data && data.detail) || response.statusText);
+          var error = new Error(errorSentences(data).join(" ") || response.statusText);
           error.status = response.status;
           error.data = data;
           throw error;
@@ -93,5 +124,5 @@
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
   });
 
-  window.RedBook = { api: api, actions: actions, csrfToken: csrfToken };
+  window.RedBook = { api: api, actions: actions, csrfToken: csrfToken, errorMessage: errorMessage };
 })();

@@ -63,11 +63,20 @@
     });
   });
 
+  /* Every comment count on the page (heading and action bar) moves by `delta`. */
+  function addToCommentCount(delta) {
+    document.querySelectorAll('[data-count="comment"]').forEach(function (count) {
+      count.textContent = String(Math.max(0, (parseInt(count.textContent, 10) || 0) + delta));
+    });
+  }
+
   RB.actions.register("comment-delete", function (button) {
     if (!confirmed(button)) return null;
     return RB.api("comments/" + button.dataset.commentId + "/", { method: "DELETE" }).then(function () {
       var item = document.getElementById("comment-" + button.dataset.commentId);
-      if (item) item.remove();
+      if (!item) return;
+      addToCommentCount(-item.querySelectorAll(".comment").length - 1); // a root takes its replies along
+      item.remove();
     });
   });
 
@@ -132,6 +141,7 @@
         var empty = document.querySelector("[data-comment-empty]");
         if (empty) empty.remove();
         if (list) list.append(commentNode(comment));
+        addToCommentCount(1);
         input.value = "";
         resetReply();
       }).catch(function (error) {
@@ -188,31 +198,106 @@
   // Title counter (characters as people count them, not UTF-16 units).
   noteForm.querySelectorAll("[data-counter]").forEach(function (input) {
     var counter = document.querySelector(input.dataset.counter);
-    function update() { counter.textContent = String(Array.from(input.value).length); }
+    var max = parseInt(counter.dataset.max, 10);
+    function update() {
+      var length = Array.from(input.value).length;
+      counter.textContent = String(length);
+      counter.parentElement.classList.toggle("is-full", length >= max);
+    }
     input.addEventListener("input", update);
     update();
   });
 
-  // Photo previews, in order, at most max files.
+  /* Photos: one ordered list of the note's kept photos (data-image-id) and new files
+   * (held here, uploaded on submit); each can move earlier or later or be removed, and
+   * the first is the cover. */
   var photoInput = noteForm.querySelector('input[name="images"]');
-  var previews = noteForm.querySelector("[data-photo-previews]");
+  var photoList = noteForm.querySelector("[data-photo-previews]");
+  var newFiles = new WeakMap(); // list item -> File
+  var maxPhotos = parseInt(photoInput.dataset.maxFiles, 10);
+  var addPhotos = noteForm.querySelector(".photo-add");
+
+  function photoButton(label, name, text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "photo-tool";
+    button.dataset.photo = name;
+    button.setAttribute("aria-label", label);
+    button.title = label;
+    button.textContent = text;
+    return button;
+  }
+
+  function addPhotoTools(item) {
+    var cover = document.createElement("span");
+    cover.className = "photo-cover";
+    cover.textContent = photoList.dataset.coverLabel;
+    var tools = document.createElement("div");
+    tools.className = "photo-tools";
+    tools.append(
+      photoButton(photoList.dataset.earlierLabel, "earlier", "\u2039"),
+      photoButton(photoList.dataset.laterLabel, "later", "\u203a"),
+      photoButton(photoList.dataset.removeLabel, "remove", "\u00d7")
+    );
+    item.append(cover, tools);
+  }
+
+  function refreshPhotos() {
+    var items = Array.from(photoList.children);
+    items.forEach(function (item, index) {
+      item.querySelector('[data-photo="earlier"]').disabled = index === 0;
+      item.querySelector('[data-photo="later"]').disabled = index === items.length - 1;
+    });
+    photoList.hidden = !items.length;
+    addPhotos.hidden = items.length >= maxPhotos;
+  }
+
+  photoList.querySelectorAll("li").forEach(addPhotoTools);
+  refreshPhotos();
+
+  photoList.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-photo]");
+    if (!button) return;
+    var item = button.closest("li");
+    if (button.dataset.photo === "remove") item.remove();
+    if (button.dataset.photo === "earlier" && item.previousElementSibling) item.previousElementSibling.before(item);
+    if (button.dataset.photo === "later" && item.nextElementSibling) item.nextElementSibling.after(item);
+    refreshPhotos();
+    var focus = item.isConnected && item.querySelector('[data-photo="' + button.dataset.photo + '"]');
+    if (focus && !focus.disabled) focus.focus();
+  });
+
   photoInput.addEventListener("change", function () {
-    previews.replaceChildren();
     var files = Array.from(photoInput.files);
-    var max = parseInt(photoInput.dataset.maxFiles, 10);
-    showError(files.length > max ? photoInput.dataset.tooMany : "");
-    files.slice(0, max).forEach(function (file, index) {
+    var room = Math.max(0, maxPhotos - photoList.children.length);
+    showError(files.length > room ? photoInput.dataset.tooMany : "");
+    files.slice(0, room).forEach(function (file) {
       var item = document.createElement("li");
-      var badge = document.createElement("span");
-      badge.className = "photo-index";
-      badge.textContent = String(index + 1);
+      item.className = "photo-item";
       var img = document.createElement("img");
       img.alt = file.name;
       img.src = URL.createObjectURL(file); // HEIC may not preview in every browser; it still uploads
-      item.append(img, badge);
-      previews.append(item);
+      item.append(img);
+      addPhotoTools(item);
+      newFiles.set(item, file);
+      photoList.append(item);
     });
+    photoInput.value = ""; // the list holds them now, and the same file can be picked again
+    refreshPhotos();
   });
+
+  /* The photos as the API takes them: new files in list order and, when editing,
+   * image_order (kept ids, "new" where each new file goes; empty: no photo kept). */
+  function appendPhotos(data, editing) {
+    data.delete("images");
+    data.delete("image_order");
+    var items = Array.from(photoList.children);
+    items.forEach(function (item) {
+      if (newFiles.has(item)) data.append("images", newFiles.get(item));
+      if (editing) data.append("image_order", item.dataset.imageId || "new");
+    });
+    if (editing && !items.length) data.append("image_order", "");
+  }
 
   // Use my location.
   var locate = noteForm.querySelector("[data-use-location]");
@@ -289,23 +374,153 @@
     if (event.key === "Enter") event.preventDefault(); // never submit the note from the search box
   });
 
+  /* Autocomplete: @mentions (mentions/) and #tags (search/tags/) in the text, tags in the
+   * tags field. A list under the field; arrows move, Enter or Tab picks, Escape closes. */
+  var WORD = "[\\p{L}\\p{N}_]";
+  var TOKEN_BEFORE_CARET = {
+    body: new RegExp("(?:^|[^\\p{L}\\p{N}_@#&])([@#])(" + WORD + "[\\p{L}\\p{N}_.+-]{0,29})$", "u"),
+    tags: /(?:^|,)\s*#?([^,#]{1,50})$/u,
+  };
+
+  function fetchCompletions(kind, query) {
+    if (kind === "@") {
+      return RB.api("mentions/?q=" + encodeURIComponent(query)).then(function (data) {
+        return data.results.map(function (user) {
+          return { insert: "@" + user.username, label: user.display_name || user.username, hint: "@" + user.username };
+        });
+      });
+    }
+    return RB.api("search/tags/?q=" + encodeURIComponent(query)).then(function (data) {
+      return data.results.map(function (tag) { return { insert: tag.name, label: "#" + tag.name, hint: "" }; });
+    });
+  }
+
+  noteForm.querySelectorAll("[data-autocomplete]").forEach(function (field, fieldIndex) {
+    var mode = field.dataset.autocomplete;
+    var list = document.createElement("ul");
+    list.className = "autocomplete";
+    list.id = "autocomplete-" + fieldIndex;
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    field.after(list);
+    field.setAttribute("aria-autocomplete", "list");
+    field.setAttribute("aria-controls", list.id);
+    field.setAttribute("aria-expanded", "false");
+    var token = null; // {kind, start, end} of the text being completed
+    var options = [];
+    var active = -1;
+    var sequence = 0;
+    var timer = null;
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      options = [];
+      active = -1;
+      field.setAttribute("aria-expanded", "false");
+      field.removeAttribute("aria-activedescendant");
+    }
+
+    function highlight(index) {
+      active = index;
+      Array.from(list.children).forEach(function (item, i) { item.setAttribute("aria-selected", String(i === index)); });
+      if (index >= 0) field.setAttribute("aria-activedescendant", list.children[index].id);
+    }
+
+    function pick(option) {
+      var value = field.value;
+      var text = token.kind === "tags" ? option.insert + ", " : (token.kind === "#" ? "#" + option.insert : option.insert) + " ";
+      field.value = value.slice(0, token.start) + text + value.slice(token.end);
+      var caret = token.start + text.length;
+      field.setSelectionRange(caret, caret);
+      close();
+      field.focus();
+    }
+
+    function show(items) {
+      close();
+      options = items;
+      items.forEach(function (option, index) {
+        var item = document.createElement("li");
+        item.id = list.id + "-" + index;
+        item.setAttribute("role", "option");
+        var label = document.createElement("span");
+        label.textContent = option.label;
+        item.append(label);
+        if (option.hint) {
+          var hint = document.createElement("span");
+          hint.className = "muted";
+          hint.textContent = option.hint;
+          item.append(hint);
+        }
+        // mousedown, not click: the field keeps its focus and caret
+        item.addEventListener("mousedown", function (event) { event.preventDefault(); pick(option); });
+        list.append(item);
+      });
+      if (!items.length) return;
+      list.hidden = false;
+      field.setAttribute("aria-expanded", "true");
+      highlight(0);
+    }
+
+    function currentToken() {
+      var caret = field.selectionStart;
+      var before = field.value.slice(0, caret);
+      var match = TOKEN_BEFORE_CARET[mode].exec(before);
+      if (!match) return null;
+      if (mode === "tags") {
+        var query = match[1].trim();
+        return query ? { kind: "tags", query: query, start: caret - match[1].length, end: caret } : null;
+      }
+      return { kind: match[1], query: match[2], start: caret - match[2].length - 1, end: caret };
+    }
+
+    field.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var found = currentToken();
+      if (!found) { close(); return; }
+      var mine = ++sequence;
+      timer = window.setTimeout(function () {
+        fetchCompletions(found.kind === "@" ? "@" : "#", found.query).then(function (items) {
+          if (mine !== sequence) return; // a later keystroke asked again
+          token = found;
+          show(items);
+        }).catch(close);
+      }, 150);
+    });
+
+    field.addEventListener("keydown", function (event) {
+      if (list.hidden || !options.length) return;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        var step = event.key === "ArrowDown" ? 1 : -1;
+        highlight((active + step + options.length) % options.length);
+      } else if ((event.key === "Enter" || event.key === "Tab") && active >= 0) {
+        event.preventDefault();
+        pick(options[active]);
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    field.addEventListener("blur", function () { window.setTimeout(close, 100); });
+  });
+
   // Submit through the API: a refused upload shows its message and nothing typed is lost.
   noteForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var data = new FormData(noteForm, event.submitter);
+    var editing = noteForm.dataset.apiMethod === "PATCH";
     data.delete("csrfmiddlewaretoken");
-    if (noteForm.dataset.apiMethod === "PATCH" && !data.has("product_ids")) data.append("product_ids", "");
+    appendPhotos(data, editing);
+    if (editing && !data.has("product_ids")) data.append("product_ids", "");
     ["lat", "lng"].forEach(function (name) { if (data.get(name) === "") data.delete(name); });
     noteForm.setAttribute("aria-busy", "true");
     showError("");
     RB.api(noteForm.dataset.apiPath, { method: noteForm.dataset.apiMethod, body: data }).then(function (note) {
       window.location.href = "/notes/" + note.id + "/";
     }).catch(function (error) {
-      var message = error.message;
-      if (error.data && !error.data.detail) {
-        message = Object.keys(error.data).map(function (key) { return key + ": " + [].concat(error.data[key]).join(" "); }).join(" ");
-      }
-      showError(message);
+      showError(RB.errorMessage(error, noteForm));
     }).then(function () {
       noteForm.removeAttribute("aria-busy");
     });
