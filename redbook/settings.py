@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
@@ -179,6 +180,7 @@ CELERY_BEAT_SCHEDULE = {
     "canary": {"task": "redbook.canary", "schedule": 60.0},
     "notifications-catch-up": {"task": "reliability.notifications_catch_up", "schedule": 5 * 60.0},
     "shop-expire-unpaid-orders": {"task": "shop.expire_unpaid_orders", "schedule": 60.0},
+    "shop-payments-sweep": {"task": "shop.payments_sweep", "schedule": 60.0},
     "shop-reconcile": {"task": "shop.reconcile", "schedule": 60.0 * 60},
     "shop-purge-guest-carts": {"task": "shop.purge_guest_carts", "schedule": 60.0 * 60 * 24},
     # Search: fold buffered query counts into the table; refresh young notes' ranking prior.
@@ -335,4 +337,12 @@ MODERATION_AUTO_HIDE_REPORTS = env.int("MODERATION_AUTO_HIDE_REPORTS", default=5
 # Shop: the payment gateway by name (shop/payments.py GATEWAYS) and how long an
 # unpaid order holds its units before the beat task cancels it.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")
+# Webhooks of hosted gateways: HMAC-SHA256 secret shared with the provider, and how old
+# a signed delivery may be (replays after that are refused). Required for `hosted`.
+PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-only-webhook-secret" if DEBUG else "")
+PAYMENT_WEBHOOK_TOLERANCE_SECONDS = env.int("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", default=300)
+if PAYMENT_GATEWAY == "hosted" and not PAYMENT_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("PAYMENT_GATEWAY=hosted needs PAYMENT_WEBHOOK_SECRET")
+# The payments sweep (beat, every minute) settles attempts and refunds untouched this long.
+PAYMENT_SWEEP_AFTER_SECONDS = env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=60)
 ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))

@@ -225,30 +225,84 @@ class OrderItem(models.Model):
 
 
 class Payment(models.Model):
-    """One attempt to charge an order; a succeeded row makes paying again a no-op."""
+    """One attempt to charge an order, committed before the gateway is called.
+
+    The attempt's `idempotency_key` goes to the gateway, so a retry or a status query
+    after a crash names the same charge. `status` moves pending -> succeeded | declined
+    | failed, and succeeded -> refunding -> refunded; each move is a conditional UPDATE
+    (shop/payment_flow.py), so the request, the webhook and the sweep never both act.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
+        FAILED = "failed", _("Failed")
+        REFUNDING = "refunding", _("Refunding")
         REFUNDED = "refunded", _("Refunded")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     gateway = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=Status.choices)
+    # Blank on rows written before attempts existed; unique where set.
+    idempotency_key = models.CharField(max_length=64, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     reference = models.CharField(max_length=100, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
     message = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
+            # A charge that must be given back (refunding/refunded) still counts: one per order.
             models.UniqueConstraint(
                 fields=["order"], condition=Q(status="succeeded"), name="payment_one_success_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="payment_idempotency_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["updated_at"], condition=Q(status__in=["pending", "refunding"]), name="payment_unsettled"
             )
         ]
 
     def __str__(self):
         return f"{self.order_id} {self.status} {self.amount}"
+
+
+class GatewayCharge(models.Model):
+    """The sandbox providers' own ledger: what a real provider keeps on its side.
+
+    Keyed by the merchant's idempotency key, so a retried charge returns the first
+    result and a status query after a crash finds it. Our order code never reads it:
+    only the sandbox gateways in shop/payments.py do.
+    """
+
+    gateway = models.CharField(max_length=30)
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10)  # charge | refund
+    status = models.CharField(max_length=12)  # processing | succeeded | declined
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.gateway} {self.kind} {self.key} {self.status}"
+
+
+class WebhookEvent(models.Model):
+    """Each provider event id handled once: a replayed delivery is acknowledged and ignored."""
+
+    gateway = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="webhook_event_once")]
