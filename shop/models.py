@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -203,6 +203,18 @@ class Order(models.Model):
     def can_cancel(self) -> bool:
         return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID)
 
+    @property
+    def counts_as_sale(self) -> bool:
+        """A brand buying its own product makes no sale to rank by (OrderItemQuerySet.sales)."""
+        return self.buyer_id != self.brand_id
+
+
+class OrderItemQuerySet(models.QuerySet):
+    def sales(self):
+        """Lines bought by someone other than the selling brand: a brand buying its own
+        product is neither a sale (sold counts, ranking, search) nor a verified buyer."""
+        return self.exclude(order__buyer_id=F("order__brand_id"))
+
 
 class OrderItem(models.Model):
     """A line, with the name and price as they were when the order was placed."""
@@ -213,6 +225,8 @@ class OrderItem(models.Model):
     name = models.CharField(max_length=200)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveSmallIntegerField()
+
+    objects = OrderItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

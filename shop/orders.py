@@ -270,7 +270,7 @@ def _cancel_locked(order: Order) -> int | None:
     if not was_paid:
         stock.stock_release(items=items)
         return None
-    stock.stock_restore(items=items)
+    stock.stock_restore(items=items, counts_as_sale=order.counts_as_sale)
     return payment_flow.payment_refund_start(order=order)
 
 
@@ -349,7 +349,7 @@ def order_refund(*, order_id, actor) -> Order:
         if order.status == S.REFUNDED:
             return order
         _transition(order, source=PAID_OR_LATER, target=S.REFUNDED, refunded_at=timezone.now())
-        stock.stock_restore(items=list(order.items.all()))
+        stock.stock_restore(items=list(order.items.all()), counts_as_sale=order.counts_as_sale)
         refund_id = payment_flow.payment_refund_start(order=order)
     payment_flow.payment_refund_finish(payment_id=refund_id)
     logger.info("order %s refunded by user %s", order.number, actor.pk)

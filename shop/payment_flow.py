@@ -118,7 +118,7 @@ def _record_success(order: Order, payment: Payment, result: GatewayResult) -> No
         return
     _set_status(payment, P.SUCCEEDED, reference=result.reference)
     Order.objects.filter(pk=order.pk, status=PAYABLE).update(status=Order.Status.PAID, paid_at=timezone.now())
-    stock.stock_commit_sold(items=order.items.all())
+    stock.stock_commit_sold(items=order.items.all(), counts_as_sale=order.counts_as_sale)
     logger.info("order %s paid (payment %s)", order.number, payment.pk)
 
 

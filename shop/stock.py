@@ -57,19 +57,19 @@ def stock_release(*, items: Iterable[OrderItem]) -> None:
         )
 
 
-def stock_commit_sold(*, items: Iterable[OrderItem]) -> None:
-    """The order is paid: held units become sold units."""
+def stock_commit_sold(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
+    """The order is paid: held units become sold units (and sales, unless the brand bought)."""
     items = list(items)
-    for product_id, quantity in sorted(_sum_by_product(items).items()):
+    for product_id, quantity in sorted(_sum_by_product(items if counts_as_sale else []).items()):
         Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
     for variant_id, quantity in _order_lines(items):
         Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
 
 
-def stock_restore(*, items: Iterable[OrderItem]) -> None:
+def stock_restore(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
     """A paid order is cancelled or refunded: its sold units go back on sale."""
     items = list(items)
-    for product_id, quantity in sorted(_sum_by_product(items).items()):
+    for product_id, quantity in sorted(_sum_by_product(items if counts_as_sale else []).items()):
         Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") - quantity, 0))
     for variant_id, quantity in _order_lines(items):
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
