@@ -75,6 +75,9 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
 
 
+LOW_STOCK = 10  # under this, shoppers are told "only N left"
+
+
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=60)
@@ -101,6 +104,19 @@ class Variant(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def only_left(self) -> int | None:
+        """What shoppers may know of the stock: the count only when it runs low.
+
+        The exact `stock` is the brand's business (competitors watch it).
+        """
+        return self.stock if 0 < self.stock < LOW_STOCK else None
+
+    @property
+    def max_quantity(self) -> int:
+        """The most a shopper may pick on the page, without telling the exact stock."""
+        return min(self.stock, MAX_LINE_QUANTITY) if self.stock < LOW_STOCK else MAX_LINE_QUANTITY
 
 
 # --- Cart ---------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
+from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
 from search import services as search_services
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+from shop.stock import out_of_stock_error
 
 SESSION_CART_KEY = "shop_cart_id"
 MAX_VARIANTS = 30
@@ -34,7 +35,8 @@ def _ensure_brand(user) -> None:
 
 
 def category_resolve(value) -> Category | None:
-    """A category by id, slug or name; an unknown name is proposed as a new category."""
+    """An existing category by id, slug or name: staff create categories (in the admin),
+    brands pick one, so the site's categories stay a short list people can browse."""
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -49,10 +51,9 @@ def category_resolve(value) -> Category | None:
     if not slug:
         raise ValidationError({"category": [_("Enter a category name.")]})
     found = Category.objects.filter(slug=slug).first() or Category.objects.filter(name__iexact=name).first()
-    if found:
-        return found
-    category, _created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": 1000})
-    return category
+    if found is None:
+        raise ValidationError({"category": [_("No such category: pick one of the shop's categories.")]})
+    return found
 
 
 def _clean_text(value, *, field: str, max_length: int, required: bool) -> str:
@@ -273,12 +274,7 @@ def _check_available(variant: Variant, quantity: int) -> None:
     if quantity > MAX_LINE_QUANTITY:
         raise Invalid(_("At most %(n)d of one item per order.") % {"n": MAX_LINE_QUANTITY}, code="quantity_limit")
     if quantity > variant.stock:
-        message = (
-            _("Sorry, %(name)s is sold out.") % {"name": variant}
-            if variant.stock <= 0
-            else _("Only %(left)d left of %(name)s.") % {"left": variant.stock, "name": variant}
-        )
-        raise Conflict(message, code="out_of_stock")
+        raise out_of_stock_error(variant, quantity)
 
 
 def _variant_on_sale(variant_id) -> Variant:

@@ -39,14 +39,20 @@ def stock_reserve(*, lines: Iterable[Line]) -> None:
 
 def _out_of_stock(variant_id: int, wanted: int) -> Conflict:
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
-    if variant is None or variant.stock <= 0:
-        name = str(variant) if variant else _("this item")
-        return Conflict(_("Sorry, %(name)s is sold out.") % {"name": name}, code="out_of_stock")
-    return Conflict(
-        _("Only %(left)d left of %(name)s; you asked for %(wanted)d.")
-        % {"left": variant.stock, "name": variant, "wanted": wanted},
-        code="out_of_stock",
-    )
+    if variant is None:
+        return Conflict(_("Sorry, %(name)s is sold out.") % {"name": _("this item")}, code="out_of_stock")
+    return out_of_stock_error(variant, wanted)
+
+
+def out_of_stock_error(variant: Variant, wanted: int) -> Conflict:
+    """409 for asking more than there is, naming the count only when it is low (Variant.only_left)."""
+    if variant.stock <= 0:
+        message = _("Sorry, %(name)s is sold out.") % {"name": variant}
+    elif variant.only_left:
+        message = _("Only %(left)d left of %(name)s.") % {"left": variant.only_left, "name": variant}
+    else:
+        message = _("Not enough of %(name)s in stock for %(wanted)d.") % {"name": variant, "wanted": wanted}
+    return Conflict(message, code="out_of_stock")
 
 
 def stock_release(*, items: Iterable[OrderItem]) -> None:
