@@ -283,6 +283,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Decoding costs memory and CPU by pixels, not bytes (redbook/images.py): at most this
+# many per image as stored (a 50 MP phone photo), per image as decoded (a JPEG decodes at
+# a reduced scale; PNG, WebP and HEIC in full, 4 bytes a pixel), and decoded per request.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+IMAGE_MAX_DECODED_PIXELS = env.int("IMAGE_MAX_DECODED_PIXELS", default=25_000_000)
+IMAGE_MAX_PIXELS_PER_REQUEST = env.int("IMAGE_MAX_PIXELS_PER_REQUEST", default=120_000_000)
 
 # --- Security -------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

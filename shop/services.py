@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from redbook.exceptions import Forbidden, Invalid, NotFound
-from redbook.images import load_image, make_rendition
+from redbook.images import check_request_pixels, load_image, make_rendition
 from search import services as search_services
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
 from shop.stock import out_of_stock_error
@@ -115,9 +115,10 @@ def _renditions(images) -> list[tuple]:
     images = list(images or [])
     if len(images) > MAX_PRODUCT_IMAGES:
         raise Invalid(_("At most %(n)d images per product.") % {"n": MAX_PRODUCT_IMAGES})
+    check_request_pixels(images, max_side=IMAGE_SIZE)
     result = []
     for upload in images:
-        picture = load_image(upload)
+        picture = load_image(upload, max_side=IMAGE_SIZE)
         full = make_rendition(picture, max_size=IMAGE_SIZE, fmt="JPEG")
         result.append((full, make_rendition(picture, max_size=THUMB_SIZE, fmt="JPEG")))
     return result
