@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.Model):
@@ -264,11 +265,11 @@ class Payment(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("payment status", "Pending")
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
-        FAILED = "failed", _("Failed")
-        REFUNDING = "refunding", _("Refunding")
+        FAILED = "failed", pgettext_lazy("payment status", "Failed")
+        REFUNDING = "refunding", pgettext_lazy("payment status", "Refunding")
         REFUNDED = "refunded", _("Refunded")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
