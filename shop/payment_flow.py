@@ -94,12 +94,12 @@ def attempt_record(*, payment_id: int, result: GatewayResult) -> Payment:
     Idempotent: the request, the webhook and the sweep may all bring the same answer.
     Locks the order, then the payment: the order the cancel and refund services use.
     """
+    if result.status == PROCESSING:  # nothing to record until the confirmation
+        return Payment.objects.get(pk=payment_id)
     with transaction.atomic():
         order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
         order = Order.objects.select_for_update(of=("self",)).get(pk=order_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if result.status == PROCESSING:
-            return payment
         if result.status == SUCCEEDED:
             _record_success(order, payment, result)
         elif payment.status == P.PENDING:
