@@ -324,3 +324,16 @@ def test_hosted_provider_delivers_its_webhook_through_celery(hosted, celery_work
     assert client_for(user).post(f"/api/v1/orders/{order.pk}/pay/", {"card_number": GOOD}).status_code == 202
     assert _eventually(lambda: Order.objects.get(pk=order.pk).status == "paid")
     assert WebhookEvent.objects.filter(gateway="hosted").count() == 1
+
+
+@pytest.mark.django_db
+def test_hosted_pay_on_the_order_page_says_the_payment_is_being_confirmed(hosted, client, user, variant):
+    order = place_order(user, variant)
+    client.force_login(user)
+    response = client.post(f"/orders/{order.pk}/pay/", {"card_number": GOOD}, follow=True)
+    assert "being confirmed" in response.content.decode()
+    assert Order.objects.get(pk=order.pk).status == "pending_payment"
+
+
+def test_beat_runs_the_payments_sweep(settings):
+    assert {"task": "shop.payments_sweep", "schedule": 60.0} in settings.CELERY_BEAT_SCHEDULE.values()
