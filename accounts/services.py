@@ -169,7 +169,7 @@ def profile_update(
     user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:
-        rendition = make_rendition(load_image(avatar), max_size=AVATAR_SIZE, fmt="JPEG")
+        rendition = make_rendition(load_image(avatar, max_side=AVATAR_SIZE), max_size=AVATAR_SIZE, fmt="JPEG")
         # A fresh server-chosen name per upload: caches never serve the previous face.
         user.avatar.save(rendition.content.name, rendition.content, save=False)
         changed.append("avatar")

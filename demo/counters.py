@@ -68,7 +68,11 @@ def _product_counts() -> list[Count]:
         order, item = apps.get_model("shop", "Order"), apps.get_model("shop", "OrderItem")
     except LookupError:  # orders arrive with the checkout work
         return counts
-    kept = f"order_id IN (SELECT id FROM {order._meta.db_table} WHERE status NOT IN ('cancelled', 'refunded'))"
+    # A brand's purchase of its own product is no sale (OrderItemQuerySet.sales).
+    kept = (
+        f"order_id IN (SELECT id FROM {order._meta.db_table}"
+        " WHERE status NOT IN ('cancelled', 'refunded') AND buyer_id <> brand_id)"
+    )
     return [*counts, Count("sold_count", item._meta.db_table, "product_id", "SUM(quantity)", kept)]
 
 

@@ -35,7 +35,7 @@ from posts.models import (
 )
 from posts.places import place_for
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
-from redbook.images import Rendition, load_image, make_rendition
+from redbook.images import Rendition, check_request_pixels, load_image, make_rendition
 from search import services as search_services
 from shop.models import Product
 from shop.services import product_notes_count_refresh
@@ -77,10 +77,15 @@ def _insert_once(model, **fields):
 
 
 def _render_images(files: Sequence) -> list[_Renditions]:
-    """Decode and re-encode every file before anything is stored: one bad file, nothing saved."""
+    """Decode and re-encode every file before anything is stored: one bad file, nothing saved.
+
+    The request's pixels are counted from the headers first, so an oversized batch costs
+    no decoding; each picture is decoded no larger than its biggest rendition.
+    """
+    check_request_pixels(files, max_side=ORIGINAL_MAX)
     rendered = []
     for upload in files:
-        image = load_image(upload)
+        image = load_image(upload, max_side=ORIGINAL_MAX)
         # PNG stays lossless (screenshots, graphics); photos keep a high-quality JPEG.
         original_fmt = "PNG" if image.format == "PNG" else "JPEG"
         rendered.append(

@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "canary": {"task": "redbook.canary", "schedule": 60.0},
     "notifications-catch-up": {"task": "reliability.notifications_catch_up", "schedule": 5 * 60.0},
     "shop-expire-unpaid-orders": {"task": "shop.expire_unpaid_orders", "schedule": 60.0},
+    "shop-payments-sweep": {"task": "shop.payments_sweep", "schedule": 60.0},
     "shop-reconcile": {"task": "shop.reconcile", "schedule": 60.0 * 60},
     "shop-purge-guest-carts": {"task": "shop.purge_guest_carts", "schedule": 60.0 * 60 * 24},
     # Search: fold buffered query counts into the table; refresh young notes' ranking prior.
@@ -296,6 +297,12 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Decoding costs memory and CPU by pixels, not bytes (redbook/images.py): at most this
+# many per image as stored (a 50 MP phone photo), per image as decoded (a JPEG decodes at
+# a reduced scale; PNG, WebP and HEIC in full, 4 bytes a pixel), and decoded per request.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
+IMAGE_MAX_DECODED_PIXELS = env.int("IMAGE_MAX_DECODED_PIXELS", default=25_000_000)
+IMAGE_MAX_PIXELS_PER_REQUEST = env.int("IMAGE_MAX_PIXELS_PER_REQUEST", default=120_000_000)
 
 # --- Security -------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -370,4 +377,12 @@ MODERATION_RING_REPORTS = env.int("MODERATION_RING_REPORTS", default=3)
 # Shop: the payment gateway by name (shop/payments.py GATEWAYS) and how long an
 # unpaid order holds its units before the beat task cancels it.
 PAYMENT_GATEWAY = env("PAYMENT_GATEWAY", default="sandbox")
+# Webhooks of hosted gateways: HMAC-SHA256 secret shared with the provider, and how old
+# a signed delivery may be (replays after that are refused). Required for `hosted`.
+PAYMENT_WEBHOOK_SECRET = env("PAYMENT_WEBHOOK_SECRET", default="dev-only-webhook-secret" if DEBUG else "")
+PAYMENT_WEBHOOK_TOLERANCE_SECONDS = env.int("PAYMENT_WEBHOOK_TOLERANCE_SECONDS", default=300)
+if PAYMENT_GATEWAY == "hosted" and not PAYMENT_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("PAYMENT_GATEWAY=hosted needs PAYMENT_WEBHOOK_SECRET")
+# The payments sweep (beat, every minute) settles attempts and refunds untouched this long.
+PAYMENT_SWEEP_AFTER_SECONDS = env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=60)
 ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))

@@ -125,7 +125,7 @@ def stock_baseline() -> dict[int, int]:
 
 
 def sold_counts() -> list[str]:
-    sold = OrderItem.objects.filter(product=OuterRef("pk"), order__status__in=UNITS_SOLD).order_by()
+    sold = OrderItem.objects.sales().filter(product=OuterRef("pk"), order__status__in=UNITS_SOLD).order_by()
     counted = Coalesce(
         Subquery(sold.values("product").annotate(q=Sum("quantity")).values("q"), output_field=IntegerField()), 0
     )

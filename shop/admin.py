@@ -72,7 +72,17 @@ class OrderItemInline(admin.TabularInline):
 
 class PaymentInline(admin.TabularInline):
     model = Payment
-    fields = ["created_at", "gateway", "status", "amount", "currency", "reference", "card_last4", "message"]
+    fields = [
+        "created_at",
+        "updated_at",
+        "gateway",
+        "status",
+        "amount",
+        "currency",
+        "reference",
+        "card_last4",
+        "message",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -129,7 +139,7 @@ class OrderAdmin(admin.ModelAdmin):
 class PaymentAdmin(admin.ModelAdmin):
     list_display = ["order", "gateway", "status", "amount", "currency", "card_last4", "created_at"]
     list_filter = ["status", "gateway"]
-    search_fields = ["order__number", "reference"]
+    search_fields = ["order__number", "reference", "idempotency_key"]
     readonly_fields = [f.name for f in Payment._meta.fields]
 
     def has_add_permission(self, request):

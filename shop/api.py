@@ -12,7 +12,8 @@ from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination
 from redbook.throttling import CheckoutThrottle
-from shop import orders, selectors, services
+from shop import orders, payment_flow, selectors, services
+from shop.payments import SIGNATURE_HEADER
 from shop.serializers import (
     CartItemInputSerializer,
     CartItemSerializer,
@@ -238,10 +239,37 @@ class _OrderActionView(APIView):
         return _order_response(request, order_id)
 
 
-@extend_schema(request=PayInputSerializer, responses={200: OrderSerializer, 402: OpenApiTypes.OBJECT})
-class OrderPayView(_OrderActionView):
-    def act(self, request, order_id):
-        orders.order_pay(order_id=order_id, buyer=request.user, card_number=request.data.get("card_number", ""))
+class OrderPayView(APIView):
+    """200 with the order paid; 202 with it still pending while a hosted gateway confirms."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=PayInputSerializer,
+        responses={200: OrderSerializer, 202: OrderSerializer, 402: OpenApiTypes.OBJECT, 409: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, order_id):
+        card_number = request.data.get("card_number", "")
+        order = orders.order_pay(order_id=order_id, buyer=request.user, card_number=card_number)
+        response = _order_response(request, order.pk)
+        if order.status == order.Status.PENDING_PAYMENT:
+            response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+class PaymentWebhookView(APIView):
+    """A hosted gateway's signed event (`X-RedBook-Signature: t=<unix>,v1=<hmac>`)."""
+
+    authentication_classes: list = []
+    permission_classes = [permissions.AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, gateway):
+        handled = payment_flow.payment_webhook_receive(
+            gateway_name=gateway, body=request.body, signature=request.headers.get(SIGNATURE_HEADER, "")
+        )
+        return Response({"received": True, "replay": not handled})
 
 
 class OrderCancelView(_OrderActionView):

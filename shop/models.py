@@ -3,8 +3,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.Model):
@@ -75,6 +76,9 @@ class ProductImage(models.Model):
         ordering = ["position", "id"]
 
 
+LOW_STOCK = 10  # under this, shoppers are told "only N left"
+
+
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=60)
@@ -101,6 +105,19 @@ class Variant(models.Model):
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+    @property
+    def only_left(self) -> int | None:
+        """What shoppers may know of the stock: the count only when it runs low.
+
+        The exact `stock` is the brand's business (competitors watch it).
+        """
+        return self.stock if 0 < self.stock < LOW_STOCK else None
+
+    @property
+    def max_quantity(self) -> int:
+        """The most a shopper may pick on the page, without telling the exact stock."""
+        return min(self.stock, MAX_LINE_QUANTITY) if self.stock < LOW_STOCK else MAX_LINE_QUANTITY
 
 
 # --- Cart ---------------------------------------------------------------------------
@@ -205,6 +222,18 @@ class Order(models.Model):
     def can_cancel(self) -> bool:
         return self.status in (self.Status.PENDING_PAYMENT, self.Status.PAID)
 
+    @property
+    def counts_as_sale(self) -> bool:
+        """A brand buying its own product makes no sale to rank by (OrderItemQuerySet.sales)."""
+        return self.buyer_id != self.brand_id
+
+
+class OrderItemQuerySet(models.QuerySet):
+    def sales(self):
+        """Lines bought by someone other than the selling brand: a brand buying its own
+        product is neither a sale (sold counts, ranking, search) nor a verified buyer."""
+        return self.exclude(order__buyer_id=F("order__brand_id"))
+
 
 class OrderItem(models.Model):
     """A line, with the name and price as they were when the order was placed."""
@@ -215,6 +244,8 @@ class OrderItem(models.Model):
     name = models.CharField(max_length=200)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveSmallIntegerField()
+
+    objects = OrderItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -227,30 +258,84 @@ class OrderItem(models.Model):
 
 
 class Payment(models.Model):
-    """One attempt to charge an order; a succeeded row makes paying again a no-op."""
+    """One attempt to charge an order, committed before the gateway is called.
+
+    The attempt's `idempotency_key` goes to the gateway, so a retry or a status query
+    after a crash names the same charge. `status` moves pending -> succeeded | declined
+    | failed, and succeeded -> refunding -> refunded; each move is a conditional UPDATE
+    (shop/payment_flow.py), so the request, the webhook and the sweep never both act.
+    """
 
     class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("payment status", "Pending")
         SUCCEEDED = "succeeded", _("Succeeded")
         DECLINED = "declined", _("Declined")
+        FAILED = "failed", pgettext_lazy("payment status", "Failed")
+        REFUNDING = "refunding", pgettext_lazy("payment status", "Refunding")
         REFUNDED = "refunded", _("Refunded")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payments")
     gateway = models.CharField(max_length=30)
     status = models.CharField(max_length=10, choices=Status.choices)
+    # Blank on rows written before attempts existed; unique where set.
+    idempotency_key = models.CharField(max_length=64, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     reference = models.CharField(max_length=100, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
     message = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-id"]
         constraints = [
+            # A charge that must be given back (refunding/refunded) still counts: one per order.
             models.UniqueConstraint(
                 fields=["order"], condition=Q(status="succeeded"), name="payment_one_success_per_order"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~Q(idempotency_key=""), name="payment_idempotency_key_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["updated_at"], condition=Q(status__in=["pending", "refunding"]), name="payment_unsettled"
             )
         ]
 
     def __str__(self):
         return f"{self.order_id} {self.status} {self.amount}"
+
+
+class GatewayCharge(models.Model):
+    """The sandbox providers' own ledger: what a real provider keeps on its side.
+
+    Keyed by the merchant's idempotency key, so a retried charge returns the first
+    result and a status query after a crash finds it. Our order code never reads it:
+    only the sandbox gateways in shop/payments.py do.
+    """
+
+    gateway = models.CharField(max_length=30)
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10)  # charge | refund
+    status = models.CharField(max_length=12)  # processing | succeeded | declined
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    message = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.gateway} {self.kind} {self.key} {self.status}"
+
+
+class WebhookEvent(models.Model):
+    """Each provider event id handled once: a replayed delivery is acknowledged and ignored."""
+
+    gateway = models.CharField(max_length=30)
+    event_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="webhook_event_once")]

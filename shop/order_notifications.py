@@ -26,6 +26,12 @@ def order_status_notify_soon(order: Order) -> None:
         enqueue_on_commit(notify_order_status, order_id=order.pk, status=order.status)
 
 
+def order_refund_notify_soon(*, order_id: int) -> None:
+    """Enqueue the buyer's "refunded" notice once the gateway has given the money back
+    (a cancelled paid order keeps its status `cancelled`; its payment is what is refunded)."""
+    enqueue_on_commit(notify_order_status, order_id=order_id, status=S.REFUNDED)
+
+
 def _order_data(order: Order, url: str) -> dict:
     return {"number": order.number, "amount": str(order.total), "currency": order.currency, "url": url}
 

@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 
 from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, PaymentDeclined
-from shop import stock
+from shop import payment_flow, stock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Order, OrderItem, Payment
 from shop.order_notifications import order_status_notify_soon
-from shop.payments import get_gateway, normalize_card_number
+from shop.payments import normalize_card_number
 
 logger = logging.getLogger(__name__)
 
@@ -267,80 +267,74 @@ def _seller_order(order_id, actor) -> Order:
 
 
 def order_pay(*, order_id, buyer, card_number: str) -> Order:
-    """Charge the order once. Paying a paid order returns it; a decline raises 402.
+    """Charge the order once; returns it paid, or still pending while a hosted gateway confirms.
 
-    The order row stays locked during the charge, so the expiry task and a second
-    click wait for it instead of racing it.
+    Paying a paid order returns it; a decline raises 402; a second click while an
+    attempt is in flight is a 409. The gateway is called with no transaction open and
+    no row locked (shop/payment_flow.py).
     """
     card = normalize_card_number(card_number)
-    gateway = get_gateway()
     with transaction.atomic():
         order = _buyer_order(order_id, buyer)
         if order.status in PAID_OR_LATER:
             return order
         if order.status != S.PENDING_PAYMENT:
             raise Conflict(_("This order was cancelled and can no longer be paid."), code="invalid_status")
-        result = gateway.charge(amount=order.total, currency=order.currency, card_number=card, reference=order.number)
-        Payment.objects.create(
-            order=order,
-            gateway=gateway.name,
-            status=Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.DECLINED,
-            amount=order.total,
-            currency=order.currency,
-            reference=result.reference,
-            card_last4=card[-4:],
-            message=result.message[:200],
-        )
-        if result.succeeded:
-            _transition(order, source={S.PENDING_PAYMENT}, target=S.PAID, paid_at=timezone.now())
-            stock.stock_commit_sold(items=order.items.all())
-    # Outside the transaction, so the declined attempt stays on record.
-    if not result.succeeded:
-        raise PaymentDeclined(result.message or _("Your card was declined."))
-    logger.info("order %s paid", order.number)
+        if payment_flow.attempt_in_flight(order=order):
+            raise Conflict(_("A payment for this order is being confirmed."), code="payment_in_progress")
+        payment = payment_flow.attempt_create(order=order, card_last4=card[-4:])
+    result = payment_flow.attempt_charge(payment=payment, card_number=card)
+    if result is not None:
+        payment = payment_flow.attempt_settle(payment_id=payment.pk, result=result)
+    if payment.status in (Payment.Status.DECLINED, Payment.Status.FAILED):
+        raise PaymentDeclined(payment.message or _("Your card was declined."))
+    order.refresh_from_db()
     return order
-
-
-def _refund_payment(order: Order) -> None:
-    payment = order.payments.filter(status=Payment.Status.SUCCEEDED).first()
-    if payment is None:
-        return
-    gateway = get_gateway()
-    gateway.refund(charge_reference=payment.reference, amount=payment.amount, currency=payment.currency)
-    Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REFUNDED)
 
 
 # --- Cancel, expire ------------------------------------------------------------------------
 
 
-def _cancel_locked(order: Order) -> Order:
-    """Cancel before shipping: held units are released, paid units restored and refunded."""
+def _cancel_locked(order: Order) -> int | None:
+    """Cancel before shipping: held units are released, paid units restored.
+
+    Returns the id of the payment to refund once the cancel is committed, if any.
+    """
     if order.status == S.CANCELLED:
-        return order
+        return None
     was_paid = order.status == S.PAID
     _transition(order, source={S.PENDING_PAYMENT, S.PAID}, target=S.CANCELLED, cancelled_at=timezone.now())
     items = list(order.items.all())
-    if was_paid:
-        stock.stock_restore(items=items)
-        _refund_payment(order)
-    else:
-        stock.stock_release(items=items)
     logger.info("order %s cancelled", order.number)
-    return order
+    if not was_paid:
+        stock.stock_release(items=items)
+        return None
+    stock.stock_restore(items=items, counts_as_sale=order.counts_as_sale)
+    return payment_flow.payment_refund_start(order=order)
 
 
 def order_cancel(*, order_id, actor) -> Order:
-    """The buyer (or staff) cancels an order that has not shipped yet."""
+    """The buyer (or staff) cancels an order that has not shipped yet; a paid one is refunded.
+
+    The refund reaches the gateway after the commit (the sweep retries it after a crash).
+    """
     with transaction.atomic():
         queryset = Order.objects.all() if actor.is_staff else Order.objects.filter(buyer=actor)
-        return _cancel_locked(_locked(queryset, order_id))
+        order = _locked(queryset, order_id)
+        refund_id = _cancel_locked(order)
+    payment_flow.payment_refund_finish(payment_id=refund_id)
+    return order
 
 
 def order_expire(*, order_id) -> bool:
     """Cancel one unpaid order past its hold time; False if it was paid or cancelled meanwhile."""
     with transaction.atomic():
-        expired = Order.objects.filter(pk=order_id, status=S.PENDING_PAYMENT, expires_at__lte=timezone.now()).update(
-            status=S.CANCELLED, cancelled_at=timezone.now()
+        # An attempt in flight keeps the order; should its charge land after all, on
+        # an order cancelled meanwhile, recording it refunds it (shop/payment_flow.py).
+        expired = (
+            Order.objects.filter(pk=order_id, status=S.PENDING_PAYMENT, expires_at__lte=timezone.now())
+            .exclude(payments__status=Payment.Status.PENDING)
+            .update(status=S.CANCELLED, cancelled_at=timezone.now())
         )
         if expired:
             stock.stock_release(items=OrderItem.objects.filter(order_id=order_id))
@@ -387,13 +381,15 @@ def order_mark_delivered(*, order_id, actor) -> Order:
 
 
 def order_refund(*, order_id, actor) -> Order:
-    """The selling brand or staff refunds a paid order: money back, units back on sale."""
+    """The selling brand or staff refunds a paid order: units back on sale, then money back
+    (the gateway is called after the commit)."""
     with transaction.atomic():
         order = _seller_order(order_id, actor)
         if order.status == S.REFUNDED:
             return order
         _transition(order, source=PAID_OR_LATER, target=S.REFUNDED, refunded_at=timezone.now())
-        stock.stock_restore(items=list(order.items.all()))
-        _refund_payment(order)
+        stock.stock_restore(items=list(order.items.all()), counts_as_sale=order.counts_as_sale)
+        refund_id = payment_flow.payment_refund_start(order=order)
+    payment_flow.payment_refund_finish(payment_id=refund_id)
     logger.info("order %s refunded by user %s", order.number, actor.pk)
     return order

@@ -97,13 +97,14 @@ def brand_get_store(*, username: str) -> User:
 
 
 def _delivered_lines(*, buyer_ids, product_ids) -> QuerySet:
-    return OrderItem.objects.filter(
+    return OrderItem.objects.sales().filter(
         order__status=Order.Status.DELIVERED, order__buyer_id__in=buyer_ids, product_id__in=product_ids
     )
 
 
 def verified_buyer_note_ids(*, notes, product_id: int | None = None) -> set[int]:
-    """Ids of the notes whose author has a delivered order of a product the note tags.
+    """Ids of the notes whose author has a delivered order of a product the note tags
+    (bought from another account: a brand is never its own verified buyer).
 
     With `product_id`, only that product counts. Two queries for any number of notes.
     """
@@ -138,7 +139,7 @@ def product_notes(*, product: Product, viewer, buyers_only: bool = False) -> Que
         .order_by("-helpfulness", "-id")
     )
     if buyers_only:
-        delivered = OrderItem.objects.filter(
+        delivered = OrderItem.objects.sales().filter(
             product=product, order__status=Order.Status.DELIVERED, order__buyer=OuterRef("author")
         )
         notes = notes.filter(Exists(delivered))

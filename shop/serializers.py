@@ -30,11 +30,19 @@ class ProductImageSerializer(serializers.ModelSerializer):
 
 
 class VariantSerializer(serializers.ModelSerializer):
+    """`stock` is dropped by ProductSerializer for all but the brand and staff."""
+
     in_stock = serializers.BooleanField(read_only=True)
+    only_left = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Variant
-        fields = ["id", "name", "price", "in_stock", "stock"]
+        fields = ["id", "name", "price", "in_stock", "only_left", "stock"]
+
+
+def sees_exact_stock(viewer, brand_id: int) -> bool:
+    """The exact stock is the selling brand's (and staff's) to know; shoppers get `only_left`."""
+    return bool(viewer and viewer.is_authenticated and (viewer.is_staff or viewer.pk == brand_id))
 
 
 class ProductSerializer(serializers.ModelSerializer):
@@ -67,6 +75,14 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, product):
+        data = super().to_representation(product)
+        request = self.context.get("request")
+        if not sees_exact_stock(request and request.user, product.brand_id):
+            for variant in data["variants"]:
+                variant.pop("stock", None)
+        return data
+
 
 class ProductWriteSerializer(serializers.Serializer):
     """Shapes only; the service checks the values (one set of rules for API and pages)."""
@@ -93,7 +109,8 @@ class CartItemSerializer(serializers.ModelSerializer):
     variant_name = serializers.CharField(source="variant.name", read_only=True)
     unit_price = serializers.DecimalField(source="variant.price", max_digits=10, decimal_places=2, read_only=True)
     line_total = serializers.SerializerMethodField()
-    stock = serializers.IntegerField(source="variant.stock", read_only=True)
+    in_stock = serializers.BooleanField(source="variant.in_stock", read_only=True)
+    only_left = serializers.IntegerField(source="variant.only_left", read_only=True, allow_null=True)
     brand = serializers.CharField(source="variant.product.brand.username", read_only=True)
 
     class Meta:
@@ -107,7 +124,8 @@ class CartItemSerializer(serializers.ModelSerializer):
             "unit_price",
             "quantity",
             "line_total",
-            "stock",
+            "in_stock",
+            "only_left",
             "brand",
         ]
 

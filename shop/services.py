@@ -10,10 +10,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from redbook import numbers
-from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
-from redbook.images import load_image, make_rendition
+from redbook.exceptions import Forbidden, Invalid, NotFound
+from redbook.images import check_request_pixels, load_image, make_rendition
 from search import services as search_services
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+from shop.stock import out_of_stock_error
 
 SESSION_CART_KEY = "shop_cart_id"
 MAX_VARIANTS = 30
@@ -36,7 +37,8 @@ def _ensure_brand(user) -> None:
 
 
 def category_resolve(value) -> Category | None:
-    """A category by id, slug or name; an unknown name is proposed as a new category."""
+    """An existing category by id, slug or name: staff create categories (in the admin),
+    brands pick one, so the site's categories stay a short list people can browse."""
     if value in (None, ""):
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
@@ -52,10 +54,9 @@ def category_resolve(value) -> Category | None:
     if not slug:
         raise ValidationError({"category": [_("Enter a category name.")]})
     found = Category.objects.filter(slug=slug).first() or Category.objects.filter(name__iexact=name).first()
-    if found:
-        return found
-    category, _created = Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": 1000})
-    return category
+    if found is None:
+        raise ValidationError({"category": [_("No such category: pick one of the shop's categories.")]})
+    return found
 
 
 def _clean_text(value, *, field: str, max_length: int, required: bool) -> str:
@@ -121,9 +122,10 @@ def _renditions(images) -> list[tuple]:
     images = list(images or [])
     if len(images) > MAX_PRODUCT_IMAGES:
         raise Invalid(_("At most %(n)d images per product.") % {"n": MAX_PRODUCT_IMAGES})
+    check_request_pixels(images, max_side=IMAGE_SIZE)
     result = []
     for upload in images:
-        picture = load_image(upload)
+        picture = load_image(upload, max_side=IMAGE_SIZE)
         full = make_rendition(picture, max_size=IMAGE_SIZE, fmt="JPEG")
         result.append((full, make_rendition(picture, max_size=THUMB_SIZE, fmt="JPEG")))
     return result
@@ -281,12 +283,7 @@ def _check_available(variant: Variant, quantity: int) -> None:
     if quantity > MAX_LINE_QUANTITY:
         raise Invalid(_("At most %(n)d of one item per order.") % {"n": MAX_LINE_QUANTITY}, code="quantity_limit")
     if quantity > variant.stock:
-        message = (
-            _("Sorry, %(name)s is sold out.") % {"name": variant}
-            if variant.stock <= 0
-            else _("Only %(left)d left of %(name)s.") % {"left": variant.stock, "name": variant}
-        )
-        raise Conflict(message, code="out_of_stock")
+        raise out_of_stock_error(variant, quantity)
 
 
 def _variant_on_sale(variant_id) -> Variant:

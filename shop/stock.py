@@ -39,14 +39,20 @@ def stock_reserve(*, lines: Iterable[Line]) -> None:
 
 def _out_of_stock(variant_id: int, wanted: int) -> Conflict:
     variant = Variant.objects.select_related("product").filter(pk=variant_id).first()
-    if variant is None or variant.stock <= 0:
-        name = str(variant) if variant else _("this item")
-        return Conflict(_("Sorry, %(name)s is sold out.") % {"name": name}, code="out_of_stock")
-    return Conflict(
-        _("Only %(left)d left of %(name)s; you asked for %(wanted)d.")
-        % {"left": variant.stock, "name": variant, "wanted": wanted},
-        code="out_of_stock",
-    )
+    if variant is None:
+        return Conflict(_("Sorry, %(name)s is sold out.") % {"name": _("this item")}, code="out_of_stock")
+    return out_of_stock_error(variant, wanted)
+
+
+def out_of_stock_error(variant: Variant, wanted: int) -> Conflict:
+    """409 for asking more than there is, naming the count only when it is low (Variant.only_left)."""
+    if variant.stock <= 0:
+        message = _("Sorry, %(name)s is sold out.") % {"name": variant}
+    elif variant.only_left:
+        message = _("Only %(left)d left of %(name)s.") % {"left": variant.only_left, "name": variant}
+    else:
+        message = _("Not enough of %(name)s in stock for %(wanted)d.") % {"name": variant, "wanted": wanted}
+    return Conflict(message, code="out_of_stock")
 
 
 def stock_release(*, items: Iterable[OrderItem]) -> None:
@@ -57,19 +63,19 @@ def stock_release(*, items: Iterable[OrderItem]) -> None:
         )
 
 
-def stock_commit_sold(*, items: Iterable[OrderItem]) -> None:
-    """The order is paid: held units become sold units."""
+def stock_commit_sold(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
+    """The order is paid: held units become sold units (and sales, unless the brand bought)."""
     items = list(items)
-    for product_id, quantity in sorted(_sum_by_product(items).items()):
+    for product_id, quantity in sorted(_sum_by_product(items if counts_as_sale else []).items()):
         Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
     for variant_id, quantity in _order_lines(items):
         Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
 
 
-def stock_restore(*, items: Iterable[OrderItem]) -> None:
+def stock_restore(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
     """A paid order is cancelled or refunded: its sold units go back on sale."""
     items = list(items)
-    for product_id, quantity in sorted(_sum_by_product(items).items()):
+    for product_id, quantity in sorted(_sum_by_product(items if counts_as_sale else []).items()):
         Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") - quantity, 0))
     for variant_id, quantity in _order_lines(items):
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)

@@ -44,4 +44,5 @@ api_urlpatterns = [
     path("brand/orders/", api.BrandOrderListView.as_view(), name="api-brand-order-list"),
     path("brand/orders/<str:order_id>/ship/", api.BrandOrderShipView.as_view(), name="api-brand-order-ship"),
     path("brand/orders/<str:order_id>/refund/", api.BrandOrderRefundView.as_view(), name="api-brand-order-refund"),
+    path("payments/webhook/<str:gateway>/", api.PaymentWebhookView.as_view(), name="api-payment-webhook"),
 ]

@@ -232,12 +232,15 @@ def order_pay(request, order_id):
         messages.error(request, _("Enter your card number."))
         return redirect("shop:order-detail", order_id=order_id)
     try:
-        orders.order_pay(order_id=order_id, buyer=request.user, card_number=form.cleaned_data["card_number"])
+        order = orders.order_pay(order_id=order_id, buyer=request.user, card_number=form.cleaned_data["card_number"])
     except ServiceError as exc:
         raise_for_page(exc)
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Payment received. The store will ship your order soon."))
+        if order.status == order.Status.PENDING_PAYMENT:
+            messages.info(request, _("Your payment is being confirmed. This page will show it once it is."))
+        else:
+            messages.success(request, _("Payment received. The store will ship your order soon."))
     return redirect("shop:order-detail", order_id=order_id)
 
 

@@ -33,7 +33,7 @@ def test_product_list_shape_and_money_as_strings(anon_client, product):
         "name": "50 ml",
         "price": "129.00",
         "in_stock": True,
-        "stock": 10,
+        "only_left": None,
     }
     assert {"images", "rating", "notes_count", "description", "category"} <= set(item)
     assert response.json()["next"] is None
@@ -133,6 +133,12 @@ def test_verified_buyer_note_ids_needs_a_delivered_order_of_that_product(product
 def test_product_detail_404_for_unknown(anon_client):
     assert anon_client.get("/api/v1/products/999999/").status_code == 404
     assert anon_client.get("/api/v1/products/abc/").status_code == 404
+
+
+@pytest.fixture(autouse=True)
+def _serums(db):
+    """PAYLOAD's category: staff create categories, brands pick them."""
+    Category.objects.get_or_create(slug="serums", defaults={"name": "Serums"})
 
 
 PAYLOAD = {
