@@ -44,7 +44,14 @@ def test_create_returns_the_note_with_images_tags_and_place(api_client, user):
     assert [set(i) >= {"url", "thumb_url", "width", "height"} for i in data["images"]] == [True, True]
     assert data["images"][0]["thumb_url"].endswith(".webp")
     assert sorted(data["tags"]) == ["cafe", "coffee", "latte"]
-    assert data["location"] == {"lat": 31.23, "lng": 121.47, "place_name": "Shanghai"}
+    place_id = data["location"]["place_id"]
+    assert data["location"] == {
+        "lat": 31.23,
+        "lng": 121.47,
+        "place_name": "Shanghai",
+        "place_id": place_id,
+        "place_url": f"http://testserver/places/{place_id}/",
+    }
     assert data["status"] == "published" and data["share_url"].endswith(f"/notes/{data['id']}/")
     assert (data["like_count"], data["liked_by_me"], data["saved_by_me"]) == (0, False, False)
     user.refresh_from_db()
