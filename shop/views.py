@@ -107,8 +107,12 @@ def product_detail(request, product_id):
 
 
 def cart(request):
+    return _cart_page(request)
+
+
+def _cart_page(request, *, status: int = 200):
     summary = selectors.cart_summary(services.cart_for_request(request, create=False))
-    return render(request, "shop/cart.html", {"cart": summary})
+    return render(request, "shop/cart.html", {"cart": summary}, status=status)
 
 
 @require_POST
@@ -146,6 +150,7 @@ def cart_item(request, item_id):
             services.cart_item_update(cart=cart, item_id=item_id, quantity=form.cleaned_data["quantity"])
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
+        return _cart_page(request, status=400)  # the cart as it was, with the message
     return redirect("shop:cart")
 
 

@@ -157,6 +157,7 @@ def test_depth_is_counted_outside_strings_only():
     assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
     assert not json_depth_exceeds(b'{"a": [[1]]}', 3)
     assert not json_depth_exceeds(b"[]" * 10_000, 3)  # wide, not deep
+    assert json_depth_exceeds(b"[" * 1_000_000, 32) and not json_depth_exceeds(b"[[", 3)  # unclosed: the parser's
 
 
 # --- Cursors -----------------------------------------------------------------------------------
