@@ -12,7 +12,6 @@ A refund likewise: marked `refunding` with the order's change, then the gateway,
 `refunded`; the sweep finishes what a crash left.
 """
 
-import json
 import logging
 import secrets
 from datetime import timedelta
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from redbook.exceptions import Invalid, NotFound
+from redbook.parsers import json_loads_capped
 from shop import stock
 from shop.models import Order, Payment, WebhookEvent
 from shop.order_notifications import order_refund_notify_soon, order_status_notify_soon
@@ -251,7 +251,7 @@ def _webhook_event_once(gateway_name: str, event_id: str) -> bool:
 def _webhook_event_parse(body: bytes) -> tuple[str, str, str, GatewayResult]:
     """(event id, charge|refund, idempotency key, result) or Invalid."""
     try:
-        event = json.loads(body)
+        event = json_loads_capped(body)
         event_id, event_type, data = str(event["id"]), str(event["type"]), event["data"]
         key = str(data["idempotency_key"])
         kind, _dot, status = event_type.partition(".")
