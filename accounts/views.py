@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -70,7 +71,12 @@ def logout_view(request):
 @login_required
 def profile_edit(request):
     user = request.user
-    initial = {"display_name": user.display_name, "bio": user.bio, "location": user.location}
+    initial = {
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "location": user.location,
+        "likes_public": user.likes_public,
+    }
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {**form.cleaned_data}
@@ -88,17 +94,33 @@ def profile_edit(request):
     return _render_form(request, "accounts/profile_edit.html", context)
 
 
+# The profile's tabs, in order: (slug, label, what fills it). A tab is one entry here
+# and one template, `accounts/_profile_tab_<slug>.html`, given the profile and `items`.
+PROFILE_TABS = (
+    ("notes", gettext_lazy("Notes"), selectors.profile_notes),
+    ("boards", gettext_lazy("Boards"), selectors.profile_collections),
+    ("likes", gettext_lazy("Likes"), selectors.profile_likes),
+)
+TAB_ALIASES = {"collections": "boards"}  # the tab's name in links made before boards
+
+
 def profile(request, username):
     viewer = request.user
     user = selectors.user_get_visible(username=username, viewer=viewer)
-    tab = "collections" if request.GET.get("tab") == "collections" else "notes"
+    requested = request.GET.get("tab", "")
+    tab = TAB_ALIASES.get(requested, requested)
+    slugs = [slug for slug, _label, _items in PROFILE_TABS]
+    if tab not in slugs:
+        tab = slugs[0]
+    items = dict((slug, fill) for slug, _label, fill in PROFILE_TABS)[tab]
     context = {
         "profile": user,
         "is_me": viewer.is_authenticated and viewer.pk == user.pk,
         "followed_ids": selectors.followed_ids(viewer=viewer, user_ids=[user.pk]),
+        "tabs": [(slug, label) for slug, label, _items in PROFILE_TABS],
         "tab": tab,
-        "notes": selectors.profile_notes(profile=user, viewer=viewer) if tab == "notes" else [],
-        "collections": selectors.profile_collections(profile=user, viewer=viewer) if tab == "collections" else [],
+        "tab_template": f"accounts/_profile_tab_{tab}.html",
+        "items": items(profile=user, viewer=viewer),
     }
     return render(request, "accounts/profile.html", context)
 

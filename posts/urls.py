@@ -13,7 +13,10 @@ urlpatterns = [
     path("notes/<int:note_id>/delete/", views.note_delete, name="note-delete"),
     path("notes/<int:note_id>/comment/", rate_limit(CommentThrottle)(views.note_comment), name="note-comment"),
     path("tags/<str:name>/", views.tag_page, name="tag"),
+    path("collections/new/", views.collection_new, name="collection-new"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
+    path("collections/<int:collection_id>/edit/", views.collection_edit, name="collection-edit"),
+    path("collections/<int:collection_id>/delete/", views.collection_delete, name="collection-delete"),
     path("notifications/", views.notifications_page, name="notifications"),
 ]
 
@@ -30,9 +33,11 @@ api_urlpatterns = [
     path("comments/<int:comment_id>/", api.CommentDetailView.as_view(), name="api-comment-detail"),
     path("comments/<int:comment_id>/like/", api.CommentLikeView.as_view(), name="api-comment-like"),
     path("collections/", api.CollectionsView.as_view(), name="api-collections"),
+    path("collections/<int:collection_id>/", api.CollectionDetailView.as_view(), name="api-collection-detail"),
     path("collections/<int:collection_id>/notes/", api.CollectionNotesView.as_view(), name="api-collection-notes"),
     path("tags/<str:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
     path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
+    path("users/<str:username>/likes/", api.UserLikesView.as_view(), name="api-user-likes"),
     path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
     path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),
 ]
