@@ -5,8 +5,8 @@ import pytest
 from posts import services
 from posts.models import Collection, Like, Save
 from tests.conftest import client_for
-from tests.posts.test_lists_and_pages import browser_for
 from tests.factories import UserFactory
+from tests.posts.test_lists_and_pages import browser_for
 
 pytestmark = pytest.mark.django_db
 
