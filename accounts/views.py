@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -99,7 +99,7 @@ def profile_edit(request):
 PROFILE_TABS = (
     ("notes", gettext_lazy("Notes"), selectors.profile_notes),
     ("boards", gettext_lazy("Boards"), selectors.profile_collections),
-    ("likes", gettext_lazy("Likes"), selectors.profile_likes),
+    ("likes", pgettext_lazy("profile tab", "Likes"), selectors.profile_likes),
 )
 TAB_ALIASES = {"collections": "boards"}  # the tab's name in links made before boards
 
