@@ -43,6 +43,16 @@ def _notes_data(request, notes) -> list:
     return serialize_notes(notes, request=request)
 
 
+def _product_notes_data(request, notes: list, *, product) -> list:
+    """Notes about a product, each marked `verified_buyer` and `from_brand` (its brand's own)."""
+    data = _notes_data(request, notes)
+    verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
+    for note, row in zip(notes, data, strict=True):
+        row["verified_buyer"] = note.pk in verified
+        row["from_brand"] = note.author_id == product.brand_id
+    return data
+
+
 # --- Products -----------------------------------------------------------------------
 
 
@@ -94,10 +104,7 @@ def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_note
     data = ProductSerializer(product, context=_user_context(request, [product.brand])).data
     if with_notes:
         notes = list(selectors.product_notes(product=product, viewer=request.user)[:PRODUCT_NOTES_ON_DETAIL])
-        data["notes"] = _notes_data(request, notes)
-        verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
-        for note in data["notes"]:
-            note["verified_buyer"] = note["id"] in verified
+        data["notes"] = _product_notes_data(request, notes, product=product)
     return Response(data, status=code)
 
 
@@ -114,21 +121,20 @@ class ProductDetailView(APIView):
 
 @extend_schema(parameters=[OpenApiParameter("buyers", bool)], responses={200: OpenApiTypes.OBJECT})
 class ProductNotesView(APIView):
-    """All the community notes about a product, most helpful first; `?buyers=1` for buyers' only."""
+    """The notes about a product, most helpful first; `?buyers=1` for buyers' only, `?from=community|brand`."""
 
     def get(self, request, product_id):
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
         notes = selectors.product_notes(
-            product=product, viewer=request.user, buyers_only=request.query_params.get("buyers") in ("1", "true")
+            product=product,
+            viewer=request.user,
+            buyers_only=request.query_params.get("buyers") in ("1", "true"),
+            source=request.query_params.get("from", "all"),
         )
         paginator = CursorPagination()
-        paginator.ordering = ("-helpfulness", "-id")
+        paginator.ordering = ("-helpfulness", "-id")  # a keyset cursor pages by one sort key: use ?from= to split
         page = paginator.paginate_queryset(notes, request, view=self)
-        data = _notes_data(request, page)
-        verified = selectors.verified_buyer_note_ids(notes=page, product_id=product.pk)
-        for note in data:
-            note["verified_buyer"] = note["id"] in verified
-        return paginator.get_paginated_response(data)
+        return paginator.get_paginated_response(_product_notes_data(request, page, product=product))
 
 
 class CategoryListView(APIView):

@@ -93,6 +93,13 @@ class Variant(models.Model):
             models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="variant_price_positive"),
             models.CheckConstraint(condition=Q(reserved__gte=0), name="variant_reserved_not_negative"),
+            # Names tell variants apart (case too: the services refuse "50 ml" next to "50 ML").
+            # Deferred, so an edit that swaps two names is checked once, at commit.
+            models.UniqueConstraint(
+                fields=["product", "name"],
+                name="variant_name_unique_per_product",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
         ]
 
     def __str__(self):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from redbook.exceptions import Forbidden, NotFound, ServiceError
@@ -78,13 +79,35 @@ def store(request, username):
     return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
 
 
+# The product page's note filters: ?notes=<key> -> product_notes arguments, and their labels.
+NOTE_FILTERS = {
+    "all": {},
+    "community": {"source": "community"},
+    "brand": {"source": "brand"},
+    "buyers": {"source": "community", "buyers_only": True},
+}
+NOTE_FILTER_LABELS = (
+    ("all", gettext_lazy("All")),
+    ("community", gettext_lazy("Community")),
+    ("brand", gettext_lazy("From the brand")),
+    ("buyers", gettext_lazy("Verified buyers")),
+)
+
+
+def _notes_filter(request) -> str:
+    if request.GET.get("buyers") == "1":  # the filter's name in links made before ?notes=
+        return "buyers"
+    wanted = request.GET.get("notes", "all")
+    return wanted if wanted in NOTE_FILTERS else "all"
+
+
 def product_detail(request, product_id):
     try:
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
     except ServiceError as exc:
         raise_for_page(exc)
-    buyers_only = request.GET.get("buyers") == "1"
-    notes_qs = selectors.product_notes(product=product, viewer=request.user, buyers_only=buyers_only)
+    notes_filter = _notes_filter(request)
+    notes_qs = selectors.product_notes(product=product, viewer=request.user, **NOTE_FILTERS[notes_filter])
     notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(request.GET.get("page"))
     notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
@@ -93,7 +116,8 @@ def product_detail(request, product_id):
         "shop/product_detail.html",
         {
             "product": product,
-            "buyers_only": buyers_only,
+            "notes_filter": notes_filter,
+            "notes_filters": NOTE_FILTER_LABELS,
             "notes_page": notes_page,
             "selected_variant": first_in_stock,
             "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
