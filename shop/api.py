@@ -12,8 +12,10 @@ from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination
 from redbook.throttling import CheckoutThrottle
-from shop import orders, selectors, services
+from shop import addresses, orders, selectors, services
 from shop.serializers import (
+    AddressInputSerializer,
+    AddressSerializer,
     CartItemInputSerializer,
     CartItemSerializer,
     CartSerializer,
@@ -188,6 +190,14 @@ class CartItemDetailView(APIView):
 # --- Checkout and orders --------------------------------------------------------------------
 
 
+def _shipping_address(request):
+    """The body's `shipping_address`, or the saved one its `address_id` names."""
+    data = request.data if hasattr(request.data, "get") else {}
+    if data.get("shipping_address") is None and data.get("address_id") is not None:
+        return addresses.address_fields(selectors.address_get(user=request.user, address_id=data["address_id"]))
+    return data.get("shipping_address")
+
+
 class CheckoutView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [CheckoutThrottle]
@@ -202,7 +212,7 @@ class CheckoutView(APIView):
             order, _created = orders.order_checkout(
                 buyer=request.user,
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
-                shipping_address=request.data.get("shipping_address"),
+                shipping_address=_shipping_address(request),
                 brand_username=request.data.get("brand") or None,
             )
         except DjangoValidationError as exc:  # the address: nest its field errors as DRF does
@@ -282,3 +292,47 @@ class BrandOrderListView(generics.ListAPIView):
         if not self.request.user.is_brand:
             raise Forbidden(_("Only brand accounts have store orders."), code="not_a_brand")
         return selectors.orders_for_brand(brand=self.request.user, status=self.request.query_params.get("status", ""))
+
+
+# --- Address book ------------------------------------------------------------------------
+
+
+def _address_input(request) -> tuple[dict, bool | None]:
+    serializer = AddressInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    return data, data.pop("is_default", None)
+
+
+class AddressListView(APIView):
+    """GET: your saved addresses, the default first; POST: save one (`is_default?`)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: AddressSerializer(many=True)})
+    def get(self, request):
+        rows = selectors.addresses_for(user=request.user)
+        return Response({"results": AddressSerializer(rows, many=True).data, "next": None})
+
+    @extend_schema(request=AddressInputSerializer, responses={201: AddressSerializer})
+    def post(self, request):
+        data, is_default = _address_input(request)
+        address = addresses.address_create(user=request.user, data=data, is_default=bool(is_default))
+        return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class AddressDetailView(APIView):
+    """PATCH: change fields or make it the default; DELETE: remove it. Your own only (else 404)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AddressInputSerializer, responses={200: AddressSerializer})
+    def patch(self, request, address_id):
+        data, is_default = _address_input(request)
+        address = addresses.address_update(user=request.user, address_id=address_id, data=data, is_default=is_default)
+        return Response(AddressSerializer(address).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, address_id):
+        addresses.address_delete(user=request.user, address_id=address_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

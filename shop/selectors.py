@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from redbook.exceptions import Invalid, NotFound
-from shop.models import Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+from shop.models import Address, Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
 SORTABLE = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
 # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor: the field
@@ -239,3 +239,21 @@ def brand_sales_by_day(*, brand, days: int = 30) -> list[dict]:
         row = by_day.get(day, {})
         series.append({"day": day, "revenue": row.get("revenue") or Decimal("0.00"), "orders": row.get("orders", 0)})
     return series
+
+
+# --- Address book ------------------------------------------------------------------------
+
+
+def addresses_for(*, user) -> QuerySet:
+    """The buyer's saved addresses, the default first."""
+    if not user.is_authenticated:
+        return Address.objects.none()
+    return Address.objects.filter(user=user).order_by("-is_default", "-id")
+
+
+def address_get(*, user, address_id) -> Address:
+    """One of the buyer's own addresses; anyone else's (or none) is a 404."""
+    address = addresses_for(user=user).filter(pk=address_id).first() if str(address_id).isdigit() else None
+    if address is None:
+        raise NotFound(_("Address not found."))
+    return address

@@ -1,5 +1,7 @@
 """Shopper pages: mall, store, product, cart, checkout, orders. Thin: parse, call, render."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from redbook.exceptions import Forbidden, NotFound, ServiceError
-from shop import orders, selectors, services
-from shop.forms import AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
+from shop import addresses, orders, selectors, services
+from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
 from shop.models import Order
+from shop.templatetags.shop_tags import money
 
 PRODUCTS_PER_PAGE = 24
 NOTES_ON_PRODUCT_PAGE = 30
@@ -141,10 +144,13 @@ def cart_add(request):
         messages.error(request, _("Choose a variant and a quantity from 1 to 99."))
         return _back(request, reverse("shop:mall"))
     try:
-        services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
+        item = services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
         return _back(request, reverse("shop:mall"))
+    if request.POST.get("buy_now"):  # the phone's buy bar: straight on to this store's checkout
+        brand = item.variant.product.brand.username
+        return redirect(f"{reverse('shop:checkout')}?{urlencode({'brand': brand})}")
     messages.success(request, _("Added to your cart."))
     return redirect("shop:cart")
 
@@ -189,6 +195,13 @@ def _checkout_store(request) -> dict | None:
     return stores[0]
 
 
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where it names one."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
 def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | None:
     """The order, or None with the errors put on the form."""
     if not form.is_valid():
@@ -201,9 +214,7 @@ def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | No
             brand_username=brand_username,
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        for field, messages_ in errors.items():
-            form.add_error(field if field in form.fields else None, messages_)
+        _form_errors(form, exc)
         return None
     except ServiceError as exc:
         raise_for_page(exc)
@@ -212,19 +223,41 @@ def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | No
     return order
 
 
+def _remember_address(request, order: Order) -> None:
+    """Save the order's address in the address book; the order stands whatever happens here."""
+    try:
+        addresses.address_remember(user=request.user, data=order.shipping_address)
+    except ServiceError as exc:
+        messages.info(request, exc.message)
+
+
 @login_required
 def checkout(request):
     store_summary = _checkout_store(request)
     if store_summary is None:
         return redirect("shop:cart")
-    form = CheckoutForm(request.POST or None, initial={"brand": store_summary["brand"].username})
+    saved = list(selectors.addresses_for(user=request.user))
+    initial = {
+        "brand": store_summary["brand"].username,
+        "save_address": not saved,
+        **(addresses.address_fields(saved[0]) if saved else {}),  # the default one comes first
+    }
+    form = CheckoutForm(request.POST or None, initial=initial)
     if request.method == "POST":
         order = _place_order(request, form, store_summary["brand"].username)
         if order is not None:
+            if form.cleaned_data["save_address"]:
+                _remember_address(request, order)
             until = time_format(timezone.localtime(order.expires_at), "H:i")
             messages.success(request, _("Order placed. Your items are held for you until %(time)s.") % {"time": until})
             return redirect("shop:order-detail", order_id=order.pk)
-    context = {"form": form, "store": store_summary, "hold_minutes": orders.hold_minutes()}
+    context = {
+        "form": form,
+        "store": store_summary,
+        "hold_minutes": orders.hold_minutes(),
+        # Each with its fields as JSON: picking one fills the form in (static/js/shop.js).
+        "saved_addresses": [(a, json.dumps(addresses.address_fields(a))) for a in saved],
+    }
     return render(request, "shop/checkout.html", context, status=400 if form.errors else 200)
 
 
@@ -264,24 +297,77 @@ def order_pay(request, order_id):
     return redirect("shop:order-detail", order_id=order_id)
 
 
-def _order_action(request, order_id, service, done_message: str):
+def _order_action(request, order_id, service, done_message):
+    """Run an order service; `done_message` is the text, or makes it from the order."""
     try:
-        service(order_id=order_id, actor=request.user)
+        order = service(order_id=order_id, actor=request.user)
     except ServiceError as exc:
         raise_for_page(exc)
         messages.error(request, exc.message)
     else:
-        messages.success(request, done_message)
+        messages.success(request, done_message(order) if callable(done_message) else done_message)
     return _back(request, reverse("shop:order-detail", args=[order_id]))
+
+
+def _cancelled_message(order: Order) -> str:
+    if order.paid_at is None:
+        return _("Order cancelled. Nothing was charged.")
+    amount = money(order.total, order.currency)
+    return _("Order cancelled. %(amount)s has been refunded to your card.") % {"amount": amount}
 
 
 @login_required
 @require_POST
 def order_cancel(request, order_id):
-    return _order_action(request, order_id, orders.order_cancel, _("Order cancelled."))
+    return _order_action(request, order_id, orders.order_cancel, _cancelled_message)
 
 
 @login_required
 @require_POST
 def order_receive(request, order_id):
     return _order_action(request, order_id, orders.order_mark_delivered, _("Thanks! Enjoy, and tell others in a note."))
+
+
+# --- Address book ------------------------------------------------------------------------------
+
+
+@login_required
+def address_book(request):
+    """The saved addresses, and a form to add one (made the default when asked)."""
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            addresses.address_create(
+                user=request.user, data=form.address(), is_default=request.POST.get("is_default") == "on"
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Address saved."))
+            return redirect("shop:addresses")
+    context = {"form": form, "addresses": selectors.addresses_for(user=request.user)}
+    return render(request, "shop/addresses.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def address_make_default(request, address_id):
+    try:
+        addresses.address_update(user=request.user, address_id=address_id, data={}, is_default=True)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    messages.success(request, _("Default address changed."))
+    return redirect("shop:addresses")
+
+
+@login_required
+@require_POST
+def address_delete(request, address_id):
+    try:
+        addresses.address_delete(user=request.user, address_id=address_id)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    messages.success(request, _("Address deleted."))
+    return redirect("shop:addresses")

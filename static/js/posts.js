@@ -343,6 +343,45 @@
   var selected = picker.querySelector("[data-product-selected]");
   var timer = null;
 
+  function storeName(product) {
+    return product.brand ? product.brand.display_name || product.brand.username : "";
+  }
+
+  /* A search result: photo, name, price and store, so products of the same name differ. */
+  function productResult(product) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "product-result";
+    button.dataset.productId = product.id;
+    var image = product.images && product.images[0];
+    var thumb;
+    if (image) {
+      thumb = document.createElement("img");
+      thumb.src = image.thumb_url || image.url;
+      thumb.alt = "";
+      thumb.width = 44;
+      thumb.height = 44;
+    } else {
+      thumb = document.createElement("span");
+      thumb.setAttribute("aria-hidden", "true");
+      thumb.textContent = product.name.charAt(0);
+    }
+    thumb.classList.add("product-result-thumb");
+    var text = document.createElement("span");
+    text.className = "product-result-text";
+    var name = document.createElement("span");
+    name.className = "product-result-name";
+    name.textContent = product.name;
+    var meta = document.createElement("span");
+    meta.className = "product-result-meta";
+    var price = document.createElement("strong");
+    price.textContent = product.price_display;
+    meta.append(price, " · " + storeName(product));
+    text.append(name, meta);
+    button.append(thumb, text);
+    return button;
+  }
+
   function addProduct(product) {
     if (selected.querySelector('input[value="' + product.id + '"]')) return;
     var item = document.createElement("li");
@@ -351,7 +390,7 @@
     hidden.name = "product_ids";
     hidden.value = product.id;
     var name = document.createElement("span");
-    name.textContent = product.name;
+    name.textContent = product.name + " · " + storeName(product);
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "link-button";
@@ -381,10 +420,7 @@
         }
         items.forEach(function (product) {
           var li = document.createElement("li");
-          var button = document.createElement("button");
-          button.type = "button";
-          var brand = product.brand && product.brand.username ? " · " + product.brand.username : "";
-          button.textContent = product.name + brand;
+          var button = productResult(product);
           button.addEventListener("click", function () {
             addProduct(product);
             results.replaceChildren();
