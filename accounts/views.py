@@ -104,15 +104,17 @@ PROFILE_TABS = (
 TAB_ALIASES = {"collections": "boards"}  # the tab's name in links made before boards
 
 
+def _profile_tab(requested: str) -> tuple:
+    """(slug, what fills it) of the tab asked for; the first tab for an unknown name."""
+    wanted = TAB_ALIASES.get(requested, requested)
+    slug, _label, fill = next((tab for tab in PROFILE_TABS if tab[0] == wanted), PROFILE_TABS[0])
+    return slug, fill
+
+
 def profile(request, username):
     viewer = request.user
     user = selectors.user_get_visible(username=username, viewer=viewer)
-    requested = request.GET.get("tab", "")
-    tab = TAB_ALIASES.get(requested, requested)
-    slugs = [slug for slug, _label, _items in PROFILE_TABS]
-    if tab not in slugs:
-        tab = slugs[0]
-    items = dict((slug, fill) for slug, _label, fill in PROFILE_TABS)[tab]
+    tab, items = _profile_tab(request.GET.get("tab", ""))
     context = {
         "profile": user,
         "is_me": viewer.is_authenticated and viewer.pk == user.pk,

@@ -601,7 +601,7 @@ class CollectionDetailView(APIView):
     Deleting a board moves its notes to your "Saved" board: nothing you saved is lost.
     """
 
-    @extend_schema(responses={200: CollectionSerializer})
+    @extend_schema(operation_id="v1_collection_retrieve", responses={200: CollectionSerializer})
     def get(self, request, collection_id):
         board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
         return Response(CollectionSerializer(board).data)

@@ -190,6 +190,7 @@ def _boards_tab(user) -> str:
 
 @login_required
 @require_POST
+@_page_errors
 def collection_new(request):
     """The "New board" form of one's own Boards tab (the save dialog uses the API)."""
     try:

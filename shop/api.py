@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
-from redbook.pagination import CursorPagination
+from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CheckoutThrottle
 from shop import addresses, orders, selectors, services
 from shop.serializers import (
@@ -309,7 +309,7 @@ class AddressListView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: AddressSerializer(many=True)})
+    @extend_schema(responses={200: page_schema(AddressSerializer)})
     def get(self, request):
         rows = selectors.addresses_for(user=request.user)
         return Response({"results": AddressSerializer(rows, many=True).data, "next": None})

@@ -67,7 +67,7 @@ class CheckoutForm(AddressForm):
     # Drawn when the page is rendered: submitting twice places one order.
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
     brand = forms.CharField(widget=forms.HiddenInput, required=False)
-    save_address = forms.BooleanField(label=_("Save this address to my address book"), required=False)
+    save_address = forms.BooleanField(label=_("Save for next time"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

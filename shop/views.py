@@ -82,19 +82,13 @@ def store(request, username):
     return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
 
 
-# The product page's note filters: ?notes=<key> -> product_notes arguments, and their labels.
+# The product page's note filters: ?notes=<key> -> (label, product_notes arguments).
 NOTE_FILTERS = {
-    "all": {},
-    "community": {"source": "community"},
-    "brand": {"source": "brand"},
-    "buyers": {"source": "community", "buyers_only": True},
+    "all": (gettext_lazy("All"), {}),
+    "community": (gettext_lazy("Community"), {"source": "community"}),
+    "brand": (gettext_lazy("From the brand"), {"source": "brand"}),
+    "buyers": (gettext_lazy("Verified buyers"), {"source": "community", "buyers_only": True}),
 }
-NOTE_FILTER_LABELS = (
-    ("all", gettext_lazy("All")),
-    ("community", gettext_lazy("Community")),
-    ("brand", gettext_lazy("From the brand")),
-    ("buyers", gettext_lazy("Verified buyers")),
-)
 
 
 def _notes_filter(request) -> str:
@@ -110,7 +104,8 @@ def product_detail(request, product_id):
     except ServiceError as exc:
         raise_for_page(exc)
     notes_filter = _notes_filter(request)
-    notes_qs = selectors.product_notes(product=product, viewer=request.user, **NOTE_FILTERS[notes_filter])
+    _label, arguments = NOTE_FILTERS[notes_filter]
+    notes_qs = selectors.product_notes(product=product, viewer=request.user, **arguments)
     notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(request.GET.get("page"))
     notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
@@ -120,7 +115,7 @@ def product_detail(request, product_id):
         {
             "product": product,
             "notes_filter": notes_filter,
-            "notes_filters": NOTE_FILTER_LABELS,
+            "notes_filters": [(key, label) for key, (label, _arguments) in NOTE_FILTERS.items()],
             "notes_page": notes_page,
             "selected_variant": first_in_stock,
             "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
