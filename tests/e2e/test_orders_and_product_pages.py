@@ -132,3 +132,23 @@ def test_product_picker_shows_photo_price_and_store(page_at, live_server, width,
     screenshot(page, f"composer-product-picker-{language}-{width}")
     page.locator(".product-result", has_text="Dew & Co").click()
     assert "Dew & Co" in page.locator("[data-product-selected] li").inner_text()
+
+
+@pytest.mark.parametrize(("width", "language"), [(390, "en"), (1440, "zh-hans")])
+def test_address_book_page_adds_and_changes_the_default(page_at, live_server, width, language):
+    buyer = UserFactory(username=f"book{width}")
+    addresses.address_create(user=buyer, data=ADDRESS)
+    page = signed_in_page(page_at, live_server, buyer, width=width, language=language)
+    page.goto("/addresses/")
+    form = page.locator("form.address-form")
+    for name, value in {**ADDRESS, "line1": "1 Century Avenue", "city": "Pudong"}.items():
+        form.locator(f'input[name="{name}"]').fill(value)
+    form.locator('input[name="is_default"]').check()
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector(".message-success")
+    items = page.locator(".address-item")
+    assert items.count() == 2
+    assert "1 Century Avenue" in items.first.inner_text()  # the new default comes first
+    assert items.first.locator(".pill").inner_text() == _text(language, "Default", "默认")
+    screenshot(page, f"orders-address-book-{language}-{width}")
+    assert buyer.addresses.get(is_default=True).line1 == "1 Century Avenue"
