@@ -90,7 +90,7 @@ class MeSerializer(UserSerializer):
     email = serializers.CharField(read_only=True)  # may be blank, so not `format: email` in the schema
 
     class Meta(UserSerializer.Meta):
-        fields = [*UserSerializer.Meta.fields, "email", "location", "account_type", "is_suspended"]
+        fields = [*UserSerializer.Meta.fields, "email", "location", "account_type", "is_suspended", "likes_public"]
         read_only_fields = fields
 
     # Its fields differ from `user_card`'s: DRF renders them, field by field (one user per response).
@@ -140,6 +140,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     location = serializers.CharField(max_length=100, required=False, allow_blank=True)
     # A plain file: redbook.images decides what is an image (415/413/400 with a message).
     avatar = serializers.FileField(required=False)
+    likes_public = serializers.BooleanField(required=False)
 
 
 def _user_response(request, user, *, status_code=status.HTTP_200_OK, serializer_class=UserSerializer):

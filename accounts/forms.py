@@ -80,6 +80,11 @@ class ProfileForm(forms.Form):
         label=_("Bio"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 300})
     )
     location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    likes_public = forms.BooleanField(
+        label=_("Show my likes on my profile"),
+        required=False,
+        help_text=_("Off: only you see the notes you liked."),
+    )
     # A plain file field: redbook.images decides what an image is, for pages and API alike.
     avatar = forms.FileField(
         label=_("Avatar"),

@@ -46,6 +46,8 @@ class User(AbstractUser):
     suspended_reason = models.CharField(_("suspension reason"), max_length=300, blank=True)
     # Explore personalization can be switched off by the user (Explore then shows trending).
     personalization_enabled = models.BooleanField(_("personalized recommendations"), default=True)
+    # Like Xiaohongshu's "show my likes": off unless the user turns it on (profile settings).
+    likes_public = models.BooleanField(_("show my likes on my profile"), default=False)
     last_active_at = models.DateTimeField(_("last active"), null=True, blank=True, db_index=True)
 
     # Denormalized counters, kept right by the services that change them (F-expressions).

@@ -73,6 +73,13 @@ def profile_collections(*, profile: User, viewer) -> list:
     return list(post_selectors.user_collections(owner=profile, viewer=viewer))
 
 
+def profile_likes(*, profile: User, viewer) -> list | None:
+    """The "Likes" tab's cards, or None when the profile keeps its likes private."""
+    if not post_selectors.likes_visible(owner=profile, viewer=viewer):
+        return None
+    return list(post_selectors.user_liked_notes(owner=profile, viewer=viewer)[:PROFILE_NOTES])
+
+
 def blocked_users(*, viewer: User) -> QuerySet:
     """Accounts the viewer blocked, newest block first (for unblocking)."""
     return User.objects.filter(blocks_received__blocker=viewer).order_by("-blocks_received__created_at")

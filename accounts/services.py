@@ -158,6 +158,7 @@ def profile_update(
     bio: str | None = None,
     location: str | None = None,
     avatar=None,
+    likes_public: bool | None = None,
 ) -> User:
     """Change the given profile fields; `avatar` is an uploaded file, re-encoded here."""
     _ensure_can_write(user)
@@ -166,6 +167,9 @@ def profile_update(
         if value is not None:
             setattr(user, field, value.strip())
             changed.append(field)
+    if likes_public is not None:
+        user.likes_public = likes_public
+        changed.append("likes_public")
     user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
     old_avatar = user.avatar.name if user.avatar else ""
     if avatar is not None:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -70,7 +71,12 @@ def logout_view(request):
 @login_required
 def profile_edit(request):
     user = request.user
-    initial = {"display_name": user.display_name, "bio": user.bio, "location": user.location}
+    initial = {
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "location": user.location,
+        "likes_public": user.likes_public,
+    }
     form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {**form.cleaned_data}
@@ -108,20 +114,42 @@ def password_change(request):
     return _render_form(request, "accounts/password_change.html", {"form": form})
 
 
+# The profile's tabs, in order: (slug, label, what fills it, the owner's alone). A tab is one
+# entry here and one template, `accounts/_profile_tab_<slug>.html`, given the profile and `items`.
+PROFILE_TABS = (
+    ("notes", gettext_lazy("Notes"), selectors.profile_notes, False),
+    ("boards", gettext_lazy("Boards"), selectors.profile_collections, False),
+    ("likes", pgettext_lazy("profile tab", "Likes"), selectors.profile_likes, False),
+    ("drafts", gettext_lazy("Drafts"), selectors.profile_drafts, True),
+)
+TAB_ALIASES = {"collections": "boards"}  # the tab's name in links made before boards
+
+
+def _profile_tabs(*, is_me: bool) -> list[tuple]:
+    return [tab for tab in PROFILE_TABS if is_me or not tab[3]]
+
+
+def _profile_tab(requested: str, tabs: list[tuple]) -> tuple:
+    """(slug, what fills it) of the tab asked for; the first tab for an unknown name."""
+    wanted = TAB_ALIASES.get(requested, requested)
+    slug, _label, fill, _owner_only = next((tab for tab in tabs if tab[0] == wanted), tabs[0])
+    return slug, fill
+
+
 def profile(request, username):
     viewer = request.user
     user = selectors.user_get_visible(username=username, viewer=viewer)
     is_me = viewer.is_authenticated and viewer.pk == user.pk
-    tabs = ("notes", "collections", "drafts") if is_me else ("notes", "collections")  # drafts are the author's alone
-    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else "notes"
+    tabs = _profile_tabs(is_me=is_me)
+    tab, items = _profile_tab(request.GET.get("tab", ""), tabs)
     context = {
         "profile": user,
         "is_me": is_me,
         "followed_ids": selectors.followed_ids(viewer=viewer, user_ids=[user.pk]),
+        "tabs": [(slug, label) for slug, label, _items, _owner_only in tabs],
         "tab": tab,
-        "notes": selectors.profile_notes(profile=user, viewer=viewer) if tab == "notes" else [],
-        "collections": selectors.profile_collections(profile=user, viewer=viewer) if tab == "collections" else [],
-        "drafts": selectors.profile_drafts(profile=user, viewer=viewer) if tab == "drafts" else [],
+        "tab_template": f"accounts/_profile_tab_{tab}.html",
+        "items": items(profile=user, viewer=viewer),
     }
     return render(request, "accounts/profile.html", context)
 

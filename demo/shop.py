@@ -93,7 +93,9 @@ def _product_columns(world: World, rng, category_ids: dict[int, int]) -> dict:
 def _variant_columns(world: World, rng) -> dict:
     """One to four variants (shades, sizes) per product, priced around a log-uniform base."""
     n = len(world.product_ids)
-    counts = rng.integers(1, 5, n)
+    # No more variants than the topic has names: a product's variants are named apart.
+    names_per_topic = np.array([max(len(vocab.TOPICS[t].variants_zh), 1) for t in world.product_topic])
+    counts = np.minimum(rng.integers(1, 5, n), names_per_topic)
     product = np.repeat(np.arange(n), counts)
     position = np.arange(len(product)) - np.repeat(np.cumsum(counts) - counts, counts)
     low = np.array([vocab.TOPICS[t].price_range[0] for t in world.product_topic])

@@ -647,6 +647,38 @@ class CollectionsView(APIView):
         return Response(CollectionSerializer(board).data, status=status.HTTP_201_CREATED)
 
 
+class CollectionUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    is_private = serializers.BooleanField(required=False)
+
+
+class CollectionDetailView(APIView):
+    """GET: a board you may see; PATCH (rename, `is_private`) and DELETE: its owner only.
+
+    Deleting a board moves its notes to your "Saved" board: nothing you saved is lost.
+    """
+
+    @extend_schema(operation_id="v1_collection_retrieve", responses={200: CollectionSerializer})
+    def get(self, request, collection_id):
+        board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
+        return Response(CollectionSerializer(board).data)
+
+    @extend_schema(request=CollectionUpdateSerializer, responses={200: CollectionSerializer})
+    def patch(self, request, collection_id):
+        selectors.collection_get(viewer=request.user, collection_id=collection_id)
+        serializer = CollectionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.collection_update(user=request.user, collection_id=collection_id, **serializer.validated_data)
+        board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
+        return Response(CollectionSerializer(board).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, collection_id):
+        selectors.collection_get(viewer=request.user, collection_id=collection_id)
+        services.collection_delete(user=request.user, collection_id=collection_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class CollectionNotesView(APIView):
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, collection_id):
@@ -706,6 +738,16 @@ class MyDraftsView(APIView):
     def get(self, request):
         drafts = selectors.user_notes(author=request.user, viewer=request.user, drafts=True)
         return _paginated(self, request, drafts, ordering=("-id",), serialize=serialize_notes)
+
+
+class UserLikesView(APIView):
+    """The notes a user liked, most recent like first: 403 `likes_private` unless they show them."""
+
+    @extend_schema(responses={200: page_schema(NoteSerializer)})
+    def get(self, request, username):
+        owner = account_selectors.user_get_visible(username=username, viewer=request.user)
+        notes = selectors.user_liked_notes(owner=owner, viewer=request.user)
+        return _paginated(self, request, notes, ordering=("-liked_id",), serialize=serialize_notes)
 
 
 class NotificationsView(APIView):

@@ -31,7 +31,7 @@ from taggit.models import Tag
 
 from accounts.models import Block, User
 from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Place, Reshare, Save, TaggedNote
-from redbook.exceptions import Invalid, NotFound
+from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
 
@@ -301,6 +301,23 @@ def user_notes(*, author: User, viewer, drafts: bool = False) -> QuerySet:
     return published_cards(viewer=viewer).filter(author=author).order_by("-id")
 
 
+def likes_visible(*, owner: User, viewer) -> bool:
+    """A profile's likes are private unless its owner shows them (`likes_public`)."""
+    return owner.likes_public or (_authenticated(viewer) and viewer.pk == owner.pk)
+
+
+def user_liked_notes(*, owner: User, viewer) -> QuerySet:
+    """The notes `owner` liked that `viewer` may open, latest like first (`liked_id` pages them).
+
+    403 when the owner keeps their likes to themselves (the default).
+    """
+    if not likes_visible(owner=owner, viewer=viewer):
+        raise Forbidden(_("This account keeps its likes private."), code="likes_private")
+    return (
+        published_cards(viewer=viewer).filter(likes__user=owner).annotate(liked_id=F("likes__id")).order_by("-liked_id")
+    )
+
+
 # --- Collections -----------------------------------------------------------------------
 
 
@@ -352,6 +369,13 @@ def collection_notes(*, collection: Collection, viewer) -> QuerySet:
         .annotate(saved_id=F("saves__id"))
         .order_by("-saved_id")
     )
+
+
+def saved_collection_id(*, viewer, note: Note) -> int | None:
+    """The viewer's board holding `note`, or None when they have not saved it."""
+    if not _authenticated(viewer):
+        return None
+    return Save.objects.filter(user=viewer, note=note).values_list("collection_id", flat=True).first()
 
 
 def user_collections(*, owner: User, viewer) -> QuerySet:

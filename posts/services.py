@@ -394,16 +394,70 @@ def _default_collection(user: User) -> Collection:
     return created or Collection.objects.get(owner=user, is_default=True)
 
 
-def collection_create(*, owner: User, name: str, is_private: bool = False) -> Collection:
-    _ensure_can_write(owner)
+def _clean_board_name(*, owner: User, name: str, exclude_id: int | None = None) -> str:
+    """A board's name: present, short enough, and not one of the owner's other boards'."""
     name = (name or "").strip()
     if not name:
         raise Invalid(_("A board needs a name."), code="name_required")
     if len(name) > Collection._meta.get_field("name").max_length:
         raise Invalid(_("The name is too long."), code="name_too_long")
-    if Collection.objects.filter(owner=owner, name=name).exists():
+    if Collection.objects.filter(owner=owner, name=name).exclude(pk=exclude_id).exists():
         raise Conflict(_("You already have a board with this name."))
+    return name
+
+
+def collection_create(*, owner: User, name: str, is_private: bool = False) -> Collection:
+    _ensure_can_write(owner)
+    name = _clean_board_name(owner=owner, name=name)
     return Collection.objects.create(owner=owner, name=name, is_private=is_private)
+
+
+def _own_board_locked(*, user: User, collection_id: int) -> Collection:
+    """The board, row-locked, when `user` owns it: 404 when it does not exist, 403 otherwise.
+
+    Callers look it up through `selectors.collection_get` first, so a board the user may
+    not even see (someone else's private one) is a 404 there, never a 403 here.
+    """
+    board = Collection.objects.select_for_update().filter(pk=collection_id).first()
+    if board is None:
+        raise NotFound(_("Board not found."))
+    if board.owner_id != user.pk:
+        raise Forbidden(_("Only the owner can change this board."), code="not_owner")
+    return board
+
+
+def collection_update(
+    *, user: User, collection_id: int, name: str | None = None, is_private: bool | None = None
+) -> Collection:
+    """Rename a board or make it private / public (its owner only)."""
+    _ensure_can_write(user)
+    with transaction.atomic():
+        board = _own_board_locked(user=user, collection_id=collection_id)
+        if name is not None:
+            board.name = _clean_board_name(owner=user, name=name, exclude_id=board.pk)
+        if is_private is not None:
+            board.is_private = is_private
+        board.save(update_fields=["name", "is_private"])
+    return board
+
+
+def collection_delete(*, user: User, collection_id: int) -> int:
+    """Delete a board (its owner only); returns how many saves moved.
+
+    A save is a note kept by its user, the board only files it: the board's notes go
+    back to the default "Saved" board, so deleting a board never un-saves anything
+    (save counts and the notes' authors are untouched). "Saved" itself cannot be deleted.
+    """
+    with transaction.atomic():
+        board = _own_board_locked(user=user, collection_id=collection_id)
+        if board.is_default:
+            raise Conflict(_("The Saved board cannot be deleted."), code="default_board")
+        default = _default_collection(user)
+        moved = Save.objects.filter(collection=board).update(collection=default)
+        if moved:
+            _add(Collection, default.pk, "notes_count", moved)
+        board.delete()
+    return moved
 
 
 def note_save(*, user: User, note: Note, collection_id: int | None = None) -> bool:

@@ -14,7 +14,10 @@ urlpatterns = [
     path("notes/<int:note_id>/comment/", rate_limit(CommentThrottle)(views.note_comment), name="note-comment"),
     path("tags/<tag:name>/", views.tag_page, name="tag"),
     path("places/<int:place_id>/", views.place_page, name="place"),
+    path("collections/new/", views.collection_new, name="collection-new"),
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
+    path("collections/<int:collection_id>/edit/", views.collection_edit, name="collection-edit"),
+    path("collections/<int:collection_id>/delete/", views.collection_delete, name="collection-delete"),
     path("notifications/", views.notifications_page, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
@@ -34,10 +37,12 @@ api_urlpatterns = [
     path("comments/<int:comment_id>/", api.CommentDetailView.as_view(), name="api-comment-detail"),
     path("comments/<int:comment_id>/like/", api.CommentLikeView.as_view(), name="api-comment-like"),
     path("collections/", api.CollectionsView.as_view(), name="api-collections"),
+    path("collections/<int:collection_id>/", api.CollectionDetailView.as_view(), name="api-collection-detail"),
     path("collections/<int:collection_id>/notes/", api.CollectionNotesView.as_view(), name="api-collection-notes"),
     path("tags/<tag:name>/notes/", api.TagNotesView.as_view(), name="api-tag-notes"),
     path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
     path("me/drafts/", api.MyDraftsView.as_view(), name="api-my-drafts"),
+    path("users/<str:username>/likes/", api.UserLikesView.as_view(), name="api-user-likes"),
     path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
     path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from accounts import selectors as account_selectors
 from posts import notifications, places, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
-from redbook.exceptions import Forbidden, Invalid, NotFound, ServiceError
+from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
 
 GRID_PAGE_SIZE = 40
 
@@ -157,6 +158,7 @@ def note_detail(request, note_id):
         "followed_ids": account_selectors.followed_ids(viewer=request.user, user_ids=[note.author_id]),
         "is_author": request.user.is_authenticated and request.user.pk == note.author_id,
         "reshared": selectors.reshared(viewer=request.user, note=note),
+        "saved_collection_id": selectors.saved_collection_id(viewer=request.user, note=note),
     }
     return render(request, "posts/note_detail.html", context)
 
@@ -204,6 +206,55 @@ def collection_page(request, collection_id):
     notes, next_page = _page(request, selectors.collection_notes(collection=collection, viewer=request.user))
     context = {"collection": collection, "next_page": next_page}
     return render(request, "posts/collection.html", {**context, **_grid_context(request, notes)})
+
+
+def _boards_tab(user) -> str:
+    return f"{reverse('accounts:profile', args=[user.username])}?tab=boards"
+
+
+@login_required
+@require_POST
+@_page_errors
+def collection_new(request):
+    """The "New board" form of one's own Boards tab (the save dialog uses the API)."""
+    try:
+        board = services.collection_create(
+            owner=request.user, name=request.POST.get("name", ""), is_private=request.POST.get("is_private") == "on"
+        )
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+        return redirect(_boards_tab(request.user))
+    return redirect("posts:collection", collection_id=board.pk)
+
+
+@login_required
+@require_POST
+@_page_errors
+def collection_edit(request, collection_id):
+    """Rename a board and set whether it is private (its owner only)."""
+    selectors.collection_get(viewer=request.user, collection_id=collection_id)
+    fields = {"name": request.POST.get("name", ""), "is_private": request.POST.get("is_private") == "on"}
+    try:
+        services.collection_update(user=request.user, collection_id=collection_id, **fields)
+    except (Invalid, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Board saved."))
+    return redirect("posts:collection", collection_id=collection_id)
+
+
+@login_required
+@require_POST
+@_page_errors
+def collection_delete(request, collection_id):
+    selectors.collection_get(viewer=request.user, collection_id=collection_id)
+    try:
+        services.collection_delete(user=request.user, collection_id=collection_id)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("posts:collection", collection_id=collection_id)
+    messages.success(request, _("Board deleted. Its notes are still in your Saved board."))
+    return redirect(_boards_tab(request.user))
 
 
 @login_required

@@ -10,11 +10,13 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
-from redbook.pagination import CursorPagination
+from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CheckoutThrottle
-from shop import orders, payment_flow, selectors, services
+from shop import addresses, orders, payment_flow, selectors, services
 from shop.payments import SIGNATURE_HEADER
 from shop.serializers import (
+    AddressInputSerializer,
+    AddressSerializer,
     CartItemInputSerializer,
     CartItemSerializer,
     CartSerializer,
@@ -42,6 +44,16 @@ def _notes_data(request, notes) -> list:
     from posts.api import serialize_notes
 
     return serialize_notes(notes, request=request)
+
+
+def _product_notes_data(request, notes: list, *, product) -> list:
+    """Notes about a product, each marked `verified_buyer` and `from_brand` (its brand's own)."""
+    data = _notes_data(request, notes)
+    verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
+    for note, row in zip(notes, data, strict=True):
+        row["verified_buyer"] = note.pk in verified
+        row["from_brand"] = note.author_id == product.brand_id
+    return data
 
 
 # --- Products -----------------------------------------------------------------------
@@ -95,10 +107,7 @@ def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_note
     data = ProductSerializer(product, context=_user_context(request, [product.brand])).data
     if with_notes:
         notes = list(selectors.product_notes(product=product, viewer=request.user)[:PRODUCT_NOTES_ON_DETAIL])
-        data["notes"] = _notes_data(request, notes)
-        verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
-        for note in data["notes"]:
-            note["verified_buyer"] = note["id"] in verified
+        data["notes"] = _product_notes_data(request, notes, product=product)
     return Response(data, status=code)
 
 
@@ -115,21 +124,20 @@ class ProductDetailView(APIView):
 
 @extend_schema(parameters=[OpenApiParameter("buyers", bool)], responses={200: OpenApiTypes.OBJECT})
 class ProductNotesView(APIView):
-    """All the community notes about a product, most helpful first; `?buyers=1` for buyers' only."""
+    """The notes about a product, most helpful first; `?buyers=1` for buyers' only, `?from=community|brand`."""
 
     def get(self, request, product_id):
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
         notes = selectors.product_notes(
-            product=product, viewer=request.user, buyers_only=request.query_params.get("buyers") in ("1", "true")
+            product=product,
+            viewer=request.user,
+            buyers_only=request.query_params.get("buyers") in ("1", "true"),
+            source=request.query_params.get("from", "all"),
         )
         paginator = CursorPagination()
-        paginator.ordering = ("-helpfulness", "-id")
+        paginator.ordering = ("-helpfulness", "-id")  # a keyset cursor pages by one sort key: use ?from= to split
         page = paginator.paginate_queryset(notes, request, view=self)
-        data = _notes_data(request, page)
-        verified = selectors.verified_buyer_note_ids(notes=page, product_id=product.pk)
-        for note in data:
-            note["verified_buyer"] = note["id"] in verified
-        return paginator.get_paginated_response(data)
+        return paginator.get_paginated_response(_product_notes_data(request, page, product=product))
 
 
 class CategoryListView(APIView):
@@ -183,6 +191,14 @@ class CartItemDetailView(APIView):
 # --- Checkout and orders --------------------------------------------------------------------
 
 
+def _shipping_address(request):
+    """The body's `shipping_address`, or the saved one its `address_id` names."""
+    data = request.data if hasattr(request.data, "get") else {}
+    if data.get("shipping_address") is None and data.get("address_id") is not None:
+        return addresses.address_fields(selectors.address_get(user=request.user, address_id=data["address_id"]))
+    return data.get("shipping_address")
+
+
 class CheckoutView(APIView):
     permission_classes = [permissions.IsAuthenticated]
     throttle_classes = [CheckoutThrottle]
@@ -197,7 +213,7 @@ class CheckoutView(APIView):
             order, _created = orders.order_checkout(
                 buyer=request.user,
                 idempotency_key=request.headers.get("Idempotency-Key", ""),
-                shipping_address=request.data.get("shipping_address"),
+                shipping_address=_shipping_address(request),
                 brand_username=request.data.get("brand") or None,
             )
         except DjangoValidationError as exc:  # the address: nest its field errors as DRF does
@@ -304,3 +320,47 @@ class BrandOrderListView(generics.ListAPIView):
         if not self.request.user.is_brand:
             raise Forbidden(_("Only brand accounts have store orders."), code="not_a_brand")
         return selectors.orders_for_brand(brand=self.request.user, status=self.request.query_params.get("status", ""))
+
+
+# --- Address book ------------------------------------------------------------------------
+
+
+def _address_input(request) -> tuple[dict, bool | None]:
+    serializer = AddressInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    return data, data.pop("is_default", None)
+
+
+class AddressListView(APIView):
+    """GET: your saved addresses, the default first; POST: save one (`is_default?`)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: page_schema(AddressSerializer)})
+    def get(self, request):
+        rows = selectors.addresses_for(user=request.user)
+        return Response({"results": AddressSerializer(rows, many=True).data, "next": None})
+
+    @extend_schema(request=AddressInputSerializer, responses={201: AddressSerializer})
+    def post(self, request):
+        data, is_default = _address_input(request)
+        address = addresses.address_create(user=request.user, data=data, is_default=bool(is_default))
+        return Response(AddressSerializer(address).data, status=status.HTTP_201_CREATED)
+
+
+class AddressDetailView(APIView):
+    """PATCH: change fields or make it the default; DELETE: remove it. Your own only (else 404)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=AddressInputSerializer, responses={200: AddressSerializer})
+    def patch(self, request, address_id):
+        data, is_default = _address_input(request)
+        address = addresses.address_update(user=request.user, address_id=address_id, data=data, is_default=is_default)
+        return Response(AddressSerializer(address).data)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, address_id):
+        addresses.address_delete(user=request.user, address_id=address_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -43,16 +43,11 @@ AUTOCOMPLETE = {
 }
 
 
-class CheckoutForm(forms.Form):
-    """The shipping address; the service validates it (one set of rules with the API)."""
-
-    # Drawn when the page is rendered: submitting twice places one order.
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    brand = forms.CharField(widget=forms.HiddenInput, required=False)
+class AddressForm(forms.Form):
+    """A shipping address; the service validates it (one set of rules with the API)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["idempotency_key"].initial = uuid.uuid4().hex
         for name, (required, max_length) in ADDRESS_FIELDS.items():
             self.fields[name] = forms.CharField(
                 label=ADDRESS_LABELS[name],
@@ -64,6 +59,21 @@ class CheckoutForm(forms.Form):
 
     def address(self) -> dict:
         return {name: self.cleaned_data.get(name, "") for name in ADDRESS_FIELDS}
+
+    def address_fields(self) -> list:
+        """The address's bound fields, in order (for templates)."""
+        return [self[name] for name in ADDRESS_FIELDS]
+
+
+class CheckoutForm(AddressForm):
+    # Drawn when the page is rendered: submitting twice places one order.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+    brand = forms.CharField(widget=forms.HiddenInput, required=False)
+    save_address = forms.BooleanField(label=_("Save for next time"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["idempotency_key"].initial = uuid.uuid4().hex
 
 
 class PayForm(forms.Form):

@@ -97,6 +97,13 @@ class Variant(models.Model):
             models.CheckConstraint(condition=Q(stock__gte=0), name="variant_stock_not_negative"),
             models.CheckConstraint(condition=Q(price__gt=0), name="variant_price_positive"),
             models.CheckConstraint(condition=Q(reserved__gte=0), name="variant_reserved_not_negative"),
+            # Names tell variants apart (case too: the services refuse "50 ml" next to "50 ML").
+            # Deferred, so an edit that swaps two names is checked once, at commit.
+            models.UniqueConstraint(
+                fields=["product", "name"],
+                name="variant_name_unique_per_product",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
         ]
 
     def __str__(self):
@@ -339,3 +346,32 @@ class WebhookEvent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["gateway", "event_id"], name="webhook_event_once")]
+
+
+class Address(models.Model):
+    """A shipping address in the buyer's address book; the default one pre-fills checkout.
+
+    Its fields are those of an order's `shipping_address` (shop.orders.ADDRESS_FIELDS),
+    checked by the same function.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses")
+    name = models.CharField(_("recipient name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20)
+    line1 = models.CharField(_("address"), max_length=200)
+    line2 = models.CharField(_("apartment, floor"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("province / state"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=12)
+    country = models.CharField(_("country"), max_length=60)
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(is_default=True), name="one_default_address")
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.line1}, {self.city}"

@@ -3,15 +3,15 @@
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from redbook import numbers
-from redbook.exceptions import NotFound
-from shop.models import Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+from redbook.exceptions import Invalid, NotFound
+from shop.models import Address, Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 
 SORTABLE = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
 # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor: the field
@@ -128,16 +128,32 @@ def verified_buyer_note_ids(*, notes, product_id: int | None = None) -> set[int]
     return {note_id for note_id, prod_id in tagged if (author_of[note_id], prod_id) in bought}
 
 
-def product_notes(*, product: Product, viewer, buyers_only: bool = False) -> QuerySet:
-    """Notes tagging the product that the viewer may see, most helpful first."""
+# ?from= on a product's notes: everyone's, other people's, or the brand's own.
+NOTE_SOURCES = ("all", "community", "brand")
+
+
+def product_notes(*, product: Product, viewer, buyers_only: bool = False, source: str = "all") -> QuerySet:
+    """Notes tagging the product that the viewer may see: the community's (other authors)
+    before the brand's own (`from_brand`), most helpful first."""
     from posts.selectors import note_cards
 
+    if source not in NOTE_SOURCES:
+        message = _("from must be one of: %(choices)s.") % {"choices": ", ".join(NOTE_SOURCES)}
+        raise Invalid(message, code="invalid_source")
+    from_brand = Q(author_id=product.brand_id)
     notes = (
         note_cards(viewer=viewer)
         .filter(products=product)
-        .annotate(helpfulness=F("like_count") + F("save_count") + F("comment_count"))
-        .order_by("-helpfulness", "-id")
+        .annotate(
+            helpfulness=F("like_count") + F("save_count") + F("comment_count"),
+            from_brand=ExpressionWrapper(from_brand, output_field=BooleanField()),
+        )
+        .order_by("from_brand", "-helpfulness", "-id")
     )
+    if source == "community":
+        notes = notes.exclude(from_brand)
+    elif source == "brand":
+        notes = notes.filter(from_brand)
     if buyers_only:
         delivered = OrderItem.objects.sales().filter(
             product=product, order__status=Order.Status.DELIVERED, order__buyer=OuterRef("author")
@@ -227,3 +243,21 @@ def brand_sales_by_day(*, brand, days: int = 30) -> list[dict]:
         row = by_day.get(day, {})
         series.append({"day": day, "revenue": row.get("revenue") or Decimal("0.00"), "orders": row.get("orders", 0)})
     return series
+
+
+# --- Address book ------------------------------------------------------------------------
+
+
+def addresses_for(*, user) -> QuerySet:
+    """The buyer's saved addresses, the default first."""
+    if not user.is_authenticated:
+        return Address.objects.none()
+    return Address.objects.filter(user=user).order_by("-is_default", "-id")
+
+
+def address_get(*, user, address_id) -> Address:
+    """One of the buyer's own addresses; anyone else's (or none) is a 404."""
+    address = addresses_for(user=user).filter(pk=address_id).first() if str(address_id).isdigit() else None
+    if address is None:
+        raise NotFound(_("Address not found."))
+    return address

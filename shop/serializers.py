@@ -7,7 +7,8 @@ from rest_framework.exceptions import ParseError
 
 from accounts.api import UserSerializer
 from redbook.parsers import json_loads_capped
-from shop.models import CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+from shop.models import Address, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+from shop.templatetags.shop_tags import price_range
 
 
 def _absolute(request, url: str) -> str:
@@ -53,6 +54,8 @@ class ProductSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True, default=None)
     images = ProductImageSerializer(many=True, read_only=True)
     variants = VariantSerializer(many=True, read_only=True)
+    # The price as pages write it ("¥129.00", or a range): what a picker shows beside the name.
+    price_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Product
@@ -66,6 +69,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "images",
             "price_min",
             "price_max",
+            "price_display",
             "currency",
             "variants",
             "rating",
@@ -82,6 +86,9 @@ class ProductSerializer(serializers.ModelSerializer):
             for variant in data["variants"]:
                 variant.pop("stock", None)
         return data
+
+    def get_price_display(self, product) -> str:
+        return price_range(product)
 
 
 class ProductWriteSerializer(serializers.Serializer):
@@ -229,3 +236,24 @@ class PayInputSerializer(serializers.Serializer):
 
 class ShipInputSerializer(serializers.Serializer):
     tracking_number = serializers.CharField(max_length=64)
+
+
+class AddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Address
+        fields = ["id", "name", "phone", "line1", "line2", "city", "region", "postal_code", "country", "is_default"]
+        read_only_fields = fields
+
+
+class AddressInputSerializer(serializers.Serializer):
+    """Shapes only: `shop.orders.shipping_address_clean` checks the values, as at checkout."""
+
+    name = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+    line1 = serializers.CharField(required=False, allow_blank=True)
+    line2 = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True)
+    region = serializers.CharField(required=False, allow_blank=True)
+    postal_code = serializers.CharField(required=False, allow_blank=True)
+    country = serializers.CharField(required=False, allow_blank=True)
+    is_default = serializers.BooleanField(required=False)

@@ -1,5 +1,6 @@
 """Catalog and cart writes. Order lifecycle lives in shop/orders.py, stock moves in shop/stock.py."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -114,7 +115,20 @@ def _clean_variants(variants, *, required: bool) -> list[dict]:
         raise ValidationError({"variants": [_("Add at least one variant (a shade, a size) with its price.")]})
     if len(variants) > MAX_VARIANTS:
         raise ValidationError({"variants": [_("At most %(n)d variants.") % {"n": MAX_VARIANTS}]})
-    return [variant_clean(data, position=i) for i, data in enumerate(variants)]
+    cleaned = [variant_clean(data, position=i) for i, data in enumerate(variants)]
+    _ensure_distinct_names([v["name"] for v in cleaned if "name" in v])
+    return cleaned
+
+
+def _ensure_distinct_names(names: Iterable[str]) -> None:
+    """Variants of one product are told apart by name alone (on the page, in the cart, on
+    the order), so no two may share one, whatever their case."""
+    seen = set()
+    for name in names:
+        if name.casefold() in seen:
+            message = _("Each variant needs a name of its own: “%(name)s” is used twice.") % {"name": name}
+            raise ValidationError({"variants": [message]})
+        seen.add(name.casefold())
 
 
 def _renditions(images) -> list[tuple]:
@@ -197,6 +211,7 @@ def product_update(
             product.is_listed = bool(is_listed)
         product.save()
         _variants_apply(product, cleaned_variants)
+        _ensure_distinct_names(product.variants.values_list("name", flat=True))  # new names against kept ones
         _images_save(product, renditions)
         product_prices_refresh(product_ids=[product.pk])
         search_services.product_index_soon(product_id=product.pk)

@@ -1,5 +1,7 @@
 """Shopper pages: mall, store, product, cart, checkout, orders. Thin: parse, call, render."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,15 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
-from shop import orders, selectors, services
-from shop.forms import AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
+from shop import addresses, orders, selectors, services
+from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
 from shop.models import Order
+from shop.templatetags.shop_tags import money
 
 PRODUCTS_PER_PAGE = 24
 NOTES_ON_PRODUCT_PAGE = 30
@@ -79,13 +83,30 @@ def store(request, username):
     return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
 
 
+# The product page's note filters: ?notes=<key> -> (label, product_notes arguments).
+NOTE_FILTERS = {
+    "all": (gettext_lazy("All"), {}),
+    "community": (gettext_lazy("Community"), {"source": "community"}),
+    "brand": (gettext_lazy("From the brand"), {"source": "brand"}),
+    "buyers": (gettext_lazy("Verified buyers"), {"source": "community", "buyers_only": True}),
+}
+
+
+def _notes_filter(request) -> str:
+    if request.GET.get("buyers") == "1":  # the filter's name in links made before ?notes=
+        return "buyers"
+    wanted = request.GET.get("notes", "all")
+    return wanted if wanted in NOTE_FILTERS else "all"
+
+
 def product_detail(request, product_id):
     try:
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
     except ServiceError as exc:
         raise_for_page(exc)
-    buyers_only = request.GET.get("buyers") == "1"
-    notes_qs = selectors.product_notes(product=product, viewer=request.user, buyers_only=buyers_only)
+    notes_filter = _notes_filter(request)
+    _label, arguments = NOTE_FILTERS[notes_filter]
+    notes_qs = selectors.product_notes(product=product, viewer=request.user, **arguments)
     notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(numbers.request_page(request))
     notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
@@ -94,7 +115,8 @@ def product_detail(request, product_id):
         "shop/product_detail.html",
         {
             "product": product,
-            "buyers_only": buyers_only,
+            "notes_filter": notes_filter,
+            "notes_filters": [(key, label) for key, (label, _arguments) in NOTE_FILTERS.items()],
             "notes_page": notes_page,
             "selected_variant": first_in_stock,
             "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
@@ -122,10 +144,13 @@ def cart_add(request):
         messages.error(request, _("Choose a variant and a quantity from 1 to 99."))
         return _back(request, reverse("shop:mall"))
     try:
-        services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
+        item = services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
         return _back(request, reverse("shop:mall"))
+    if request.POST.get("buy_now"):  # the phone's buy bar: straight on to this store's checkout
+        brand = item.variant.product.brand.username
+        return redirect(f"{reverse('shop:checkout')}?{urlencode({'brand': brand})}")
     messages.success(request, _("Added to your cart."))
     return redirect("shop:cart")
 
@@ -171,6 +196,13 @@ def _checkout_store(request) -> dict | None:
     return stores[0]
 
 
+def _form_errors(form, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: per field where it names one."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, messages_ in errors.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
 def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | None:
     """The order, or None with the errors put on the form."""
     if not form.is_valid():
@@ -183,9 +215,7 @@ def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | No
             brand_username=brand_username,
         )
     except ValidationError as exc:
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-        for field, messages_ in errors.items():
-            form.add_error(field if field in form.fields else None, messages_)
+        _form_errors(form, exc)
         return None
     except ServiceError as exc:
         raise_for_page(exc)
@@ -194,19 +224,41 @@ def _place_order(request, form: CheckoutForm, brand_username: str) -> Order | No
     return order
 
 
+def _remember_address(request, order: Order) -> None:
+    """Save the order's address in the address book; the order stands whatever happens here."""
+    try:
+        addresses.address_remember(user=request.user, data=order.shipping_address)
+    except ServiceError as exc:
+        messages.info(request, exc.message)
+
+
 @login_required
 def checkout(request):
     store_summary = _checkout_store(request)
     if store_summary is None:
         return redirect("shop:cart")
-    form = CheckoutForm(request.POST or None, initial={"brand": store_summary["brand"].username})
+    saved = list(selectors.addresses_for(user=request.user))
+    initial = {
+        "brand": store_summary["brand"].username,
+        "save_address": not saved,
+        **(addresses.address_fields(saved[0]) if saved else {}),  # the default one comes first
+    }
+    form = CheckoutForm(request.POST or None, initial=initial)
     if request.method == "POST":
         order = _place_order(request, form, store_summary["brand"].username)
         if order is not None:
+            if form.cleaned_data["save_address"]:
+                _remember_address(request, order)
             until = time_format(timezone.localtime(order.expires_at), "H:i")
             messages.success(request, _("Order placed. Your items are held for you until %(time)s.") % {"time": until})
             return redirect("shop:order-detail", order_id=order.pk)
-    context = {"form": form, "store": store_summary, "hold_minutes": orders.hold_minutes()}
+    context = {
+        "form": form,
+        "store": store_summary,
+        "hold_minutes": orders.hold_minutes(),
+        # Each with its fields as JSON: picking one fills the form in (static/js/shop.js).
+        "saved_addresses": [(a, json.dumps(addresses.address_fields(a))) for a in saved],
+    }
     return render(request, "shop/checkout.html", context, status=400 if form.errors else 200)
 
 
@@ -249,24 +301,77 @@ def order_pay(request, order_id):
     return redirect("shop:order-detail", order_id=order_id)
 
 
-def _order_action(request, order_id, service, done_message: str):
+def _order_action(request, order_id, service, done_message):
+    """Run an order service; `done_message` is the text, or makes it from the order."""
     try:
-        service(order_id=order_id, actor=request.user)
+        order = service(order_id=order_id, actor=request.user)
     except ServiceError as exc:
         raise_for_page(exc)
         messages.error(request, exc.message)
     else:
-        messages.success(request, done_message)
+        messages.success(request, done_message(order) if callable(done_message) else done_message)
     return _back(request, reverse("shop:order-detail", args=[order_id]))
+
+
+def _cancelled_message(order: Order) -> str:
+    if order.paid_at is None:
+        return _("Order cancelled. Nothing was charged.")
+    amount = money(order.total, order.currency)
+    return _("Order cancelled. %(amount)s has been refunded to your card.") % {"amount": amount}
 
 
 @login_required
 @require_POST
 def order_cancel(request, order_id):
-    return _order_action(request, order_id, orders.order_cancel, _("Order cancelled."))
+    return _order_action(request, order_id, orders.order_cancel, _cancelled_message)
 
 
 @login_required
 @require_POST
 def order_receive(request, order_id):
     return _order_action(request, order_id, orders.order_mark_delivered, _("Thanks! Enjoy, and tell others in a note."))
+
+
+# --- Address book ------------------------------------------------------------------------------
+
+
+@login_required
+def address_book(request):
+    """The saved addresses, and a form to add one (made the default when asked)."""
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            addresses.address_create(
+                user=request.user, data=form.address(), is_default=request.POST.get("is_default") == "on"
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Address saved."))
+            return redirect("shop:addresses")
+    context = {"form": form, "addresses": selectors.addresses_for(user=request.user)}
+    return render(request, "shop/addresses.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def address_make_default(request, address_id):
+    try:
+        addresses.address_update(user=request.user, address_id=address_id, data={}, is_default=True)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    messages.success(request, _("Default address changed."))
+    return redirect("shop:addresses")
+
+
+@login_required
+@require_POST
+def address_delete(request, address_id):
+    try:
+        addresses.address_delete(user=request.user, address_id=address_id)
+    except ServiceError as exc:
+        raise_for_page(exc)
+    messages.success(request, _("Address deleted."))
+    return redirect("shop:addresses")

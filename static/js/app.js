@@ -11,6 +11,7 @@
  *   handler returns a promise, the element's default (form submit, link) is prevented
  *   and it is marked busy until the promise settles. Without JavaScript the element's
  *   plain form or link still works (progressive enhancement).
+ * [data-dialog-open="id"] / [data-dialog-close]: open and close a <dialog>.
  */
 (function () {
   "use strict";
@@ -117,6 +118,23 @@
         count.textContent = next.toLocaleString(document.documentElement.lang);
       });
     });
+  });
+
+  /* Dialogs: [data-dialog-open="id"] opens <dialog id="id"> as a modal (its own plain
+   * form or link still works without JavaScript); [data-dialog-close] closes its dialog. */
+  document.addEventListener("click", function (event) {
+    var opener = event.target.closest("[data-dialog-open]");
+    var dialog = opener && document.getElementById(opener.dataset.dialogOpen);
+    if (dialog && typeof dialog.showModal === "function") {
+      event.preventDefault();
+      dialog.showModal();
+      return;
+    }
+    var closer = event.target.closest("[data-dialog-close]");
+    if (closer && closer.closest("dialog")) {
+      event.preventDefault();
+      closer.closest("dialog").close();
+    }
   });
 
   /* <select data-autosubmit> submits its form on change (the language switch). */

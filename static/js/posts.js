@@ -41,9 +41,120 @@
   RB.actions.register("note-like", function (button) {
     return toggle(button, "notes/" + button.dataset.noteId + "/like/", "like", "like_count");
   });
+  /* --- Save to a board: the dialog lists your boards (or makes one), like a 收藏夹 -------- */
+  var saveDialog = document.querySelector("[data-save-dialog]");
+
+  function boardChoice(board, checked) {
+    var item = document.createElement("li");
+    item.className = "board-choice";
+    var input = document.createElement("input");
+    input.type = "radio";
+    input.name = "board";
+    input.value = String(board.id);
+    input.id = "board-" + (board.id || "default");
+    input.checked = checked;
+    var label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.textContent = board.name;
+    if (board.is_private) {
+      var lock = document.createElement("span");
+      lock.className = "pill";
+      lock.textContent = saveDialog.dataset.privateLabel;
+      label.append(" ", lock);
+    }
+    item.append(input, label);
+    return item;
+  }
+
+  /* "Saved" (the default board, made on the first save: id "" until then) first, then the rest. */
+  function showBoards(boards, currentId) {
+    var others = boards.filter(function (board) { return !board.is_default; });
+    var saved = boards.filter(function (board) { return board.is_default; })[0] ||
+      { id: "", name: saveDialog.dataset.defaultLabel, is_private: false };
+    var list = saveDialog.querySelector("[data-board-choices]");
+    list.replaceChildren();
+    [saved].concat(others).forEach(function (board) {
+      list.append(boardChoice(board, currentId ? String(board.id) === currentId : board === saved));
+    });
+  }
+
+  function saveError(text) {
+    var error = saveDialog.querySelector("[data-save-error]");
+    error.textContent = text || "";
+    error.hidden = !text;
+  }
+
+  /* The chosen board's id, creating the new board first when that is the choice. */
+  function chosenBoard(form) {
+    var choice = form.querySelector('input[name="board"]:checked');
+    if (choice.value !== "new") {
+      return Promise.resolve({ id: choice.value || null, name: choice.labels[0].firstChild.textContent });
+    }
+    return RB.api("collections/", {
+      method: "POST",
+      body: {
+        name: form.querySelector("[data-new-board-name]").value,
+        is_private: form.querySelector("[data-new-board-private]").checked,
+      },
+    });
+  }
+
+  function apiMessage(error) {
+    var data = error.data || {};
+    if (data.detail) return data.detail;
+    var first = Object.keys(data)[0];
+    return first && Array.isArray(data[first]) ? data[first][0] : error.message;
+  }
+
   RB.actions.register("note-save", function (button) {
-    return toggle(button, "notes/" + button.dataset.noteId + "/save/", "save", "save_count");
+    var path = "notes/" + button.dataset.noteId + "/save/";
+    if (!saveDialog) return toggle(button, path, "save", "save_count");  // signed out: the API says 401
+    return RB.api("collections/?page_size=50").then(function (data) {
+      showBoards(data.results, button.dataset.collectionId);
+      saveDialog.querySelector("[data-save-remove]").hidden = button.getAttribute("aria-pressed") !== "true";
+      saveDialog.querySelector("[data-new-board-name]").value = "";
+      saveError("");
+      saveDialog.saveButton = button;
+      saveDialog.showModal();
+    });
   });
+
+  if (saveDialog) {
+    var saveForm = saveDialog.querySelector("[data-save-form]");
+    saveForm.querySelector("[data-new-board-name]").addEventListener("focus", function () {
+      saveForm.querySelector("[data-new-board-choice]").checked = true;
+    });
+    saveForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = saveDialog.saveButton;
+      var board;
+      chosenBoard(saveForm).then(function (chosen) {
+        board = chosen;
+        var body = chosen.id ? { collection_id: chosen.id } : {};
+        return RB.api("notes/" + button.dataset.noteId + "/save/", { method: "POST", body: body });
+      }).then(function (data) {
+        button.setAttribute("aria-pressed", "true");
+        button.dataset.collectionId = String(board.id || "");
+        setCount(button, "save", data.save_count);
+        announce(saveDialog.dataset.savedLabel.replace("%(board)s", board.name));
+        saveDialog.close();
+      }).catch(function (error) {
+        saveError(apiMessage(error));
+      });
+    });
+    saveForm.querySelector("[data-save-remove]").addEventListener("click", function () {
+      var button = saveDialog.saveButton;
+      RB.api("notes/" + button.dataset.noteId + "/save/", { method: "DELETE" }).then(function () {
+        button.setAttribute("aria-pressed", "false");
+        delete button.dataset.collectionId;
+        setCount(button, "save", readCount(button, "save") - 1);
+        announce(saveDialog.dataset.removedLabel);
+        saveDialog.close();
+      }).catch(function (error) {
+        saveError(apiMessage(error));
+      });
+    });
+  }
   RB.actions.register("note-reshare", function (button) {
     return toggle(button, "notes/" + button.dataset.noteId + "/reshare/", "reshare", "reshare_count");
   });
@@ -317,6 +428,45 @@
   var selected = picker.querySelector("[data-product-selected]");
   var timer = null;
 
+  function storeName(product) {
+    return product.brand ? product.brand.display_name || product.brand.username : "";
+  }
+
+  /* A search result: photo, name, price and store, so products of the same name differ. */
+  function productResult(product) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "product-result";
+    button.dataset.productId = product.id;
+    var image = product.images && product.images[0];
+    var thumb;
+    if (image) {
+      thumb = document.createElement("img");
+      thumb.src = image.thumb_url || image.url;
+      thumb.alt = "";
+      thumb.width = 44;
+      thumb.height = 44;
+    } else {
+      thumb = document.createElement("span");
+      thumb.setAttribute("aria-hidden", "true");
+      thumb.textContent = product.name.charAt(0);
+    }
+    thumb.classList.add("product-result-thumb");
+    var text = document.createElement("span");
+    text.className = "product-result-text";
+    var name = document.createElement("span");
+    name.className = "product-result-name";
+    name.textContent = product.name;
+    var meta = document.createElement("span");
+    meta.className = "product-result-meta";
+    var price = document.createElement("strong");
+    price.textContent = product.price_display;
+    meta.append(price, " · " + storeName(product));
+    text.append(name, meta);
+    button.append(thumb, text);
+    return button;
+  }
+
   function addProduct(product) {
     if (selected.querySelector('input[value="' + product.id + '"]')) return;
     var item = document.createElement("li");
@@ -325,7 +475,7 @@
     hidden.name = "product_ids";
     hidden.value = product.id;
     var name = document.createElement("span");
-    name.textContent = product.name;
+    name.textContent = product.name + " · " + storeName(product);
     var remove = document.createElement("button");
     remove.type = "button";
     remove.className = "link-button";
@@ -355,10 +505,7 @@
         }
         items.forEach(function (product) {
           var li = document.createElement("li");
-          var button = document.createElement("button");
-          button.type = "button";
-          var brand = product.brand && product.brand.username ? " · " + product.brand.username : "";
-          button.textContent = product.name + brand;
+          var button = productResult(product);
           button.addEventListener("click", function () {
             addProduct(product);
             results.replaceChildren();

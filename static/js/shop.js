@@ -6,17 +6,28 @@
 
   /* Picking a variant shows its price and caps the quantity at its stock (and 99). */
   document.querySelectorAll("[data-buy-form]").forEach(function (form) {
-    var price = document.querySelector("[data-price-display]");
+    var prices = document.querySelectorAll("[data-price-display]");  // the buy box and the phone's buy bar
     var quantity = form.querySelector("[data-qty]");
     form.addEventListener("change", function (event) {
       var radio = event.target;
       if (radio.name !== "variant_id") return;
-      if (price) price.textContent = radio.dataset.price;
+      prices.forEach(function (price) { price.textContent = radio.dataset.price; });
       if (quantity) {
         var max = Math.min(parseInt(radio.dataset.stock, 10) || 1, 99);
         quantity.max = String(max);
         if (parseInt(quantity.value, 10) > max) quantity.value = String(max);
       }
+    });
+  });
+
+  /* Checkout: picking a saved address fills the form in with it (optional fields cleared). */
+  document.querySelectorAll("[data-address-choices]").forEach(function (choices) {
+    var form = choices.closest("form");
+    choices.addEventListener("change", function (event) {
+      var fields = JSON.parse(event.target.dataset.addressFields || "{}");
+      ["name", "phone", "line1", "line2", "city", "region", "postal_code", "country"].forEach(function (name) {
+        if (form.elements[name]) form.elements[name].value = fields[name] || "";
+      });
     });
   });
 

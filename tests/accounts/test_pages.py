@@ -149,7 +149,7 @@ def test_profile_page_shows_header_counts_and_escapes(client, user, other_user):
     assert "<script>alert(1)" not in html
     assert f'data-followers-count="{user.username}">1<' in html
     assert 'aria-label="Verified"' in html
-    assert 'href="?tab=collections"' in html
+    assert 'href="?tab=boards"' in html and 'href="?tab=likes"' in html
 
 
 def test_profile_follow_button_state(client, user, other_user):

@@ -70,6 +70,7 @@ def test_post_a_note_then_like_save_comment_and_reply(page_at, live_server, cele
     page.wait_for_selector('[data-action="note-like"][aria-pressed="true"]')
     assert like.locator('[data-count="like"]').inner_text() == "1"
     page.locator('[data-action="note-save"]').click()
+    page.locator('#save-dialog button[type="submit"]').click()  # saving asks which board; "Saved" is picked
     page.wait_for_selector('[data-action="note-save"][aria-pressed="true"]')
 
     page.get_by_label("Add a comment").fill("Is it open on Sundays?")
