@@ -111,6 +111,8 @@ class VariantForm(forms.ModelForm):
     class Meta:
         model = Variant
         fields = ["name", "price", "stock"]
+        # Variant's price and stock have no verbose names: their labels are translated here.
+        labels = {"price": _("Price"), "stock": _("Stock")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
