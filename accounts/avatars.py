@@ -34,6 +34,7 @@ SVG = (
     "font-family=\"-apple-system,'PingFang SC','Noto Sans CJK SC','Microsoft YaHei',system-ui,sans-serif\">"
     "{text}</text></svg>"
 )
+URL_SAFE = "=:/',;()-."  # quoted besides: '#' would start a fragment, '"' and '<' end the attribute
 
 
 def avatar_url(user) -> str:
@@ -43,13 +44,28 @@ def avatar_url(user) -> str:
     return generated_avatar_url(username=user.username, name=user.name)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def generated_avatar_url(*, username: str, name: str) -> str:
-    """A data: URL of the drawn avatar (cached: a feed shows the same authors again and again)."""
+    """A data: URL of the drawn avatar. A feed page draws twenty: only the initials are quoted
+    per call, the rest of the markup was quoted once (quoting the whole SVG cost ~0.2 ms), and
+    authors who come back are cached."""
     text = initials(name or username)
-    light, deep = PALETTE[hashlib.blake2s(username.encode(), digest_size=2).digest()[0] % len(PALETTE)]
-    svg = SVG.format(light=light, deep=deep, size=40 if len(text) > 1 else 46, text=escape(text))
-    return "data:image/svg+xml," + quote(svg, safe="=:/',;()-.")  # '#' would start a fragment
+    colours = hashlib.blake2s(username.encode(), digest_size=2).digest()[0] % len(PALETTE)
+    head, tail = _QUOTED[colours, len(text) > 1]
+    return head + quote(escape(text), safe=URL_SAFE) + tail
+
+
+def _quoted(light: str, deep: str, size: int) -> tuple[str, str]:
+    """The data: URL before and after the initials, for one palette entry and text size."""
+    head, tail = SVG.format(light=light, deep=deep, size=size, text="\0").split("\0")
+    return "data:image/svg+xml," + quote(head, safe=URL_SAFE), quote(tail, safe=URL_SAFE)
+
+
+_QUOTED = {
+    (index, two_letters): _quoted(light, deep, 40 if two_letters else 46)
+    for index, (light, deep) in enumerate(PALETTE)
+    for two_letters in (False, True)
+}
 
 
 def initials(name: str) -> str:
