@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from demo import vocab
 from posts.models import Comment
 from posts.services import comment_create, note_create
 from tests.e2e.conftest import screenshot
@@ -161,3 +163,17 @@ def test_the_brand_dashboard_in_chinese(page_at, live_server, world, width):
         screenshot(page, f"words-zh-manage{'-new' if 'new' in path else ''}-{width}")
     page.goto("/shop/manage/")
     assert "¥107.90" in page.locator(".sales-summary").inner_text()
+
+
+@pytest.mark.parametrize("width", [390, 1440])
+def test_the_demo_world_has_topic_photos_and_drawn_avatars(page_at, width):
+    call_command("seed_demo", "--users", "60", "--notes", "150", "--images", "10", "--skip-post", "--no-progress")
+    page = page_at(width)
+    page.goto("/tags/food/")
+    page.wait_for_load_state("networkidle")
+    covers = page.locator("img.card-cover")
+    assert covers.count() > 0
+    food = f"-t{[topic.slug for topic in vocab.TOPICS].index('food'):02d}-"  # the food pool's file names
+    assert all(food in src for src in covers.evaluate_all("images => images.map(i => i.src)"))
+    _avatars_are_images(page)
+    screenshot(page, f"words-demo-food-{width}")
