@@ -3,8 +3,11 @@
 import pytest
 from django.utils import translation
 
+from demo import vocab
+from demo.shop import CATEGORY_NAMES
 from posts.models import Collection
 from posts.services import note_create, note_save
+from shop.models import Category
 from tests.factories import BrandFactory, UserFactory
 from tests.posts.conftest import upload
 from tests.shop.conftest import make_product, place_order
@@ -45,3 +48,16 @@ def test_orders_show_money_and_a_relative_date(client):
     assert "¥107.90" in html
     assert "刚刚" in html
     assert "¥107.90" in client.get("/orders/").content.decode()
+
+
+def test_shop_categories_read_in_the_readers_language(client):
+    Category.objects.create(slug="skincare", name="Skincare")
+    Category.objects.create(slug="tea", name="Tea & more")  # named by staff, not in the catalog: as written
+    chinese = client.get("/shop/", headers=ZH).content.decode()
+    assert ">护肤</a>" in chinese and ">Tea &amp; more</a>" in chinese
+    assert ">Skincare</a>" in client.get("/shop/").content.decode()
+
+
+def test_every_demo_category_name_is_in_the_catalog():
+    with translation.override("en"):
+        assert {topic.en for topic in vocab.SHOP_TOPICS} == {str(name) for name in CATEGORY_NAMES}
