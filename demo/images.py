@@ -24,7 +24,7 @@ POOL_MAX = 300
 POOL_MIN_PER_TOPIC = 2  # default sizes; an explicit --images may go down to one per topic
 SHAPES = ((1080, 1440), (1080, 1080), (1080, 810), (1080, 1350))  # 3:4 dominates, as on the app
 RENDITION_EXTENSIONS = {"original": "jpg", "display": "jpg", "thumb": "webp"}
-DRAWING = "m1"  # in the file names: a new way of drawing must not reuse the old files
+DRAWING = "m2"  # in the file names: a new way of drawing must not reuse the old files
 
 
 def pool_size(n_notes: int) -> int:
