@@ -1,4 +1,5 @@
-"""A pool of pictures drawn by Pillow, run through the real upload pipeline.
+"""A pool of pictures drawn by Pillow, run through the real upload pipeline: each shows its
+topic's object (demo/drawings.py: a coffee cup for food, mountains for travel...).
 
 Notes share these files (a million notes do not need a million JPEGs): NoteImage
 rows point at pooled paths. Files get deterministic names per seed, so a second
@@ -7,14 +8,14 @@ drawing them again.
 """
 
 import io
-from pathlib import Path
 
 import numpy as np
 from django.core.files.storage import default_storage
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from demo import vocab
 from demo.bulk import Timer
+from demo.drawings import draw_motif
 from demo.world import ImageFile, World
 from posts.services import DISPLAY_MAX, ORIGINAL_MAX, THUMB_MAX
 from redbook.images import load_image, make_rendition
@@ -23,10 +24,7 @@ POOL_MAX = 300
 POOL_MIN_PER_TOPIC = 2  # default sizes; an explicit --images may go down to one per topic
 SHAPES = ((1080, 1440), (1080, 1080), (1080, 810), (1080, 1350))  # 3:4 dominates, as on the app
 RENDITION_EXTENSIONS = {"original": "jpg", "display": "jpg", "thumb": "webp"}
-FONT_PATHS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-)
+DRAWING = "m2"  # in the file names: a new way of drawing must not reuse the old files
 
 
 def pool_size(n_notes: int) -> int:
@@ -36,25 +34,23 @@ def pool_size(n_notes: int) -> int:
 def seed_image_pool(world: World, size: int) -> None:
     rng = world.rng("images")
     per_topic = max(1, size // len(vocab.TOPICS))
-    font = _font()
     with Timer(world.log, "image pool") as timer:
         for t, topic in enumerate(vocab.TOPICS):
-            world.images[t] = [_pooled(world.seed, t, k, topic, rng, font) for k in range(per_topic)]
+            world.images[t] = [_pooled(world.seed, t, k, topic, rng) for k in range(per_topic)]
             timer.rows += per_topic
 
 
-def _pooled(seed: int, t: int, k: int, topic: vocab.Topic, rng, font) -> ImageFile:
+def _pooled(seed: int, t: int, k: int, topic: vocab.Topic, rng) -> ImageFile:
     # Draw even when cached so that the generator advances the same way either way.
     width, height = SHAPES[int(rng.integers(0, len(SHAPES)))]
     colours = rng.integers(0, len(topic.palette), 4)
     spots = rng.random((5, 3))
-    item = int(rng.integers(0, len(topic.items_en)))
-    label = topic.items_zh[item] if font else topic.items_en[item]  # no CJK font: English
-    stem = f"s{seed}-t{t:02d}-{k:03d}"
+    variant = float(rng.random())
+    stem = f"s{seed}-t{t:02d}-{k:03d}-{DRAWING}"
     names = {kind: f"notes/{kind}/demo/{stem}.{ext}" for kind, ext in RENDITION_EXTENSIONS.items()}
     if all(default_storage.exists(name) for name in names.values()):
         return _describe(names)
-    picture = _draw(width, height, [topic.palette[c] for c in colours], spots, label, font)
+    picture = _draw(width, height, [topic.palette[c] for c in colours], spots, topic.slug, variant)
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     image = load_image(buffer)
@@ -84,8 +80,8 @@ def _describe(names: dict[str, str]) -> ImageFile:
     return ImageFile(names["original"], names["display"], names["thumb"], width, height, thumb_width, thumb_height)
 
 
-def _draw(width: int, height: int, colours: list, spots: np.ndarray, label: str, font) -> Image.Image:
-    """A soft vertical gradient, a few translucent discs and the item's name."""
+def _draw(width: int, height: int, colours: list, spots: np.ndarray, slug: str, variant: float) -> Image.Image:
+    """A soft vertical gradient, a few faint discs and the topic's object in front."""
     top, bottom = np.array(colours[0], float), np.array(colours[1], float)
     ramp = np.linspace(0.0, 1.0, height)[:, None, None]
     pixels = (top * (1 - ramp) + bottom * ramp).astype(np.uint8)
@@ -95,17 +91,9 @@ def _draw(width: int, height: int, colours: list, spots: np.ndarray, label: str,
     for i, (x, y, r) in enumerate(spots):
         radius = 80 + r * 260
         cx, cy = x * width, y * height
-        fill = (*colours[2 + i % 2], 150)
+        fill = (*colours[2 + i % 2], 90)
         draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=fill)
-    picture = Image.alpha_composite(picture, overlay).convert("RGB")
-    if font:
-        text = ImageDraw.Draw(picture)
-        text.text((width / 2, height / 2), label, font=font, fill=(60, 60, 60), anchor="mm")
-    return picture
-
-
-def _font():
-    for path in FONT_PATHS:
-        if Path(path).exists():
-            return ImageFont.truetype(path, 120)
-    return None
+    picture = Image.alpha_composite(picture, overlay)
+    motif = Image.new("RGBA", picture.size, (0, 0, 0, 0))
+    draw_motif(ImageDraw.Draw(motif), slug, width, height, variant)
+    return Image.alpha_composite(picture, motif).convert("RGB")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.apps import apps
+from django.utils.translation import pgettext_lazy
 
 from demo import vocab
 from demo.bulk import Timer, insert, next_id, sync_sequence
@@ -47,13 +48,25 @@ def seed_catalog(world: World) -> None:
             timer.rows += _product_images(world, rng)
 
 
+# The categories' names, listed so the catalog translates them (Category.display_name).
+CATEGORY_NAMES = (
+    pgettext_lazy("shop category", "Skincare"),
+    pgettext_lazy("shop category", "Makeup"),
+    pgettext_lazy("shop category", "Fashion"),
+    pgettext_lazy("shop category", "Food"),
+    pgettext_lazy("shop category", "Fitness"),
+    pgettext_lazy("shop category", "Home"),
+    pgettext_lazy("shop category", "Tech"),
+    pgettext_lazy("shop category", "Pets"),
+    pgettext_lazy("shop category", "Books"),
+)
+
+
 def _categories() -> dict[int, int]:
     """Topic index -> category id, created once per shop topic (a handful of rows)."""
     ids = {}
     for position, topic in enumerate(vocab.SHOP_TOPICS):
-        category, _ = Category.objects.get_or_create(
-            slug=topic.slug, defaults={"name": f"{topic.en} · {topic.zh}", "position": position}
-        )
+        category, _ = Category.objects.get_or_create(slug=topic.slug, defaults={"name": topic.en, "position": position})
         ids[vocab.TOPICS.index(topic)] = category.pk
     return ids
 

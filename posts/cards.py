@@ -13,6 +13,7 @@ from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
+from accounts.avatars import generated_avatar_url
 from posts.models import Note, NoteImage
 
 # A stored file name of plain segments: FileSystemStorage.url() (quote, then urljoin onto
@@ -64,6 +65,10 @@ class CardBuilder:
     def card(self, note: Note) -> dict:
         author = note.author
         avatar = author.avatar
+        if avatar:
+            avatar_url = storage_url(avatar.storage, avatar.name)
+        else:
+            avatar_url = generated_avatar_url(username=author.username, name=author.name)
         return {
             "id": note.pk,
             "url": self.note_url(note.pk),
@@ -72,8 +77,7 @@ class CardBuilder:
             "author_id": note.author_id,
             "author_url": self.profile_url(author.username),
             "author_name": author.name,
-            "author_initial": author.name[:1].upper(),
-            "avatar_url": storage_url(avatar.storage, avatar.name) if avatar else None,
+            "avatar_url": avatar_url,
             "liked": note.pk in self.liked_ids,
             "like_count": intcomma(note.like_count),
         }

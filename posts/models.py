@@ -1,6 +1,9 @@
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -155,6 +158,8 @@ class Like(models.Model):
 
 
 class Collection(models.Model):
+    DEFAULT_NAME = _("Saved")
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections")
     name = models.CharField(_("name"), max_length=50)
     is_private = models.BooleanField(_("private"), default=False)
@@ -169,6 +174,24 @@ class Collection(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The name a page shows: the default board's stored name is in the language that was
+        active when it was made, so until its owner renames it, it reads in the reader's."""
+        if self.is_default and self.name in _default_names():
+            return str(self.DEFAULT_NAME)
+        return self.name
+
+
+@functools.cache
+def _default_names() -> frozenset[str]:
+    """The default board's name in every language of the site."""
+    names = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.add(str(Collection.DEFAULT_NAME))
+    return frozenset(names)
 
 
 class Save(models.Model):

@@ -44,7 +44,7 @@ ORIGINAL_MAX = 4096  # px: full phone resolution, re-encoded only to drop metada
 DISPLAY_MAX = 1080
 THUMB_MAX = 540
 MAX_PRODUCTS = 10
-DEFAULT_COLLECTION_NAME = _("Saved")
+DEFAULT_COLLECTION_NAME = Collection.DEFAULT_NAME
 
 
 @dataclass

@@ -89,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "posts.context_processors.notifications",
             ],
+            # `money` and `when` in every template: one money and one date format (redbook/formats.py).
+            "builtins": ["redbook.template_filters"],
         },
     },
 ]

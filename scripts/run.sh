@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Serves RedBook on http://127.0.0.1:8000 with its Celery workers and beat.
+# Serves RedBook on http://127.0.0.1:8000 (PORT=8001 for another port) with its Celery workers and beat.
 # Embedded default (no DATABASE_URL/REDIS_URL): SQLite + a file-system broker, one worker.
 # With them set: Postgres + Redis, served by gunicorn, and a second, niced worker for the
 # Explore ranking. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
+PORT="${PORT:-8000}"
 PY=.venv/bin/python
 mkdir -p var/broker var/broker-processed var/media
 
@@ -34,9 +35,10 @@ else
 fi
 .venv/bin/celery -A redbook beat --loglevel=INFO & pids+=($!)
 if [ -n "${DATABASE_URL:-}" ]; then
-  .venv/bin/gunicorn redbook.wsgi & pids+=($!)
+  GUNICORN_BIND="${GUNICORN_BIND:-127.0.0.1:$PORT}" .venv/bin/gunicorn redbook.wsgi & pids+=($!)
 else
-  $PY manage.py runserver 127.0.0.1:8000 & pids+=($!)
+  $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 fi
-echo "RedBook is up on http://127.0.0.1:8000  (Ctrl-C stops it)"
+# Once the server answers: where it is, the demo logins and how to create the admin.
+$PY manage.py welcome --url "http://127.0.0.1:$PORT" || true
 wait -n "${pids[@]}"

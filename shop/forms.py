@@ -124,6 +124,8 @@ class VariantForm(forms.ModelForm):
         model = Variant
         fields = ["name", "price", "stock"]
         field_classes = {"price": DecimalFormField, "stock": IntegerFormField}
+        # Variant's price and stock have no verbose names: their labels are translated here.
+        labels = {"price": _("Price"), "stock": _("Stock")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

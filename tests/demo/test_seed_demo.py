@@ -1,5 +1,6 @@
 """seed_demo: a small world, checked for counts, consistent counters, reproducibility and files."""
 
+import re
 from collections import Counter
 
 import pytest
@@ -177,3 +178,13 @@ def test_seeding_is_bulk_not_per_row(db, django_assert_max_num_queries):
         call_command("seed_demo", "--users", "30", "--notes", "60", "--images", "10", "--skip-post", "--no-progress")
     with django_assert_max_num_queries(len(small.captured_queries)):
         call_command("seed_demo", "--users", "90", "--notes", "180", "--images", "10", "--skip-post", "--no-progress")
+
+
+def test_a_notes_photos_are_drawn_for_its_topic(world):
+    """Pooled files are named by topic (-tNN-), and every note carries its topic's slug as a tag."""
+    notes = Note.objects.prefetch_related("images", "tags")
+    for note in notes:
+        tags = {tag.name for tag in note.tags.all()}
+        for image in note.images.all():
+            topic = vocab.TOPICS[int(re.search(r"-t(\d\d)-", image.display.name).group(1))]
+            assert topic.slug in tags, (note.title, image.display.name, tags)

@@ -41,7 +41,7 @@ def test_sign_up_edit_profile_and_follow(page_at, width):
     page.get_by_label("Bio").fill("Weekend hiker, coffee first.")
     page.get_by_label("Location").fill("Shanghai")
     page.get_by_label("Avatar").set_input_files({"name": "me.png", "mimeType": "image/png", "buffer": _avatar_png()})
-    page.wait_for_selector("[data-avatar-preview] img")  # previewed before upload
+    page.wait_for_selector("[data-avatar-preview] img[src^='blob:']")  # previewed before upload
     screenshot(page, f"accounts-edit-{width}")
     page.get_by_role("button", name="Save").click()
 
