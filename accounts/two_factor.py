@@ -13,6 +13,7 @@ import qrcode
 import qrcode.image.svg
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
@@ -30,12 +31,16 @@ def totp_device_confirmed(*, user: User) -> TOTPDevice | None:
 def second_factor_passed(*, request) -> bool:
     """True when the account needs no second factor, or this session passed it.
 
-    Remembered on the request: the admin asks several times per page.
+    Read from the session that `django_otp.login` marks, not through django-otp's
+    OTPMiddleware: that middleware installs `user.is_verified()`, which would shadow
+    the verified badge (`User.is_verified`) of every signed-in request. Remembered on the
+    request: the admin asks several times per page.
     """
     if not hasattr(request, "_second_factor_passed"):
-        user = request.user
-        is_verified = getattr(user, "is_verified", None)  # set by django-otp's OTPMiddleware
-        request._second_factor_passed = bool(is_verified and is_verified()) or totp_device_confirmed(user=user) is None
+        device = totp_device_confirmed(user=request.user)
+        request._second_factor_passed = device is None or (
+            request.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id
+        )
     return request._second_factor_passed
 
 

@@ -165,3 +165,14 @@ def test_non_staff_cannot_reach_the_setup_page(client, user):
 
     assert client.get("/admin/two-factor/").status_code == 302
     assert not TOTPDevice.objects.exists()
+
+
+def test_the_second_factor_leaves_the_verified_badge_of_a_session_user_alone(client, staff, device):
+    """django-otp's middleware would install `user.is_verified()` over the badge field."""
+    staff.is_verified = True
+    staff.save(update_fields=["is_verified"])
+    client.force_login(staff)
+    me = client.get("/api/v1/me/")
+    assert me.status_code == 200
+    assert me.json()["is_verified"] is True
+    assert client.get(f"/api/v1/users/{staff.username}/").json()["is_verified"] is True
