@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ParseError
 
 from redbook.exceptions import Invalid, NotFound
 from redbook.parsers import json_loads_capped
@@ -255,7 +256,7 @@ def _webhook_event_parse(body: bytes) -> tuple[str, str, str, GatewayResult]:
         event_id, event_type, data = str(event["id"]), str(event["type"]), event["data"]
         key = str(data["idempotency_key"])
         kind, _dot, status = event_type.partition(".")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ParseError, ValueError, KeyError, TypeError) as exc:
         raise Invalid(_("The webhook event is malformed."), code="invalid_event") from exc
     if not event_id or len(event_id) > 100 or kind not in ("charge", "refund") or status not in (SUCCEEDED, DECLINED):
         raise Invalid(_("The webhook event is malformed."), code="invalid_event")

@@ -68,15 +68,19 @@ def endpoints() -> list[Endpoint]:
 
 def build_world() -> dict:
     """A user with a cart, an order and a board; another user's note with a comment; a brand's product."""
+    from accounts.services import token_issue
     from feeds.models import MutedKeyword
     from posts import services as post_services
-    from shop import orders
+    from posts.models import Note
+    from shop import addresses, orders
     from shop import services as shop_services
     from shop.models import Cart
     from tests.contract.conftest import jpeg
 
     user, other, brand = UserFactory(), UserFactory(), BrandFactory()
-    note = post_services.note_create(author=other, title="walk", body="#skincare", images=[jpeg()])
+    note = post_services.note_create(
+        author=other, title="walk", body="#skincare", images=[jpeg()], lat=31.2, lng=121.4, place_name="Walk Cafe"
+    )
     comment = post_services.comment_create(author=other, note=note, body="hello")
     board = post_services.collection_create(owner=user, name="board", is_private=False)
     product = shop_services.product_create(
@@ -89,9 +93,11 @@ def build_world() -> dict:
     order, _ = orders.order_checkout(buyer=user, idempotency_key="walk", shipping_address=address)
     item = shop_services.cart_item_add(cart=cart, variant_id=variant.pk, quantity=1)
     keyword = MutedKeyword.objects.create(user=user, keyword="mute")
+    book_entry = addresses.address_create(user=user, data=address, is_default=True)
+    client = client_for(user)
     return {
         "user": user,
-        "client": client_for(user),
+        "client": client,
         "brand_client": client_for(brand),
         "anon": APIClient(),
         "address": address,
@@ -107,6 +113,10 @@ def build_world() -> dict:
             "name": "skincare",
             "target_type": "note",
             "target_id": note.pk,
+            "place_id": Note.objects.get(pk=note.pk).place_id,
+            "token_id": token_issue(user=user, name="another device")[0].pk,  # not the client's own
+            "address_id": book_entry.pk,
+            "gateway": "sandbox",
         },
     }
 
