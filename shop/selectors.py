@@ -257,7 +257,8 @@ def addresses_for(*, user) -> QuerySet:
 
 def address_get(*, user, address_id) -> Address:
     """One of the buyer's own addresses; anyone else's (or none) is a 404."""
-    address = addresses_for(user=user).filter(pk=address_id).first() if str(address_id).isdigit() else None
+    pk = numbers.parse_id(address_id)
+    address = addresses_for(user=user).filter(pk=pk).first() if pk else None
     if address is None:
         raise NotFound(_("Address not found."))
     return address
