@@ -136,7 +136,7 @@
         button.setAttribute("aria-pressed", "true");
         button.dataset.collectionId = String(board.id || "");
         setCount(button, "save", data.save_count);
-        announce(saveDialog.dataset.savedLabel.replace("%(board)s", board.name));
+        announce(saveDialog.dataset.savedLabel.replace("{board}", board.name));
         saveDialog.close();
       }).catch(function (error) {
         saveError(apiMessage(error));
