@@ -7,7 +7,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import selectors, services, two_factor
 from accounts.models import ApiToken, User
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
@@ -108,6 +108,7 @@ class RegisterSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp_token = serializers.CharField(max_length=12, required=False, default="")  # accounts with a second factor
 
 
 class TokenSerializer(serializers.Serializer):
@@ -171,7 +172,10 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = services.user_login(request=request, **serializer.validated_data)
+        credentials = dict(serializer.validated_data)
+        otp_token = credentials.pop("otp_token")
+        user = services.user_login(request=request, **credentials)
+        two_factor.second_factor_require(user=user, otp_token=otp_token)  # a wrong code counts as a failure
         LoginThrottle.reset(request)
         _token, key = services.token_issue(user=user, name=request.META.get("HTTP_USER_AGENT", ""))
         return Response({"token": key})

@@ -17,6 +17,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
+from redbook.exceptions import Invalid
 
 DEVICE_NAME = _("Authenticator app")
 
@@ -42,6 +43,22 @@ def second_factor_passed(*, request) -> bool:
             request.session.get(DEVICE_ID_SESSION_KEY) == device.persistent_id
         )
     return request._second_factor_passed
+
+
+def second_factor_require(*, user: User, otp_token: str) -> None:
+    """For a sign-in outside the admin that grants an API token: an account with a confirmed
+    device must send its current code too, or a stolen staff password would be enough for
+    the staff powers the API has (refunds, any order)."""
+    device = totp_device_confirmed(user=user)
+    if device is None:
+        return
+    if not otp_token:
+        raise Invalid(
+            _("This account uses two-factor authentication: send otp_token, the code from your authenticator app."),
+            code="otp_required",
+        )
+    if not totp_check(user=user, device=device, token=otp_token):
+        raise Invalid(_("That code is not right, or has been used."), code="otp_invalid")
 
 
 def totp_check(*, user: User, device: TOTPDevice, token: str) -> bool:

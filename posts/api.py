@@ -379,8 +379,12 @@ def _list_param(data, name: str) -> list[str] | None:
     values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
     if values is None:
         return []
-    if isinstance(values, str | int):
+    if isinstance(values, str | int) and not isinstance(values, bool):
         values = [values]
+    if not isinstance(values, list) or not all(isinstance(value, str | int) for value in values):
+        raise Invalid(
+            _("%(name)s must be a list of values or a comma-separated string.") % {"name": name}, code="invalid"
+        )
     return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
 
 
@@ -417,7 +421,9 @@ def _note_input(request, *, partial: bool) -> dict:
     if status_value is not None:
         fields["publish"] = status_value == "published"
     # A new note's photos are its files in upload order: the order is an edit's alone.
-    image_order = _list_param(request.data, "image_order") if partial else None
+    # JSON null is "leave the photos as they are", like leaving the field out.
+    given = partial and request.data.get("image_order") is not None
+    image_order = _list_param(request.data, "image_order") if given else None
     lists = {
         "tags": _list_param(request.data, "tags"),
         "product_ids": _product_ids(request.data),

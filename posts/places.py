@@ -6,6 +6,7 @@ they fall in. Note create and edit attach it (posts/services.py); migration 0003
 for the notes before.
 """
 
+import hashlib
 import math
 import unicodedata
 
@@ -15,8 +16,16 @@ CELLS_PER_DEGREE = 100  # 0.01 degree: about 1.1 km of latitude
 ATTACH_BATCH = 2000
 
 
+FOLDED_MAX = 100  # of the key's 140 characters; the rest is the cell
+
+
 def _folded(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """The name as a key holds it. Folding can lengthen it (NFKC, casefold: "ß" -> "ss"), so a
+    long one is its digest: the same name still gives the same key, and the key fits."""
+    folded = " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    if len(folded) > FOLDED_MAX:
+        return "sha1:" + hashlib.sha1(folded.encode()).hexdigest()
+    return folded
 
 
 def _cell(lat: float, lng: float) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from posts.models import (
     Save,
 )
 from posts.places import place_for
+from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import Rendition, check_request_pixels, load_image, make_rendition
 from search import services as search_services
@@ -142,10 +143,10 @@ _TEMPORARY_POSITION = 1000  # above any real position: a reorder step clear of t
 
 def image_order_parse(tokens: Iterable[str]) -> list[int | str]:
     """An `image_order` as sent (ids as text, NEW_IMAGE markers) as note_update takes it."""
-    tokens = [str(token).strip() for token in tokens]
-    if not all(token == NEW_IMAGE or (token.isascii() and token.isdigit()) for token in tokens):
+    order = [NEW_IMAGE if token == NEW_IMAGE else numbers.parse_id(token) for token in map(str.strip, map(str, tokens))]
+    if None in order:
         raise Invalid(_("image_order must list image ids."), code="invalid_image_order")
-    return [token if token == NEW_IMAGE else int(token) for token in tokens]
+    return order
 
 
 def _image_layout(note: Note, *, image_order: Sequence[int | str] | None, new_count: int) -> list[int | None] | None:
@@ -323,9 +324,11 @@ def note_update(
         if note.status == Note.Status.DELETED:
             raise NotFound(_("Note not found."))
         note.title, note.body = title, body
-        for name, value in location.items():
-            setattr(note, name, value)
-        note.place = place_for(**location)
+        if any(getattr(note, name) != value for name, value in location.items()):
+            # A title-only edit keeps its place: matching again could move it to a newer one.
+            for name, value in location.items():
+                setattr(note, name, value)
+            note.place = place_for(**location)
         note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
         if published and not note.published_at:
             note.published_at = timezone.now()
@@ -448,6 +451,7 @@ def collection_delete(*, user: User, collection_id: int) -> int:
     back to the default "Saved" board, so deleting a board never un-saves anything
     (save counts and the notes' authors are untouched). "Saved" itself cannot be deleted.
     """
+    _ensure_can_write(user)
     with transaction.atomic():
         board = _own_board_locked(user=user, collection_id=collection_id)
         if board.is_default:

@@ -16,21 +16,26 @@ SALT = "redbook.cursors"
 MAX_LENGTH = 2000  # far above any cursor we make; longer is refused unread
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=SALT)  # per call: SECRET_KEY is read when signing, as settings may change
+def _signer(scope: str) -> signing.Signer:
+    # Per call: SECRET_KEY is read when signing, as settings may change.
+    return signing.Signer(salt=f"{SALT}:{scope}")
 
 
-def cursor_encode(data: dict) -> str:
-    return _signer().sign_object(data)
+def cursor_encode(data: dict, *, scope: str = "") -> str:
+    """Sign a cursor. `scope` names the kind of list (its ordering): a cursor made for one
+    kind is refused by another, whose keyset position may be of another type."""
+    return _signer(scope).sign_object(data)
 
 
-def cursor_decode(raw: str | None, *, fields: dict[str, type], optional: tuple[str, ...] = ()) -> dict | None:
-    """The cursor `raw` (None for none), each field of `fields` (name -> type) present unless
-    `optional` and of its type, no other field; else Invalid (400)."""
+def cursor_decode(
+    raw: str | None, *, fields: dict[str, type], optional: tuple[str, ...] = (), scope: str = ""
+) -> dict | None:
+    """The cursor `raw` (None for none), made for `scope`, each field of `fields` (name -> type)
+    present unless `optional` and of its type, no other field; else Invalid (400)."""
     if not raw:
         return None
     try:
-        data = _signer().unsign_object(raw) if len(raw) <= MAX_LENGTH else None
+        data = _signer(scope).unsign_object(raw) if len(raw) <= MAX_LENGTH else None
     except (signing.BadSignature, ValueError):
         data = None
     if (

@@ -31,15 +31,23 @@ class CursorPagination(BaseCursorPagination):
 
     def decode_cursor(self, request):
         raw = request.query_params.get(self.cursor_query_param)
-        data = cursors.cursor_decode(raw, fields=_CURSOR_FIELDS, optional=tuple(_CURSOR_FIELDS))
+        data = cursors.cursor_decode(
+            raw, fields=_CURSOR_FIELDS, optional=tuple(_CURSOR_FIELDS), scope=self._cursor_scope()
+        )
         if data is None:
             return None
         offset = min(max(data.get("o", 0), 0), self.offset_cutoff)  # as DRF bounds it
         return Cursor(offset=offset, reverse=data.get("r", False), position=data.get("p"))
 
     def encode_cursor(self, cursor):
-        token = cursors.cursor_encode({"o": cursor.offset, "r": cursor.reverse, "p": cursor.position})
+        data = {"o": cursor.offset, "r": cursor.reverse, "p": cursor.position}
+        token = cursors.cursor_encode(data, scope=self._cursor_scope())
         return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def _cursor_scope(self) -> str:
+        # A position is a value of the ordering's first field: a float distance handed to
+        # a list ordered by id was a 500. Set by DRF before it decodes or encodes.
+        return ",".join(self.ordering)
 
 
 _PAGE_SCHEMAS: dict[str, serializers.Serializer] = {}

@@ -17,7 +17,7 @@ from redbook.celery import RETRY_TRANSIENT
 from shop.models import Order
 
 S = Order.Status
-NOTIFIED = {S.PAID, S.SHIPPED, S.REFUNDED}
+NOTIFIED = {S.PAID, S.SHIPPED}  # refunded: once the gateway has refunded (order_refund_notify_soon)
 
 
 def order_status_notify_soon(order: Order) -> None:

@@ -345,13 +345,15 @@ def orders_expire_unpaid(*, batch_size: int = 200) -> tuple[int, bool]:
     """Expire one bounded batch of unpaid orders; returns (expired, has_more)."""
     ids = list(
         Order.objects.filter(status=S.PENDING_PAYMENT, expires_at__lte=timezone.now())
+        .exclude(payments__status=Payment.Status.PENDING)  # as order_expire: a payment is in flight
         .order_by("expires_at")
         .values_list("pk", flat=True)[:batch_size]
     )
     expired = sum(order_expire(order_id=pk) for pk in ids)
     if expired:
         logger.info("expired %d unpaid orders", expired)
-    return expired, len(ids) == batch_size
+    # A full batch that expired nothing (all raced away) waits for beat instead of looping.
+    return expired, len(ids) == batch_size and expired > 0
 
 
 # --- Seller side ------------------------------------------------------------------------------

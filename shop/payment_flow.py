@@ -193,17 +193,25 @@ def payments_sweep(*, batch_size: int = 100) -> tuple[int, bool]:
     )
     settled = 0
     for payment in batch:
-        if payment.status == P.REFUNDING:
-            settled += payment_refund_finish(payment_id=payment.pk).status == P.REFUNDED
-            continue
-        try:
-            result = get_gateway(payment.gateway).status(key=payment.idempotency_key)
-        except GatewayUnavailable:
-            continue
-        settled += attempt_settle(payment_id=payment.pk, result=result).status != P.PENDING
+        if _sweep_one(payment):
+            settled += 1
+        else:  # to the back of the queue: rows the gateway cannot settle yet must not block the rest
+            Payment.objects.filter(pk=payment.pk, status=payment.status).update(updated_at=timezone.now())
     if settled:
-        logger.info("payments sweep settled %d payments", settled)
-    return settled, len(batch) == batch_size
+        logger.info("payments sweep settled %d of %d payments", settled, len(batch))
+    return settled, len(batch) == batch_size and settled > 0
+
+
+def _sweep_one(payment: Payment) -> bool:
+    """Ask the gateway about one unfinished payment and record the answer; True if settled."""
+    if payment.status == P.REFUNDING:
+        finished = payment_refund_finish(payment_id=payment.pk)
+        return finished is None or finished.status == P.REFUNDED  # None: a request finished it
+    try:
+        result = get_gateway(payment.gateway).status(key=payment.idempotency_key)
+    except GatewayUnavailable:
+        return False
+    return attempt_settle(payment_id=payment.pk, result=result).status != P.PENDING
 
 
 # --- Webhook -------------------------------------------------------------------------

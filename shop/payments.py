@@ -191,7 +191,10 @@ def webhook_signature_ok(*, body: bytes, header: str, secret: str, tolerance_s: 
         return False
     if abs(time.time() - int(timestamp)) > tolerance_s:
         return False
-    return hmac.compare_digest(parts.get("v1", ""), _mac(secret, int(timestamp), body))
+    signature = parts.get("v1", "")
+    if not signature.isascii():  # compare_digest raises on non-ASCII text: a forged header, not a 500
+        return False
+    return hmac.compare_digest(signature, _mac(secret, int(timestamp), body))
 
 
 def _mac(secret: str, timestamp: int, body: bytes) -> str:

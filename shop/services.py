@@ -44,7 +44,7 @@ def category_resolve(value) -> Category | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValidationError({"category": [_("Send the category's id, slug or name.")]})
-    if isinstance(value, int) or value.strip().isdigit():  # digits of any script: an id, never a name
+    if isinstance(value, int) or numbers.is_ascii_digits(value.strip()):  # an id, never a name
         category_id = numbers.parse_id(value)
         category = Category.objects.filter(pk=category_id).first() if category_id else None
         if category is None:

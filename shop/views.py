@@ -20,7 +20,7 @@ from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
 from shop import addresses, orders, selectors, services
 from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
-from shop.models import Order
+from shop.models import Order, Payment
 from shop.templatetags.shop_tags import money
 
 PRODUCTS_PER_PAGE = 24
@@ -317,7 +317,10 @@ def _cancelled_message(order: Order) -> str:
     if order.paid_at is None:
         return _("Order cancelled. Nothing was charged.")
     amount = money(order.total, order.currency)
-    return _("Order cancelled. %(amount)s has been refunded to your card.") % {"amount": amount}
+    if order.payments.filter(status=Payment.Status.REFUNDED).exists():
+        return _("Order cancelled. %(amount)s has been refunded to your card.") % {"amount": amount}
+    # The gateway has not confirmed yet: the payments sweep finishes the refund.
+    return _("Order cancelled. The refund of %(amount)s is on its way to your card.") % {"amount": amount}
 
 
 @login_required

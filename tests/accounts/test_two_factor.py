@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient
 
+from accounts.models import ApiToken
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +178,24 @@ def test_the_second_factor_leaves_the_verified_badge_of_a_session_user_alone(cli
     assert me.status_code == 200
     assert me.json()["is_verified"] is True
     assert client.get(f"/api/v1/users/{staff.username}/").json()["is_verified"] is True
+
+
+def test_an_api_token_for_an_account_with_a_device_needs_the_code(staff, device):
+    """Else a stolen staff password would reach the staff powers of the API without the code."""
+    api = APIClient()
+    url = "/api/v1/auth/token/"
+    without = api.post(url, {"username": staff.username, "password": PASSWORD}, format="json")
+    assert without.status_code == 400 and without.json()["code"] == "otp_required"
+    assert not ApiToken.objects.filter(user=staff).exists()
+    right = api.post(url, {"username": staff.username, "password": PASSWORD, "otp_token": code(device)}, format="json")
+    assert right.status_code == 200 and right.json()["token"]
+    wrong = api.post(url, {"username": staff.username, "password": PASSWORD, "otp_token": "000000"}, format="json")
+    assert wrong.status_code == 400 and wrong.json()["code"] == "otp_invalid"
+    assert ApiToken.objects.filter(user=staff).count() == 1
+
+
+def test_an_account_without_a_device_gets_a_token_with_its_password(staff):
+    response = APIClient().post(
+        "/api/v1/auth/token/", {"username": staff.username, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200

@@ -127,9 +127,12 @@ def test_remove_reorder_add_photos_and_change_the_cover(page_at, live_server, wi
 
     assert _sizes(note) == [(500, 250), (300, 400), (350, 350)]
     first_slide = page.locator(".carousel-slide img").first
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first_slide.element_handle())
     assert first_slide.evaluate("img => img.naturalWidth / img.naturalHeight") == 2
     page.goto(f"/u/{author.username}/")
     cover = page.locator(".masonry .card-cover").first
+    cover.scroll_into_view_if_needed()  # cards load their photo lazily
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=cover.element_handle())
     assert cover.evaluate("img => img.naturalWidth / img.naturalHeight") == 2
 
 

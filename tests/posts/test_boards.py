@@ -4,6 +4,7 @@ import pytest
 
 from posts import services
 from posts.models import Collection, Like, Save
+from redbook.exceptions import Forbidden
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.posts.test_lists_and_pages import browser_for
@@ -165,3 +166,12 @@ def test_board_list_queries_are_bounded(make_note, other_user, django_assert_max
     with django_assert_max_num_queries(6):
         response = client.get("/api/v1/collections/")
     assert len(response.json()["results"]) == 10
+
+
+def test_a_suspended_account_cannot_delete_a_board(user):
+    board = services.collection_create(owner=user, name="Trips", is_private=False)
+    user.is_suspended = True
+    user.save(update_fields=["is_suspended"])
+    with pytest.raises(Forbidden):  # (the API and the pages do not sign a suspended account in)
+        services.collection_delete(user=user, collection_id=board.pk)
+    assert Collection.objects.filter(pk=board.pk).exists()

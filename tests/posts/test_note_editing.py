@@ -96,6 +96,8 @@ def test_image_order_as_a_json_list_and_a_comma_list(api_client, make_note):
         ("letters", "invalid_image_order"),
         ("negative", "invalid_image_order"),
         ("too_many_new", "invalid_image_order"),
+        ("huge", "invalid_image_order"),
+        ("unicode", "invalid_image_order"),
     ],
 )
 def test_bad_image_orders_are_400_and_change_nothing(api_client, make_note, user, order, code):
@@ -109,6 +111,8 @@ def test_bad_image_orders_are_400_and_change_nothing(api_client, make_note, user
         "letters": "first",
         "negative": "-1",
         "too_many_new": f"{first},new,new",
+        "huge": "9" * 5000,  # past int()'s 4,300 digits: a ValueError nothing caught
+        "unicode": "\u0663",
     }
     files = [] if order == "empty" else [upload()]  # an empty order with a new file replaces the photos
     response = _patch(api_client, note, {"title": "Changed", "image_order": orders[order], "images": files})
@@ -124,6 +128,19 @@ def test_at_most_nine_photos_remain(api_client, make_note):
     response = _patch(api_client, note, {"image_order": order, "images": [upload(), upload()]})
     assert response.status_code == 400 and response.json()["code"] == "too_many_images"
     assert NoteImage.objects.filter(note=note).count() == 8
+
+
+def test_image_order_null_keeps_the_photos_and_other_shapes_are_refused(api_client, make_note):
+    draft = make_note(images=2, draft=True)
+    photos = _image_ids(draft)
+    assert _patch(api_client, draft, {"title": "Same photos", "image_order": None}, fmt="json").status_code == 200
+    assert _image_ids(draft) == photos
+    for shape in (1.5, {"a": 1}, [[1]], True):
+        response = _patch(api_client, draft, {"image_order": shape, "tags": "x"}, fmt="json")
+        assert response.status_code == 400, shape
+    response = _patch(api_client, draft, {"tags": 2.5}, fmt="json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    assert _image_ids(draft) == photos
 
 
 def test_a_draft_may_drop_every_photo_but_cannot_publish_without_one(api_client, make_note):

@@ -149,3 +149,12 @@ def test_the_demo_worlds_notes_gather_at_their_places():
     assert placed and all(note.place_id for note in placed)
     named = {(note.city, " ".join(note.place_name.split())) for note in placed}
     assert Place.objects.count() == len(named)  # the notes of one place share one Place
+
+
+def test_a_name_that_folding_lengthens_still_gets_a_key_that_fits(make_note):
+    long_name = "ß" * 80  # 80 characters written, 160 once folded ("ss")
+    first = make_note(place_name=long_name, lat=30.0, lng=120.0)
+    second = make_note(place_name="ẞ" * 80, lat=30.0, lng=120.0)  # capital sharp s: folds the same
+    place = Place.objects.get(pk=Note.objects.get(pk=first.pk).place_id)
+    assert len(place.key) <= Place._meta.get_field("key").max_length
+    assert Note.objects.get(pk=second.pk).place_id == place.pk

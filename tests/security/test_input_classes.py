@@ -15,6 +15,8 @@ from django.test import override_settings
 from rest_framework import serializers
 from taggit.models import Tag
 
+from posts import services as note_services
+from posts.models import Note
 from redbook import cursors, input_fields, numbers
 from redbook.exceptions import Invalid
 from redbook.parsers import JSONObjectParser, json_depth_exceeds
@@ -152,6 +154,13 @@ def test_no_request_body_is_parsed_by_plain_json_loads():
 # --- JSON caps ---------------------------------------------------------------------------------
 
 
+@pytest.mark.timeout(30)  # quadratic scanning took minutes here (about 18 s for 80 KB)
+def test_an_unclosed_string_of_escaped_quotes_is_scanned_once():
+    body = b'{"a": "' + b'\\"' * 200_000  # 400 KB, never closed
+    assert not json_depth_exceeds(body, 32)
+    assert json_depth_exceeds(b'[[[[ "unclosed [[[', 3)  # the brackets before the string still count
+
+
 def test_depth_is_counted_outside_strings_only():
     assert not json_depth_exceeds(b'{"a": "[[[[[[[[[[[[", "b": "\\"[[[[[["}', 3)
     assert json_depth_exceeds(b'{"a": [[[1]]]}', 3)
@@ -177,6 +186,23 @@ def test_a_cursor_round_trips_and_any_change_is_refused():
             cursors.cursor_decode(raw, fields={"o": int})
     with override_settings(SECRET_KEY="another-key-entirely-for-this-test"), pytest.raises(Invalid):
         cursors.cursor_decode(token, fields={"o": int})
+
+
+def test_a_cursor_of_one_kind_of_list_is_refused_by_another(db):
+    """A place's list pages by a float distance; its cursor on a list by id was a 500."""
+    user = UserFactory()
+    for title in ("one", "two"):
+        note_services.note_create(
+            author=user, title=title, body="", images=[jpeg()], lat=30.0, lng=120.0, place_name="Pier"
+        )
+    place_id = Note.objects.filter(author=user).values_list("place_id", flat=True).first()
+    client = client_for(user)
+    next_url = client.get(f"/api/v1/places/{place_id}/notes/?page_size=1").json()["next"]
+    cursor = next_url.split("cursor=")[1].split("&")[0]
+    response = client.get(f"/api/v1/users/{user.username}/notes/?page_size=1&cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+    assert client.get(next_url).status_code == 200  # where it was made, it still works
 
 
 # --- Ids in pages ----------------------------------------------------------------------------

@@ -305,6 +305,12 @@ def test_webhook_refuses_bad_signatures_old_deliveries_and_unknown_gateways(
             headers={SIGNATURE_HEADER: webhook_signature(body=body, secret=SECRET)},
         ),
         anon_client.post("/api/v1/payments/webhook/hosted/", data=body, content_type="application/json"),
+        anon_client.post(  # a non-ASCII signature: refused, not a 500 from compare_digest
+            "/api/v1/payments/webhook/hosted/",
+            data=body,
+            content_type="application/json",
+            headers={SIGNATURE_HEADER: f"t={int(time.time())},v1=\u00e9"},
+        ),
     ]
     for response in bad:
         assert response.status_code == 400 and response.json()["code"] == "invalid_signature"
@@ -337,3 +343,25 @@ def test_hosted_pay_on_the_order_page_says_the_payment_is_being_confirmed(hosted
 
 def test_beat_runs_the_payments_sweep(settings):
     assert {"task": "shop.payments_sweep", "schedule": 60.0} in settings.CELERY_BEAT_SCHEDULE.values()
+
+
+@pytest.mark.django_db
+def test_expiry_leaves_orders_with_a_payment_in_flight_and_does_not_spin_on_them(user, variant):
+    order = place_order(user, variant)
+    Order.objects.filter(pk=order.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    payment_flow.attempt_create(order=order, card_last4="4242")
+    assert orders.orders_expire_unpaid(batch_size=1) == (0, False)  # has_more would re-queue at once
+    assert Order.objects.get(pk=order.pk).status == "pending_payment"
+
+
+@pytest.mark.django_db
+def test_the_sweep_moves_what_it_cannot_settle_to_the_back(user, variant, settings):
+    settings.PAYMENT_SWEEP_AFTER_SECONDS = 0
+    order = place_order(user, variant)
+    attempt = payment_flow.attempt_create(order=order, card_last4="4242")  # the gateway never saw it
+    Payment.objects.filter(pk=attempt.pk).update(status=Payment.Status.REFUNDING)  # a refund nobody finished
+    Payment.objects.filter(pk=attempt.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    settled, has_more = payment_flow.payments_sweep(batch_size=1)
+    assert not has_more or settled == 1
+    touched = Payment.objects.get(pk=attempt.pk)
+    assert touched.status == Payment.Status.REFUNDED or touched.updated_at > timezone.now() - timedelta(minutes=1)
