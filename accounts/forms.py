@@ -8,6 +8,14 @@ from accounts.models import User
 from redbook.exceptions import ServiceError
 
 
+def _password_field(label, autocomplete: str, *, help_text="", autofocus: bool = False) -> forms.CharField:
+    """A password input: never stripped, and named for the browser's password manager."""
+    attrs = {"autocomplete": autocomplete, **({"autofocus": True} if autofocus else {})}
+    return forms.CharField(
+        label=label, max_length=128, strip=False, help_text=help_text, widget=forms.PasswordInput(attrs=attrs)
+    )
+
+
 class SignupForm(forms.Form):
     username = forms.CharField(
         label=_("Username"),
@@ -17,13 +25,7 @@ class SignupForm(forms.Form):
     )
     display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
     email = forms.EmailField(label=_("Email (optional)"), required=False)
-    password = forms.CharField(
-        label=_("Password"),
-        max_length=128,
-        strip=False,
-        help_text=_("At least 8 characters, not too common."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = _password_field(_("Password"), "new-password", help_text=_("At least 8 characters, not too common."))
     account_type = forms.ChoiceField(
         label=_("Account type"),
         choices=User.AccountType.choices,
@@ -38,34 +40,15 @@ class LoginForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = _password_field(_("Password"), "current-password")
 
 
 class PasswordChangeForm(forms.Form):
-    current_password = forms.CharField(
-        label=_("Current password"),
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    current_password = _password_field(_("Current password"), "current-password", autofocus=True)
+    new_password = _password_field(
+        _("New password"), "new-password", help_text=_("At least 8 characters, not too common.")
     )
-    new_password = forms.CharField(
-        label=_("New password"),
-        max_length=128,
-        strip=False,
-        help_text=_("At least 8 characters, not too common."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    new_password_again = forms.CharField(
-        label=_("New password again"),
-        max_length=128,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password_again = _password_field(_("New password again"), "new-password")
 
     def clean(self):
         cleaned = super().clean()

@@ -60,43 +60,30 @@ def _notify_mentions(*, actor_id: int, body: str, note_id: int, comment_id: int 
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def notify_like(*, like_id: int) -> None:
-    like = Like.objects.select_related("note").filter(pk=like_id).first()
-    if like is None:  # unliked before the task ran
+def _notify_note_interaction(model, pk: int, verb: str, key: str) -> None:
+    """Tell a note's author of a like, save or re-share; nothing if it was undone before the task ran."""
+    interaction = model.objects.select_related("note").filter(pk=pk).first()
+    if interaction is None:
         return
     _notify(
-        recipient_id=like.note.author_id,
-        actor_id=like.user_id,
-        verb=Notification.Verb.LIKE,
-        note_id=like.note_id,
-        dedupe_key=f"like:{like.user_id}:{like.note_id}",
+        recipient_id=interaction.note.author_id,
+        actor_id=interaction.user_id,
+        verb=verb,
+        note_id=interaction.note_id,
+        dedupe_key=f"{key}:{interaction.user_id}:{interaction.note_id}",
     )
+
+
+def notify_like(*, like_id: int) -> None:
+    _notify_note_interaction(Like, like_id, Notification.Verb.LIKE, "like")
 
 
 def notify_save(*, save_id: int) -> None:
-    save = Save.objects.select_related("note").filter(pk=save_id).first()
-    if save is None:
-        return
-    _notify(
-        recipient_id=save.note.author_id,
-        actor_id=save.user_id,
-        verb=Notification.Verb.SAVE,
-        note_id=save.note_id,
-        dedupe_key=f"save:{save.user_id}:{save.note_id}",
-    )
+    _notify_note_interaction(Save, save_id, Notification.Verb.SAVE, "save")
 
 
 def notify_reshare(*, reshare_id: int) -> None:
-    reshare = Reshare.objects.select_related("note").filter(pk=reshare_id).first()
-    if reshare is None:  # un-shared before the task ran
-        return
-    _notify(
-        recipient_id=reshare.note.author_id,
-        actor_id=reshare.user_id,
-        verb=Notification.Verb.RESHARE,
-        note_id=reshare.note_id,
-        dedupe_key=f"reshare:{reshare.user_id}:{reshare.note_id}",
-    )
+    _notify_note_interaction(Reshare, reshare_id, Notification.Verb.RESHARE, "reshare")
 
 
 def notify_comment(*, comment_id: int) -> None:
