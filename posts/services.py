@@ -585,12 +585,17 @@ def comment_delete(*, comment: Comment, actor: User) -> None:
     if actor.pk not in (comment.author_id, comment.note.author_id) and not actor.is_staff:
         raise Forbidden(_("You cannot delete this comment."))
     with transaction.atomic():
-        replies = Comment.objects.filter(parent_id=comment.pk).count()
-        deleted, _by_model = Comment.objects.filter(pk=comment.pk).delete()
-        if not deleted:
-            return
-        _add(Note, comment.note_id, "comment_count", -(1 + replies))
-        if comment.parent_id:
+        # Moderation already took removed comments out of the counters (moderation.targets):
+        # subtract only what is still counted, read under the row's lock.
+        locked = Comment.objects.select_for_update().filter(pk=comment.pk)
+        flags = list(locked.values_list("is_removed", flat=True))
+        if not flags:
+            return  # already deleted
+        counted = 0 if flags[0] else 1
+        replies = Comment.objects.filter(parent_id=comment.pk, is_removed=False).count()
+        locked.delete()
+        _add(Note, comment.note_id, "comment_count", -(counted + replies))
+        if comment.parent_id and counted:
             _add(Comment, comment.parent_id, "reply_count", -1)
 
 

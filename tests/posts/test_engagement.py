@@ -12,6 +12,7 @@ from moderation.services import target_take_down
 from posts import services
 from posts.models import Collection, Comment, Like, Note, Reshare, Save
 from redbook.exceptions import Forbidden, Invalid
+from reliability import checks
 from tests.conftest import client_for, requires_postgres
 from tests.factories import UserFactory
 from tests.moderation.conftest import ensure_moderators_group
@@ -226,3 +227,36 @@ def test_hidden_notes_refuse_interactions(note, other_user):
     client = client_for(other_user)
     for path in ("like", "save", "reshare", "view", "comments"):
         assert client.post(f"/api/v1/notes/{note.pk}/{path}/", {"body": "x"}, format="json").status_code == 404
+
+
+def test_deleting_a_root_comment_keeps_counts_that_moderation_already_took(note, user, other_user):
+    """Moderation subtracts a removed reply (or root) from the counters once; the delete must not again."""
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(ensure_moderators_group())
+    root = services.comment_create(author=other_user, note=note, body="root")
+    removed_reply = services.comment_create(author=user, note=note, body="spam", parent_id=root.pk)
+    services.comment_create(author=user, note=note, body="kept", parent_id=root.pk)
+    other_root = services.comment_create(author=user, note=note, body="another thread")
+    target_take_down(target_type="comment", target_id=removed_reply.pk, moderator=moderator)
+    assert _counts(note)[2] == 3
+
+    services.comment_delete(comment=root, actor=other_user)
+
+    assert _counts(note)[2] == 1
+    assert list(Comment.objects.values_list("pk", flat=True)) == [other_root.pk]
+    assert checks.counters() == []
+
+
+def test_deleting_a_removed_reply_leaves_the_counts_alone(note, user, other_user):
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(ensure_moderators_group())
+    root = services.comment_create(author=other_user, note=note, body="root")
+    reply = services.comment_create(author=user, note=note, body="spam", parent_id=root.pk)
+    target_take_down(target_type="comment", target_id=reply.pk, moderator=moderator)
+
+    services.comment_delete(comment=reply, actor=user)
+
+    assert _counts(note)[2] == 1
+    root.refresh_from_db()
+    assert root.reply_count == 0
+    assert checks.counters() == []
