@@ -2,10 +2,10 @@
 write is a no-op, so pages and the API keep answering (slower) instead of 500ing.
 
 Why open: everything kept in this cache can be recomputed from the database, so
-losing it for the length of an outage costs speed, not correctness. The throttles
-built on it (DRF's login/signup rates) therefore fail open too: refusing every login
-while Redis restarts would be an outage of its own. A limit that must fail closed
-talks to `redbook.redis.get_redis()` itself and handles `redis.RedisError`.
+losing it for the length of an outage costs speed, not correctness. The abuse limits
+do not count in this cache when Redis is configured: `redbook/throttling.py` counts on
+Redis directly and each scope says there whether it fails open or closed (sign-up and
+password guessing fail closed).
 
 Only connection-level errors are swallowed; anything else is a bug and still raises.
 """

@@ -23,13 +23,8 @@ import hashlib
 import logging
 import math
 import time
-from functools import cache as memoize
 from functools import wraps
 
-import redis
-import redis.backoff
-import redis.retry
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import render
@@ -37,6 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
 from redbook.client_ip import client_bucket
+from redbook.redis import get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -57,23 +53,13 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(num), int(digits or 1) * PERIODS[unit]
 
 
-@memoize
-def get_redis() -> redis.Redis | None:
-    """A client of its own: short timeouts and one quick retry, so that a Redis outage
-    costs a request a fraction of a second here, not the shared client's backoff."""
-    if not settings.REDIS_URL:
-        return None
-    return redis.Redis.from_url(
-        settings.REDIS_URL,
-        socket_timeout=0.5,
-        socket_connect_timeout=0.5,
-        retry=redis.retry.Retry(redis.backoff.NoBackoff(), 1),
-    )
+# Short: the limiter is on every write's path, so an outage costs a request half a second.
+LIMITER_TIMEOUT = 0.5
 
 
 def hit(key: str, period: int) -> int:
     """Count one hit on `key` in its window and return the count, atomically."""
-    client = get_redis()
+    client = get_redis(LIMITER_TIMEOUT)
     if client is None:
         if cache.add(key, 1, timeout=period):
             return 1
@@ -93,7 +79,7 @@ def hit(key: str, period: int) -> int:
 
 
 def forget(key: str) -> None:
-    client = get_redis()
+    client = get_redis(LIMITER_TIMEOUT)
     try:
         if client is None:
             cache.delete(key)

@@ -166,7 +166,7 @@ def test_a_non_object_json_body_does_not_break_the_login_throttle(rates):
 )
 def test_each_scope_fails_open_or_closed_as_documented(monkeypatch, throttle_class, allowed):
     dead = redis.Redis(host="127.0.0.1", port=1, retry=redis.retry.Retry(redis.backoff.NoBackoff(), 1))
-    monkeypatch.setattr(throttling, "get_redis", lambda: dead)
+    monkeypatch.setattr(throttling, "get_redis", lambda timeout: dead)
     throttle = throttle_class()
 
     assert throttle.allow_request(drf_request(data={"username": "dave"}), None) is allowed
@@ -176,7 +176,7 @@ def test_each_scope_fails_open_or_closed_as_documented(monkeypatch, throttle_cla
 
 @pytest.mark.django_db
 def test_without_redis_the_cache_counts(monkeypatch, rates):
-    monkeypatch.setattr(throttling, "get_redis", lambda: None)
+    monkeypatch.setattr(throttling, "get_redis", lambda timeout: None)
     rates(follow="2/min")
     user = UserFactory.build(pk=99)
     request = drf_request()
