@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors, services, two_factor
 from accounts.models import ApiToken, User
+from redbook import input_fields
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
 from redbook.throttling import (
@@ -101,7 +102,9 @@ class RegisterSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    display_name = serializers.CharField(
+        max_length=input_fields.max_length_of(User, "display_name"), required=False, allow_blank=True, default=""
+    )
     account_type = serializers.ChoiceField(choices=User.AccountType.choices, default=User.AccountType.PERSONAL)
 
 
@@ -136,9 +139,13 @@ class ApiTokenSerializer(serializers.Serializer):
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
-    display_name = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    bio = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    location = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    display_name = serializers.CharField(
+        max_length=input_fields.max_length_of(User, "display_name"), required=False, allow_blank=True
+    )
+    bio = serializers.CharField(max_length=input_fields.max_length_of(User, "bio"), required=False, allow_blank=True)
+    location = serializers.CharField(
+        max_length=input_fields.max_length_of(User, "location"), required=False, allow_blank=True
+    )
     # A plain file: redbook.images decides what is an image (415/413/400 with a message).
     avatar = serializers.FileField(required=False)
     likes_public = serializers.BooleanField(required=False)

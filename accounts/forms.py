@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from redbook import input_fields
 from redbook.exceptions import ServiceError
 
 
@@ -23,7 +24,9 @@ class SignupForm(forms.Form):
         help_text=_("Letters, digits and @/./+/-/_ only."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=input_fields.max_length_of(User, "display_name"), required=False
+    )
     email = forms.EmailField(label=_("Email (optional)"), required=False)
     password = _password_field(_("Password"), "new-password", help_text=_("At least 8 characters, not too common."))
     account_type = forms.ChoiceField(
@@ -58,11 +61,18 @@ class PasswordChangeForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
-    bio = forms.CharField(
-        label=_("Bio"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 4, "maxlength": 300})
+    display_name = forms.CharField(
+        label=_("Display name"), max_length=input_fields.max_length_of(User, "display_name"), required=False
     )
-    location = forms.CharField(label=_("Location"), max_length=100, required=False)
+    bio = forms.CharField(
+        label=_("Bio"),
+        max_length=input_fields.max_length_of(User, "bio"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    location = forms.CharField(
+        label=_("Location"), max_length=input_fields.max_length_of(User, "location"), required=False
+    )
     likes_public = forms.BooleanField(
         label=_("Show my likes on my profile"),
         required=False,

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from moderation import services
 from moderation.models import Appeal, Report, ReportReason, TargetType
+from redbook import input_fields
 from redbook.throttling import ReportThrottle
 
 
@@ -15,7 +16,9 @@ class ReportCreateSerializer(serializers.Serializer):
     # Opaque: a note, comment or product id, or a username (or id) for users.
     target_id = serializers.CharField(max_length=150)
     reason = serializers.ChoiceField(choices=ReportReason.choices)
-    detail = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    detail = serializers.CharField(
+        max_length=input_fields.max_length_of(Report, "detail"), required=False, allow_blank=True, default=""
+    )
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -54,7 +57,7 @@ class ReportCreateView(APIView):
 
 
 class AppealCreateSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=input_fields.max_length_of(Appeal, "reason"))
 
 
 class AppealSerializer(serializers.ModelSerializer):

@@ -353,11 +353,16 @@ class NoteWriteSerializer(serializers.Serializer):
     """Note fields; `tags`, `product_ids` and `image_order` (a comma list, or the field
     repeated; a list in JSON) are read by `_list_param`."""
 
-    title = serializers.CharField(max_length=100, required=True, allow_blank=True)
-    body = serializers.CharField(max_length=10000, required=False, allow_blank=True, trim_whitespace=False)
+    # Limits are the model's (one limit each): the service checks them again with its own messages.
+    title = serializers.CharField(max_length=input_fields.max_length_of(Note, "title"), required=True, allow_blank=True)
+    body = serializers.CharField(
+        max_length=input_fields.max_length_of(Note, "body"), required=False, allow_blank=True, trim_whitespace=False
+    )
     lat = input_fields.FloatField(required=False, allow_null=True)
     lng = input_fields.FloatField(required=False, allow_null=True)
-    place_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    place_name = serializers.CharField(
+        max_length=input_fields.max_length_of(Note, "place_name"), required=False, allow_blank=True
+    )
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
     # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
     images = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
@@ -561,7 +566,9 @@ class NoteViewView(APIView):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=5000, allow_blank=True, trim_whitespace=False)
+    body = serializers.CharField(
+        max_length=input_fields.max_length_of(Comment, "body"), allow_blank=True, trim_whitespace=False
+    )
     parent_id = input_fields.IntegerField(required=False, allow_null=True, min_value=1)
 
 
@@ -621,7 +628,7 @@ class CommentLikeView(APIView):
 
 
 class CollectionInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, allow_blank=True)
+    name = serializers.CharField(max_length=input_fields.max_length_of(Collection, "name"), allow_blank=True)
     is_private = serializers.BooleanField(required=False, default=False)
 
 
@@ -654,7 +661,9 @@ class CollectionsView(APIView):
 
 
 class CollectionUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    name = serializers.CharField(
+        max_length=input_fields.max_length_of(Collection, "name"), allow_blank=True, required=False
+    )
     is_private = serializers.BooleanField(required=False)
 
 

@@ -7,6 +7,8 @@ checks every serializer and form); read-only output fields may stay DRF's own.
 """
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -74,3 +76,11 @@ class FloatFormField(forms.FloatField):
             return numbers.parse_float(value)
         except ValueError:
             raise forms.ValidationError(_("Enter a number."), code="invalid") from None
+
+
+def max_length_of(model: type[Model], field_name: str) -> int:
+    """The model field's max_length: the one limit that the API, forms and pages' maxlength all read."""
+    limit = model._meta.get_field(field_name).max_length
+    if limit is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{field_name} has no max_length")
+    return limit

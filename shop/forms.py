@@ -6,9 +6,9 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from redbook import numbers
+from redbook import input_fields, numbers
 from redbook.input_fields import DecimalFormField, IntegerFormField
-from shop.models import MAX_LINE_QUANTITY, Category, Product, Variant
+from shop.models import MAX_LINE_QUANTITY, Category, Order, Product, Variant
 from shop.orders import ADDRESS_FIELDS
 
 
@@ -87,7 +87,9 @@ class PayForm(forms.Form):
 
 
 class ShipForm(forms.Form):
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=64)
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), max_length=input_fields.max_length_of(Order, "tracking_number")
+    )
 
 
 class ProductForm(forms.ModelForm):

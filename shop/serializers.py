@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
 from accounts.api import UserSerializer
+from redbook import input_fields
 from redbook.parsers import json_loads_capped
 from shop.models import Address, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 from shop.templatetags.shop_tags import price_range
@@ -94,7 +95,7 @@ class ProductSerializer(serializers.ModelSerializer):
 class ProductWriteSerializer(serializers.Serializer):
     """Shapes only; the service checks the values (one set of rules for API and pages)."""
 
-    name = serializers.CharField(max_length=120, required=False)
+    name = serializers.CharField(max_length=input_fields.max_length_of(Product, "name"), required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
     category = serializers.JSONField(required=False, allow_null=True)
     variants = serializers.JSONField(required=False)
@@ -235,7 +236,7 @@ class PayInputSerializer(serializers.Serializer):
 
 
 class ShipInputSerializer(serializers.Serializer):
-    tracking_number = serializers.CharField(max_length=64)
+    tracking_number = serializers.CharField(max_length=input_fields.max_length_of(Order, "tracking_number"))
 
 
 class AddressSerializer(serializers.ModelSerializer):

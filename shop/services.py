@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from redbook import numbers
+from redbook import input_fields, numbers
 from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.images import check_request_pixels, load_image, make_rendition
 from search import services as search_services
@@ -82,7 +82,9 @@ def variant_clean(data, *, position: int) -> dict:
     if "id" in data:
         cleaned["id"] = data["id"]
     if "name" in data or "id" not in data:
-        cleaned["name"] = _clean_text(data.get("name"), field="variants", max_length=60, required=True)
+        cleaned["name"] = _clean_text(
+            data.get("name"), field="variants", max_length=input_fields.max_length_of(Variant, "name"), required=True
+        )
     if "price" in data or "id" not in data:
         try:
             price = numbers.parse_decimal(data.get("price"), max_digits=PRICE_DIGITS, decimal_places=2)
@@ -161,7 +163,7 @@ def product_create(
 ) -> Product:
     _ensure_brand(brand)
     fields = {
-        "name": _clean_text(name, field="name", max_length=120, required=True),
+        "name": _clean_text(name, field="name", max_length=input_fields.max_length_of(Product, "name"), required=True),
         "description": _clean_text(description, field="description", max_length=5000, required=False),
     }
     cleaned_variants = _clean_variants(variants, required=True)
@@ -202,7 +204,9 @@ def product_update(
         if product.brand_id != actor.pk:
             raise Forbidden(_("You can only edit your own products."))
         if name is not None:
-            product.name = _clean_text(name, field="name", max_length=120, required=True)
+            product.name = _clean_text(
+                name, field="name", max_length=input_fields.max_length_of(Product, "name"), required=True
+            )
         if description is not None:
             product.description = _clean_text(description, field="description", max_length=5000, required=False)
         if category is not _UNSET:
