@@ -4,10 +4,11 @@ VENV_STAMP := .venv/.installed
 
 .PHONY: run test lint bench load test-faults test-faults-short e2e-deps clean
 
-$(VENV_STAMP): requirements.txt
+# The venv gets the dev lock (production's requirements.txt plus the test and lint tools).
+$(VENV_STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --upgrade pip
-	.venv/bin/pip install --quiet -r requirements.txt
+	.venv/bin/pip install --quiet -r requirements-dev.txt
 	touch $(VENV_STAMP)
 
 run: $(VENV_STAMP)
@@ -19,6 +20,8 @@ test: $(VENV_STAMP)
 lint: $(VENV_STAMP)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+	DEBUG=1 .venv/bin/mypy
 
 bench: $(VENV_STAMP)
 	bash scripts/bench.sh

@@ -9,14 +9,11 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import signals
 from accounts.authentication import BACKEND, check_credentials
 from accounts.models import ApiToken, Block, Follow, User, forget_hidden_user_ids, password_stamp
-from feeds.services import explore_refresh_request
-from outbox.services import enqueue_on_commit
-from posts.tasks import notify_follow
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import load_image, make_rendition
-from search import services as search_services
 
 AVATAR_SIZE = 400  # px, longest side; shown at most at 96 css px (x2 for retina, x2 margin)
 
@@ -175,14 +172,14 @@ def profile_update(
     if avatar is not None:
         rendition = make_rendition(load_image(avatar, max_side=AVATAR_SIZE), max_size=AVATAR_SIZE, fmt="JPEG")
         # A fresh server-chosen name per upload: caches never serve the previous face.
-        user.avatar.save(rendition.content.name, rendition.content, save=False)
+        user.avatar.save(rendition.filename, rendition.content, save=False)
         changed.append("avatar")
     with transaction.atomic():
         user.save(update_fields=changed)
         if avatar is not None and old_avatar:
             transaction.on_commit(lambda: user.avatar.storage.delete(old_avatar))
         if user.is_brand and "display_name" in changed:  # products are found by brand name
-            search_services.user_index_soon(user_id=user.pk)
+            signals.user_changed.send(sender=User, user_id=user.pk)
     return user
 
 
@@ -226,8 +223,7 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
         except IntegrityError:
             return Follow.objects.get(follower=follower, followee=followee), False
         _counts_add(follower_id=follower.pk, followee_id=followee.pk, delta=1)
-        explore_refresh_request(user_id=follower.pk)  # after commit, debounced
-        enqueue_on_commit(notify_follow, follower_id=follower.pk, followee_id=followee.pk)
+        signals.followed.send(sender=Follow, follower_id=follower.pk, followee_id=followee.pk)
     return follow, True
 
 
@@ -278,10 +274,10 @@ def user_suspend(*, user: User, reason: str = "") -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_suspended=True, suspended_reason=reason[:300])
         tokens_revoke(user=user)
-        search_services.user_index_soon(user_id=user.pk)  # their notes and products leave search
+        signals.user_changed.send(sender=User, user_id=user.pk)  # their notes and products leave search
 
 
 def user_unsuspend(*, user: User) -> None:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_suspended=False, suspended_reason="")
-        search_services.user_index_soon(user_id=user.pk)
+        signals.user_changed.send(sender=User, user_id=user.pk)

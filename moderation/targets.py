@@ -17,12 +17,14 @@ from django.utils.text import Truncator
 
 from accounts.models import User
 from accounts.services import user_suspend, user_unsuspend
+from accounts.signals import user_changed
 from moderation.models import AuditLogEntry, TargetType
 from posts.models import Comment, Note
+from posts.signals import note_changed
 from redbook import numbers
-from search import services as search_services
 from shop.models import Product
 from shop.services import product_notes_count_refresh
+from shop.signals import product_changed
 
 Action = AuditLogEntry.Action
 
@@ -112,7 +114,7 @@ SPECS: dict[str, TargetSpec] = {
         label=lambda note: note.title,
         url=lambda note: reverse("posts:note-detail", args=[note.pk]),
         on_change=_note_counts,
-        reindex=lambda pk: search_services.note_index_soon(note_id=pk),
+        reindex=lambda pk: note_changed.send(sender=Note, note_id=pk),
     ),
     TargetType.COMMENT: TargetSpec(
         model=Comment,
@@ -136,7 +138,7 @@ SPECS: dict[str, TargetSpec] = {
         preview=_user_preview,
         label=lambda user: f"@{user.username}",
         url=lambda user: reverse("accounts:profile", args=[user.username]),
-        reindex=lambda pk: search_services.user_index_soon(user_id=pk),
+        reindex=lambda pk: user_changed.send(sender=User, user_id=pk),
         auto_hide=False,
     ),
     TargetType.PRODUCT: TargetSpec(
@@ -149,7 +151,7 @@ SPECS: dict[str, TargetSpec] = {
         preview=_product_preview,
         label=lambda product: product.name,
         url=lambda product: reverse("shop:product-detail", args=[product.pk]),
-        reindex=lambda pk: search_services.product_index_soon(product_id=pk),
+        reindex=lambda pk: product_changed.send(sender=Product, product_id=pk),
     ),
 }
 

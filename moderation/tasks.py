@@ -4,8 +4,8 @@ from celery import shared_task
 
 from moderation.models import AuditLogEntry, Report, TargetType
 from moderation.targets import SPECS, target_get
-from posts.models import Notification
-from posts.system_notifications import system_notification
+from notifications.models import Notification
+from notifications.system import system_notification
 from redbook.celery import RETRY_TRANSIENT
 
 Action = AuditLogEntry.Action

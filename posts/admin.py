@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from posts.models import Collection, Comment, Note, NoteImage, Notification
+from posts.models import Collection, Comment, Note, NoteImage
 
 
 class NoteImageInline(admin.TabularInline):
@@ -31,10 +31,3 @@ class CommentAdmin(admin.ModelAdmin):
 class CollectionAdmin(admin.ModelAdmin):
     list_display = ("id", "name", "owner", "is_private", "is_default", "notes_count")
     raw_id_fields = ("owner",)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("id", "recipient", "actor", "verb", "created_at", "read_at")
-    list_filter = ("verb",)
-    raw_id_fields = ("recipient", "actor", "note", "comment")

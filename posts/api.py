@@ -19,9 +19,9 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from accounts.api import UserSerializer, user_card
-from posts import notifications, selectors, services, view_counts
+from posts import selectors, services, view_counts
 from posts.cards import UrlPattern, storage_url
-from posts.models import Collection, Comment, Note, NoteImage, Notification
+from posts.models import Collection, Comment, Note, NoteImage
 from redbook import input_fields, numbers
 from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
@@ -303,49 +303,6 @@ class CollectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    actor = serializers.SerializerMethodField()
-    note = serializers.SerializerMethodField()
-    comment = serializers.SerializerMethodField()
-    kind = serializers.SerializerMethodField()
-    text = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
-    is_read = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Notification
-        fields = ["id", "verb", "kind", "actor", "note", "comment", "text", "url", "is_read", "created_at"]
-        read_only_fields = fields
-
-    def get_actor(self, row) -> dict | None:
-        return UserSerializer(row.actor, context=self.context).data if row.actor else None
-
-    def get_note(self, row) -> dict | None:
-        if row.note is None:
-            return None
-        covers = list(row.note.images.all())
-        thumb = _absolute(self.context.get("request"), covers[0].thumb) if covers else None
-        return {"id": row.note_id, "title": row.note.title, "thumb_url": thumb}
-
-    def get_comment(self, row) -> dict | None:
-        return {"id": row.comment_id, "body": row.comment.body} if row.comment else None
-
-    def get_kind(self, row) -> str:
-        """What happened: the verb for people's actions, e.g. "content_taken_down" or
-        "order_paid" for system messages (posts/system_notifications.py KINDS)."""
-        return row.kind or row.verb
-
-    def get_text(self, row) -> str:
-        return notifications.notification_text(row)
-
-    def get_url(self, row) -> str:
-        """A site path to open (empty when there is nothing to show)."""
-        return notifications.notification_url(row)
-
-    def get_is_read(self, row) -> bool:
-        return row.read_at is not None
-
-
 # --- Input ---------------------------------------------------------------------------------
 
 
@@ -353,16 +310,13 @@ class NoteWriteSerializer(serializers.Serializer):
     """Note fields; `tags`, `product_ids` and `image_order` (a comma list, or the field
     repeated; a list in JSON) are read by `_list_param`."""
 
-    # Limits are the model's (one limit each): the service checks them again with its own messages.
-    title = serializers.CharField(max_length=input_fields.max_length_of(Note, "title"), required=True, allow_blank=True)
-    body = serializers.CharField(
-        max_length=input_fields.max_length_of(Note, "body"), required=False, allow_blank=True, trim_whitespace=False
-    )
+    # No length limits here: the service checks each against the model's max_length (one
+    # limit, from the model), answering with its own code (title_too_long, body_too_long...).
+    title = serializers.CharField(required=True, allow_blank=True)
+    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     lat = input_fields.FloatField(required=False, allow_null=True)
     lng = input_fields.FloatField(required=False, allow_null=True)
-    place_name = serializers.CharField(
-        max_length=input_fields.max_length_of(Note, "place_name"), required=False, allow_blank=True
-    )
+    place_name = serializers.CharField(required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
     # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
     images = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
@@ -566,9 +520,7 @@ class NoteViewView(APIView):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    body = serializers.CharField(
-        max_length=input_fields.max_length_of(Comment, "body"), allow_blank=True, trim_whitespace=False
-    )
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
     parent_id = input_fields.IntegerField(required=False, allow_null=True, min_value=1)
 
 
@@ -628,7 +580,7 @@ class CommentLikeView(APIView):
 
 
 class CollectionInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=input_fields.max_length_of(Collection, "name"), allow_blank=True)
+    name = serializers.CharField(allow_blank=True)
     is_private = serializers.BooleanField(required=False, default=False)
 
 
@@ -661,9 +613,7 @@ class CollectionsView(APIView):
 
 
 class CollectionUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(
-        max_length=input_fields.max_length_of(Collection, "name"), allow_blank=True, required=False
-    )
+    name = serializers.CharField(allow_blank=True, required=False)
     is_private = serializers.BooleanField(required=False)
 
 
@@ -763,27 +713,3 @@ class UserLikesView(APIView):
         owner = account_selectors.user_get_visible(username=username, viewer=request.user)
         notes = selectors.user_liked_notes(owner=owner, viewer=request.user)
         return _paginated(self, request, notes, ordering=("-liked_id",), serialize=serialize_notes)
-
-
-class NotificationsView(APIView):
-    permission_classes = (permissions.IsAuthenticated,)
-
-    @extend_schema(responses={200: page_schema(NotificationSerializer, unread_count=serializers.IntegerField())})
-    def get(self, request):
-        rows = notifications.notifications_for(user=request.user)
-
-        def serialize(page, *, request):
-            return NotificationSerializer(page, many=True, context=_user_context(request, [r.actor for r in page])).data
-
-        response = _paginated(self, request, rows, ordering=("-id",), serialize=serialize)
-        response.data["unread_count"] = notifications.unread_count(user=request.user)
-        return response
-
-
-class NotificationsReadView(APIView):
-    permission_classes = (permissions.IsAuthenticated,)
-
-    @extend_schema(request=None, responses={204: None})
-    def post(self, request):
-        notifications.notifications_mark_read(user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from accounts.models import Block
 from redbook.prepared import InList
 
 # Xiaohongshu keeps titles short: the composer counts down from 20 characters.
@@ -53,8 +54,6 @@ class NoteQuerySet(models.QuerySet):
 
     def visible_to(self, viewer):
         """What `viewer` may open: public notes minus blocked authors, plus their own."""
-        from accounts.models import Block
-
         if viewer is None or not viewer.is_authenticated:
             return self.public()
         if viewer.is_staff:
@@ -250,36 +249,3 @@ class Reshare(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "note"], name="reshare_unique")]
         indexes = [models.Index(fields=["user", "-created_at"])]
-
-
-class Notification(models.Model):
-    class Verb(models.TextChoices):
-        LIKE = "like", _("liked your note")
-        SAVE = "save", _("saved your note")
-        COMMENT = "comment", _("commented on your note")
-        REPLY = "reply", _("replied to your comment")
-        MENTION = "mention", _("mentioned you")
-        FOLLOW = "follow", _("started following you")
-        RESHARE = "reshare", _("re-shared your note")
-        SYSTEM = "system", _("system message")
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
-    verb = models.CharField(max_length=10, choices=Verb.choices)
-    note = models.ForeignKey(Note, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    text = models.CharField(max_length=300, blank=True)
-    # System messages: what happened (posts/system_notifications.py KINDS) and its details,
-    # rendered in the reader's language when read; `text` is the English fallback.
-    kind = models.CharField(max_length=30, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    # Unique per source event, so a retried task never notifies twice.
-    dedupe_key = models.CharField(max_length=120, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["recipient", "-created_at"]),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread"),
-        ]

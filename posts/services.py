@@ -17,10 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Block, User
-from feeds.services import explore_refresh_request
-from moderation.services import check_spam, hold_for_review
 from outbox.services import enqueue_on_commit
-from posts import tasks, text
+from posts import signals, tasks, text
 from posts.models import (
     MAX_IMAGES,
     TITLE_MAX_LENGTH,
@@ -34,10 +32,9 @@ from posts.models import (
     Save,
 )
 from posts.places import place_for
-from redbook import numbers
+from redbook import input_fields, numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound
 from redbook.images import Rendition, check_request_pixels, load_image, make_rendition
-from search import services as search_services
 from shop.models import Product
 from shop.services import product_notes_count_refresh
 
@@ -120,9 +117,9 @@ def _store_images(note: Note, rendered: list[_Renditions], *, positions: Sequenc
                 thumb_width=r.thumb.width,
                 thumb_height=r.thumb.height,
             )
-            image.original.save(r.original.content.name, r.original.content, save=False)
-            image.display.save(r.display.content.name, r.display.content, save=False)
-            image.thumb.save(r.thumb.content.name, r.thumb.content, save=False)
+            image.original.save(r.original.filename, r.original.content, save=False)
+            image.display.save(r.display.filename, r.display.content, save=False)
+            image.thumb.save(r.thumb.filename, r.thumb.content, save=False)
             stored.append(image)
         NoteImage.objects.bulk_create(stored)
     except Exception:
@@ -143,9 +140,12 @@ _TEMPORARY_POSITION = 1000  # above any real position: a reorder step clear of t
 
 def image_order_parse(tokens: Iterable[str]) -> list[int | str]:
     """An `image_order` as sent (ids as text, NEW_IMAGE markers) as note_update takes it."""
-    order = [NEW_IMAGE if token == NEW_IMAGE else numbers.parse_id(token) for token in map(str.strip, map(str, tokens))]
-    if None in order:
-        raise Invalid(_("image_order must list image ids."), code="invalid_image_order")
+    order: list[int | str] = []
+    for token in map(str.strip, map(str, tokens)):
+        image_id = NEW_IMAGE if token == NEW_IMAGE else numbers.parse_id(token)
+        if image_id is None:
+            raise Invalid(_("image_order must list image ids."), code="invalid_image_order")
+        order.append(image_id)
     return order
 
 
@@ -167,7 +167,7 @@ def _image_layout(note: Note, *, image_order: Sequence[int | str] | None, new_co
     placed = len(image_order) - len(kept)
     if placed > new_count:
         raise Invalid(_("The order names more new photos than were uploaded."), code="invalid_image_order")
-    return [None if token == NEW_IMAGE else token for token in image_order] + [None] * (new_count - placed)
+    return [None if token == NEW_IMAGE else int(token) for token in image_order] + [None] * (new_count - placed)
 
 
 def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Renditions]) -> None:
@@ -191,6 +191,12 @@ def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Re
 # --- Notes -------------------------------------------------------------------------
 
 
+def _screen(text: str) -> bool:
+    """Whether to publish `text` hidden for review: asked of moderation through a signal
+    (posts is below it); a refusal raises Invalid (400 "spam") from the receiver."""
+    return any(verdict is True for _receiver, verdict in signals.text_submitted.send(sender=Note, text=text))
+
+
 def _clean_fields(*, title: str, body: str) -> tuple[str, str]:
     title = (title or "").strip()
     if not title:
@@ -198,7 +204,7 @@ def _clean_fields(*, title: str, body: str) -> tuple[str, str]:
     if len(title) > TITLE_MAX_LENGTH:
         raise Invalid(_("Titles are at most %(n)s characters.") % {"n": TITLE_MAX_LENGTH}, code="title_too_long")
     body = (body or "").strip()
-    if len(body) > Note._meta.get_field("body").max_length:
+    if len(body) > input_fields.max_length_of(Note, "body"):
         raise Invalid(_("The text is too long."), code="body_too_long")
     return title, body
 
@@ -209,7 +215,7 @@ def _clean_location(*, lat, lng, place_name: str) -> dict:
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise Invalid(_("Coordinates are out of range."), code="invalid_location")
     place_name = (place_name or "").strip()
-    if len(place_name) > Note._meta.get_field("place_name").max_length:
+    if len(place_name) > input_fields.max_length_of(Note, "place_name"):
         raise Invalid(_("The place name is too long."), code="invalid_location")
     return {"lat": lat, "lng": lng, "place_name": place_name}
 
@@ -251,7 +257,7 @@ def note_create(
     """
     _ensure_can_write(author)
     title, body = _clean_fields(title=title, body=body)
-    held = check_spam(f"{title}\n{body}")  # staff keywords: 400 "spam", or publish hidden for review
+    held = _screen(f"{title}\n{body}")  # staff keywords: 400 "spam", or publish hidden for review
     location = _clean_location(lat=lat, lng=lng, place_name=place_name)
     _check_image_count(images, required=not draft)
     products = _listed_products(product_ids)
@@ -275,8 +281,8 @@ def note_create(
             _add(User, author.pk, "notes_count", 1)
             _after_publish(note)
         if held:
-            hold_for_review(target_type="note", target=note)
-        search_services.note_index_soon(note_id=note.pk)
+            signals.content_held.send(sender=Note, target_type="note", target=note)
+        signals.note_changed.send(sender=Note, note_id=note.pk)
     return note
 
 
@@ -303,7 +309,7 @@ def note_update(
     if note.author_id != editor.pk:
         raise Forbidden(_("Only the author can edit this note."))
     title, body = _clean_fields(title=fields.get("title", note.title), body=fields.get("body", note.body))
-    held = check_spam(f"{title}\n{body}")
+    held = _screen(f"{title}\n{body}")
     location = _clean_location(
         lat=fields.get("lat", note.lat),
         lng=fields.get("lng", note.lng),
@@ -346,8 +352,8 @@ def note_update(
         if published:
             _after_publish(note)  # new @mentions notify; old ones are deduplicated
         if held:
-            hold_for_review(target_type="note", target=note)
-        search_services.note_index_soon(note_id=note.pk)
+            signals.content_held.send(sender=Note, target_type="note", target=note)
+        signals.note_changed.send(sender=Note, note_id=note.pk)
     return note
 
 
@@ -362,7 +368,7 @@ def note_delete(*, note: Note, actor: User) -> None:
         if updated.update(status=Note.Status.DELETED) and was_published:
             _add(User, note.author_id, "notes_count", -1)
             product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
-        search_services.note_index_soon(note_id=note.pk)
+        signals.note_changed.send(sender=Note, note_id=note.pk)
 
 
 # --- Likes, saves, collections, reshares, shares -------------------------------------
@@ -377,7 +383,7 @@ def note_like(*, user: User, note: Note) -> bool:
             return False
         _add(Note, note.pk, "like_count", 1)
         enqueue_on_commit(tasks.notify_like, like_id=like.pk)
-        explore_refresh_request(user_id=user.pk)  # their Explore reflects the like within a minute
+        signals.taste_changed.send(sender=Like, user_id=user.pk)  # their Explore reflects it within a minute
     return True
 
 
@@ -402,9 +408,12 @@ def _clean_board_name(*, owner: User, name: str, exclude_id: int | None = None) 
     name = (name or "").strip()
     if not name:
         raise Invalid(_("A board needs a name."), code="name_required")
-    if len(name) > Collection._meta.get_field("name").max_length:
+    if len(name) > input_fields.max_length_of(Collection, "name"):
         raise Invalid(_("The name is too long."), code="name_too_long")
-    if Collection.objects.filter(owner=owner, name=name).exclude(pk=exclude_id).exists():
+    same_name = Collection.objects.filter(owner=owner, name=name)
+    if exclude_id is not None:
+        same_name = same_name.exclude(pk=exclude_id)
+    if same_name.exists():
         raise Conflict(_("You already have a board with this name."))
     return name
 
@@ -474,9 +483,10 @@ def note_save(*, user: User, note: Note, collection_id: int | None = None) -> bo
         if collection_id is None:
             collection = _default_collection(user)
         else:
-            collection = Collection.objects.filter(owner=user, pk=collection_id).first()
-            if collection is None:
+            found = Collection.objects.filter(owner=user, pk=collection_id).first()
+            if found is None:
                 raise NotFound(_("Board not found."))
+            collection = found
         save = _insert_once(Save, user=user, note=note, collection=collection)
         if save is None:
             _move_save(user=user, note=note, collection=collection)
@@ -484,7 +494,7 @@ def note_save(*, user: User, note: Note, collection_id: int | None = None) -> bo
         _add(Note, note.pk, "save_count", 1)
         _add(Collection, collection.pk, "notes_count", 1)
         enqueue_on_commit(tasks.notify_save, save_id=save.pk)
-        explore_refresh_request(user_id=user.pk)
+        signals.taste_changed.send(sender=Save, user_id=user.pk)
     return True
 
 
@@ -552,9 +562,10 @@ def comment_create(*, author: User, note: Note, body: str, parent_id: int | None
     body = (body or "").strip()
     if not body:
         raise Invalid(_("Write something first."), code="body_required")
-    if len(body) > Comment._meta.get_field("body").max_length:
-        raise Invalid(_("Comments are at most 1000 characters."), code="body_too_long")
-    held = check_spam(body)
+    limit = input_fields.max_length_of(Comment, "body")
+    if len(body) > limit:
+        raise Invalid(_("Comments are at most %(n)s characters.") % {"n": limit}, code="body_too_long")
+    held = _screen(body)
     if note.status != Note.Status.PUBLISHED:
         raise Invalid(_("Drafts cannot be commented on."), code="not_published")
     parent = None
@@ -574,7 +585,7 @@ def comment_create(*, author: User, note: Note, body: str, parent_id: int | None
         if parent:
             _add(Comment, parent.pk, "reply_count", 1)
         if held:
-            hold_for_review(target_type="comment", target=comment)
+            signals.content_held.send(sender=Comment, target_type="comment", target=comment)
         else:
             enqueue_on_commit(tasks.notify_comment, comment_id=comment.pk)
     return comment

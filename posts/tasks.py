@@ -31,11 +31,6 @@ def notify_note_mentions(*, note_id: int) -> None:
     notifications.notify_note_mentions(note_id=note_id)
 
 
-@shared_task(name="posts.notify_follow", **RETRY_TRANSIENT)
-def notify_follow(*, follower_id: int, followee_id: int) -> None:
-    notifications.notify_follow(follower_id=follower_id, followee_id=followee_id)
-
-
 @shared_task(name="posts.flush_views", **RETRY_TRANSIENT)
 def flush_views() -> int:
     return view_counts.views_flush()

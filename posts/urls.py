@@ -18,8 +18,6 @@ urlpatterns = [
     path("collections/<int:collection_id>/", views.collection_page, name="collection"),
     path("collections/<int:collection_id>/edit/", views.collection_edit, name="collection-edit"),
     path("collections/<int:collection_id>/delete/", views.collection_delete, name="collection-delete"),
-    path("notifications/", views.notifications_page, name="notifications"),
-    path("notifications/read/", views.notifications_read, name="notifications-read"),
 ]
 
 # JSON API, mounted under /api/v1/ by redbook/urls.py.
@@ -43,6 +41,4 @@ api_urlpatterns = [
     path("users/<str:username>/notes/", api.UserNotesView.as_view(), name="api-user-notes"),
     path("me/drafts/", api.MyDraftsView.as_view(), name="api-my-drafts"),
     path("users/<str:username>/likes/", api.UserLikesView.as_view(), name="api-user-likes"),
-    path("notifications/", api.NotificationsView.as_view(), name="api-notifications"),
-    path("notifications/read/", api.NotificationsReadView.as_view(), name="api-notifications-read"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from posts import notifications, places, selectors, services, view_counts
+from posts import places, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -255,16 +255,3 @@ def collection_delete(request, collection_id):
         return redirect("posts:collection", collection_id=collection_id)
     messages.success(request, _("Board deleted. Its notes are still in your Saved board."))
     return redirect(_boards_tab(request.user))
-
-
-@login_required
-def notifications_page(request):
-    """Looking changes nothing (a GET may be a prefetch): "Mark all as read" POSTs."""
-    return render(request, "posts/notifications.html", {"groups": notifications.grouped_page(user=request.user)})
-
-
-@login_required
-@require_POST
-def notifications_read(request):
-    notifications.notifications_mark_read(user=request.user)
-    return redirect("posts:notifications")

@@ -16,6 +16,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.views.defaults import server_error as django_server_error
 
+from redbook.exceptions import server_error_body
+
 logger = logging.getLogger(__name__)
 
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
@@ -55,7 +57,5 @@ def server_error(request, template_name="500.html"):
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable_response(request)
     if request.path.startswith("/api/"):
-        from redbook.exceptions import server_error_body
-
         return JsonResponse(server_error_body(), status=500)
     return django_server_error(request, template_name)

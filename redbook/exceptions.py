@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.defaults import bad_request
@@ -32,7 +33,7 @@ class ServiceError(Exception):
     status_code = status.HTTP_400_BAD_REQUEST
     code = "invalid"
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str | Promise, *, code: str | None = None):
         super().__init__(message)
         self.message = message
         if code:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 
+from redbook.redis import get_redis
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,6 +45,4 @@ def _check_database():
 
 
 def _check_redis():
-    from redbook.redis import get_redis
-
     get_redis().ping()

@@ -49,6 +49,11 @@ class Rendition:
     width: int
     height: int
 
+    @property
+    def filename(self) -> str:
+        """The name the content was made with (always one of `server_filename`'s)."""
+        return str(self.content.name)
+
 
 def server_filename(ext: str) -> str:
     """A fresh name we choose: user file names never reach the storage."""

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
+    "notifications",
     "posts",
     "shop",
     "feeds",
@@ -86,7 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "posts.context_processors.notifications",
+                "notifications.context_processors.notifications",
             ],
             # `money` and `when` in every template: one money and one date format (redbook/formats.py).
             "builtins": ["redbook.template_filters"],

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Follow, User
 from moderation.models import AuditLogEntry
-from posts.models import Collection, Comment, Like, Note, NoteView, Notification, Reshare, Save
+from notifications.models import Notification
+from posts.models import Collection, Comment, Like, Note, NoteView, Reshare, Save
 from reliability.sweeps import unnotified_decisions
 from search.models import IndexBacklog, NoteDocument, ProductDocument
 from shop.models import Order, OrderItem, Product, Variant

@@ -22,8 +22,10 @@ from django.utils import timezone
 from accounts.models import Follow
 from moderation.models import AuditLogEntry
 from moderation.tasks import decision_notifications
+from notifications import services as notification_services
+from notifications.models import Notification
 from posts import notifications
-from posts.models import Comment, Like, Notification, Reshare, Save
+from posts.models import Comment, Like, Reshare, Save
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,9 @@ EVENTS = [
     NotifiedEvent(
         Follow,
         lambda follow: [f"follow:{follow.follower_id}:{follow.followee_id}"],
-        lambda follow: notifications.notify_follow(follower_id=follow.follower_id, followee_id=follow.followee_id),
+        lambda follow: notification_services.notify_follow(
+            follower_id=follow.follower_id, followee_id=follow.followee_id
+        ),
     ),
 ]
 

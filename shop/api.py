@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
+from posts.api import serialize_notes
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CheckoutThrottle
@@ -41,8 +42,6 @@ def _user_context(request, users) -> dict:
 
 
 def _notes_data(request, notes) -> list:
-    from posts.api import serialize_notes
-
     return serialize_notes(notes, request=request)
 
 

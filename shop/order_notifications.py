@@ -10,9 +10,9 @@ shop.orders is imported (shop.tasks imports it, so every worker has it).
 from celery import shared_task
 from django.urls import reverse
 
+from notifications.models import Notification
+from notifications.system import system_notification
 from outbox.services import enqueue_on_commit
-from posts.models import Notification
-from posts.system_notifications import system_notification
 from redbook.celery import RETRY_TRANSIENT
 from shop.models import Order
 

@@ -9,9 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from posts.models import Note
+from posts.selectors import note_cards
 from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
-from shop.models import Address, Cart, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
+from shop.models import (
+    Address,
+    Cart,
+    CartItem,
+    Category,
+    Order,
+    OrderItem,
+    Product,
+    ProductImage,
+    ProductQuerySet,
+    Variant,
+)
 
 SORTABLE = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
 # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor: the field
@@ -31,7 +44,7 @@ SALES_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERE
 # --- Catalog -------------------------------------------------------------------------
 
 
-def products_base() -> QuerySet:
+def products_base() -> ProductQuerySet:
     return Product.objects.select_related("brand", "category").prefetch_related(
         Prefetch("images", queryset=ProductImage.objects.order_by("position", "id")),
         Prefetch("variants", queryset=Variant.objects.order_by("position", "id")),
@@ -108,8 +121,6 @@ def verified_buyer_note_ids(*, notes, product_id: int | None = None) -> set[int]
 
     With `product_id`, only that product counts. Two queries for any number of notes.
     """
-    from posts.models import Note
-
     notes = list(notes)
     if not notes:
         return set()
@@ -135,8 +146,6 @@ NOTE_SOURCES = ("all", "community", "brand")
 def product_notes(*, product: Product, viewer, buyers_only: bool = False, source: str = "all") -> QuerySet:
     """Notes tagging the product that the viewer may see: the community's (other authors)
     before the brand's own (`from_brand`), most helpful first."""
-    from posts.selectors import note_cards
-
     if source not in NOTE_SOURCES:
         message = _("from must be one of: %(choices)s.") % {"choices": ", ".join(NOTE_SOURCES)}
         raise Invalid(message, code="invalid_source")
@@ -164,9 +173,6 @@ def product_notes(*, product: Product, viewer, buyers_only: bool = False, source
 
 def brand_notes(*, brand, viewer) -> QuerySet:
     """Community notes about any of the brand's products, most helpful first."""
-    from posts.models import Note
-    from posts.selectors import note_cards
-
     tags = Note.products.through.objects.filter(product__brand=brand)
     return note_cards(viewer=viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
 
@@ -236,12 +242,12 @@ def brand_sales_by_day(*, brand, days: int = 30) -> list[dict]:
         .values("day")
         .annotate(revenue=Sum("total"), orders=Count("id"))
     )
-    by_day = {row["day"]: row for row in rows}
+    by_day = {row["day"]: (row["revenue"], row["orders"]) for row in rows}
     series = []
     for offset in range(days):
         day = start + timedelta(days=offset)
-        row = by_day.get(day, {})
-        series.append({"day": day, "revenue": row.get("revenue") or Decimal("0.00"), "orders": row.get("orders", 0)})
+        revenue, orders = by_day.get(day, (None, 0))
+        series.append({"day": day, "revenue": revenue or Decimal("0.00"), "orders": orders})
     return series
 
 

@@ -10,10 +10,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from posts.models import Note
 from redbook import input_fields, numbers
 from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.images import check_request_pixels, load_image, make_rendition
-from search import services as search_services
+from shop import signals
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
 from shop.stock import out_of_stock_error
 
@@ -177,7 +178,7 @@ def product_create(
         Variant.objects.bulk_create(Variant(product=product, position=i, **v) for i, v in enumerate(cleaned_variants))
         _images_save(product, renditions)
         product_prices_refresh(product_ids=[product.pk])
-        search_services.product_index_soon(product_id=product.pk)
+        signals.product_changed.send(sender=Product, product_id=product.pk)
     product.refresh_from_db()
     return product
 
@@ -218,7 +219,7 @@ def product_update(
         _ensure_distinct_names(product.variants.values_list("name", flat=True))  # new names against kept ones
         _images_save(product, renditions)
         product_prices_refresh(product_ids=[product.pk])
-        search_services.product_index_soon(product_id=product.pk)
+        signals.product_changed.send(sender=Product, product_id=product.pk)
     product.refresh_from_db()
     return product
 
@@ -231,15 +232,16 @@ def _variants_apply(product: Product, variants: list[dict]) -> None:
         if variant_id is None:
             Variant.objects.create(product=product, position=next_position, **data)
             next_position += 1
-        elif numbers.parse_id(variant_id) not in own_ids:
+            continue
+        own_id = numbers.parse_id(variant_id)
+        if own_id is None or own_id not in own_ids:
             message = _("Variant %(id)s is not one of this product's.") % {"id": variant_id}
             raise ValidationError({"variants": [message]})
-        else:
-            add = data.pop("stock_add", 0)
-            if add:
-                data["stock"] = Greatest(F("stock") + add, 0)
-            if data:
-                Variant.objects.filter(pk=numbers.parse_id(variant_id)).update(**data)
+        add = data.pop("stock_add", 0)
+        if add:
+            data["stock"] = Greatest(F("stock") + add, 0)
+        if data:
+            Variant.objects.filter(pk=own_id).update(**data)
 
 
 def expected_prices() -> dict:
@@ -254,8 +256,6 @@ def expected_prices() -> dict:
 
 def expected_notes_count():
     """Public notes tagging the product, as an expression on Product rows."""
-    from posts.models import Note
-
     counts = Note.objects.public().filter(products=OuterRef("pk")).order_by().values("products").annotate(c=Count("pk"))
     return Coalesce(Subquery(counts.values("c")), 0)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from posts.selectors import interaction_sets
 from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
 from shop import addresses, orders, selectors, services
@@ -44,8 +45,6 @@ def _back(request, fallback: str):
 
 
 def _note_card_context(request, notes: list, product_id: int | None = None) -> dict:
-    from posts.selectors import interaction_sets
-
     liked_ids, saved_ids = interaction_sets(viewer=request.user, note_ids=[n.pk for n in notes])
     verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product_id)
     return {"notes": notes, "liked_ids": liked_ids, "saved_ids": saved_ids, "verified_note_ids": verified}

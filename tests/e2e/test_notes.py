@@ -9,7 +9,8 @@ from django.conf import settings
 from django.test import Client
 from PIL import Image, ImageDraw
 
-from posts.models import Comment, Like, Note, Notification, Save
+from notifications.models import Notification
+from posts.models import Comment, Like, Note, Save
 from tests.e2e.conftest import screenshot
 from tests.factories import UserFactory
 

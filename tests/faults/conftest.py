@@ -16,8 +16,9 @@ from django.conf import settings
 
 from accounts.models import User
 from accounts.services import token_issue
+from notifications.models import Notification
 from outbox.models import PendingTask
-from posts.models import Note, Notification
+from posts.models import Note
 from reliability.models import Heartbeat
 from reliability.sweeps import notifications_catch_up
 from search import indexing

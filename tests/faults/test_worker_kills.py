@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from feeds.store import get_store, user_key
 from feeds.tasks import rank_active_users, rank_user
+from notifications.models import Notification
 from outbox.services import enqueue_on_commit
-from posts.models import Note, Notification
+from posts.models import Note
 from reliability import checks
 from search import indexing
 from shop.models import Order

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from moderation import services, tasks
 from moderation.models import Appeal, AuditLogEntry, ModerationCase
-from posts.models import Note, Notification
+from notifications.models import Notification
+from posts.models import Note
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

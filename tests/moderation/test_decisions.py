@@ -5,7 +5,8 @@ import pytest
 from accounts.models import ApiToken, User
 from moderation import services, tasks
 from moderation.models import AuditLogEntry, ModerationCase
-from posts.models import Comment, Note, Notification
+from notifications.models import Notification
+from posts.models import Comment, Note
 from redbook.exceptions import Forbidden
 from shop.models import Product
 from tests.conftest import client_for

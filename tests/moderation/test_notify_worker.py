@@ -5,7 +5,8 @@ import time
 import pytest
 
 from moderation import services
-from posts.models import Note, Notification
+from notifications.models import Notification
+from posts.models import Note
 from tests.conftest import requires_redis
 from tests.factories import UserFactory
 

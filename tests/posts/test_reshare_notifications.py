@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 
+from notifications.models import Notification
 from posts import notifications, services
-from posts.models import Notification, Reshare
+from posts.models import Reshare
 from reliability.sweeps import notifications_catch_up
 from tests.conftest import client_for, requires_redis
 from tests.factories import UserFactory

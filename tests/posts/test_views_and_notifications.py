@@ -8,8 +8,10 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Block
+from notifications import selectors as notification_selectors
+from notifications.models import Notification
 from posts import services, view_counts
-from posts.models import Note, NoteView, Notification
+from posts.models import Note, NoteView
 from posts.tasks import flush_views, notify_like
 from redbook.redis import get_redis
 from tests.conftest import client_for, requires_redis
@@ -162,7 +164,7 @@ def test_notifications_api_groups_read_and_counts(note, user, anon_client):
     for liker in likers:
         like = services.note_like(user=liker, note=note) and note.likes.get(user=liker)
         notifications.notify_like(like_id=like.pk)
-    groups = notifications.grouped_page(user=user)
+    groups = notification_selectors.grouped_page(user=user)
     assert len(groups) == 1 and groups[0].text == "Yu and 3 others liked your note"
     client = client_for(user)
     data = client.get("/api/v1/notifications/").json()

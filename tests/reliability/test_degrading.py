@@ -104,7 +104,7 @@ def test_readyz_names_redis_when_it_is_down(db, settings, monkeypatch):
 
     settings.REDIS_URL = NOBODY_LISTENS
     monkeypatch.setattr(
-        "redbook.redis.get_redis", lambda: redis.Redis.from_url(NOBODY_LISTENS, socket_connect_timeout=1)
+        "redbook.health.get_redis", lambda: redis.Redis.from_url(NOBODY_LISTENS, socket_connect_timeout=1)
     )
     response = health.readyz(RequestFactory().get("/readyz"))
     assert response.status_code == 503

@@ -13,8 +13,9 @@ from datetime import timedelta
 import pytest
 
 from moderation import services as moderation_services
+from notifications.models import Notification
 from posts import services as note_services
-from posts.models import Note, Notification
+from posts.models import Note
 from redbook.celery import app
 from redbook.redis import get_redis
 from reliability import sweeps

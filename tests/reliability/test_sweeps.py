@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from posts.models import Like, Note, Notification
+from notifications.models import Notification
+from posts.models import Like, Note
 from reliability.sweeps import notifications_catch_up
 
 

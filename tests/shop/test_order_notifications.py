@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from posts.models import Notification
+from notifications.models import Notification
 from redbook.exceptions import PaymentDeclined
 from shop import orders
 from shop.order_notifications import notify_order_status, order_status_notifications

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from posts.view_counts import views_flush
 from reliability import checks
 
 
@@ -32,8 +33,6 @@ class Command(BaseCommand):
             self.stdout.write(f"baseline written to {save_baseline}")
             return
         if views:
-            from posts.view_counts import views_flush
-
             views_flush()
         before = checks.Baseline.loads(baseline.read_text()) if baseline else None
         problems = checks.run_all(baseline=before, views=views, notifications_since=notifications_since)

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from posts.notifications import unread_count
+from notifications.selectors import unread_count
 
 
 def notifications(request) -> dict:

@@ -12,8 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from posts.models import Notification
-from shop.templatetags.shop_tags import money
+from notifications.models import Notification
+from redbook.formats import money
 
 # How a message names what it is about ("your account", not "your user").
 WHAT = {
