@@ -6,11 +6,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import ApiToken, Block, Follow, User, password_stamp
-from posts import selectors as post_selectors
 from redbook import numbers
 from redbook.prepared import Arg, InList, PreparedQuery
 
-PROFILE_NOTES = 60  # the first screenfuls; the API pages further
 MENTION_SUGGESTIONS = 8
 MENTION_PREFIX_MAX = 30
 
@@ -56,28 +54,6 @@ def follower_edges(*, user: User, viewer) -> QuerySet:
 def following_edges(*, user: User, viewer) -> QuerySet:
     """Follow rows from `user`; the list shows each row's `followee`."""
     return _visible_edges(Follow.objects.filter(follower=user), side="followee", viewer=viewer)
-
-
-def profile_notes(*, profile: User, viewer) -> list:
-    """The note grid of a profile's "Notes" tab: cards ready for `posts/_note_card.html`."""
-    return list(post_selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
-
-
-def profile_drafts(*, profile: User, viewer) -> list:
-    """The "Drafts" tab, shown to the profile's owner alone (empty for anyone else)."""
-    return list(post_selectors.user_notes(author=profile, viewer=viewer, drafts=True)[:PROFILE_NOTES])
-
-
-def profile_collections(*, profile: User, viewer) -> list:
-    """The "Collections" tab: the boards the viewer may see (private ones to their owner only)."""
-    return list(post_selectors.user_collections(owner=profile, viewer=viewer))
-
-
-def profile_likes(*, profile: User, viewer) -> list | None:
-    """The "Likes" tab's cards, or None when the profile keeps its likes private."""
-    if not post_selectors.likes_visible(owner=profile, viewer=viewer):
-        return None
-    return list(post_selectors.user_liked_notes(owner=profile, viewer=viewer)[:PROFILE_NOTES])
 
 
 def blocked_users(*, viewer: User) -> QuerySet:

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts import selectors, services
+from accounts import profile_tabs, selectors, services
 from accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, SignupForm, add_service_errors
+from accounts.profile_tabs import ProfileTab
 from redbook.exceptions import ServiceError
 from redbook.throttling import LoginThrottle
 
@@ -114,42 +114,29 @@ def password_change(request):
     return _render_form(request, "accounts/password_change.html", {"form": form})
 
 
-# The profile's tabs, in order: (slug, label, what fills it, the owner's alone). A tab is one
-# entry here and one template, `accounts/_profile_tab_<slug>.html`, given the profile and `items`.
-PROFILE_TABS = (
-    ("notes", gettext_lazy("Notes"), selectors.profile_notes, False),
-    ("boards", gettext_lazy("Boards"), selectors.profile_collections, False),
-    ("likes", pgettext_lazy("profile tab", "Likes"), selectors.profile_likes, False),
-    ("drafts", gettext_lazy("Drafts"), selectors.profile_drafts, True),
-)
 TAB_ALIASES = {"collections": "boards"}  # the tab's name in links made before boards
 
 
-def _profile_tabs(*, is_me: bool) -> list[tuple]:
-    return [tab for tab in PROFILE_TABS if is_me or not tab[3]]
-
-
-def _profile_tab(requested: str, tabs: list[tuple]) -> tuple:
-    """(slug, what fills it) of the tab asked for; the first tab for an unknown name."""
+def _profile_tab(requested: str, tabs: list[ProfileTab]) -> ProfileTab:
+    """The tab asked for; the first tab for an unknown name."""
     wanted = TAB_ALIASES.get(requested, requested)
-    slug, _label, fill, _owner_only = next((tab for tab in tabs if tab[0] == wanted), tabs[0])
-    return slug, fill
+    return next((tab for tab in tabs if tab.slug == wanted), tabs[0])
 
 
 def profile(request, username):
     viewer = request.user
     user = selectors.user_get_visible(username=username, viewer=viewer)
     is_me = viewer.is_authenticated and viewer.pk == user.pk
-    tabs = _profile_tabs(is_me=is_me)
-    tab, items = _profile_tab(request.GET.get("tab", ""), tabs)
+    tabs = profile_tabs.visible_tabs(is_me=is_me)
+    tab = _profile_tab(request.GET.get("tab", ""), tabs)
     context = {
         "profile": user,
         "is_me": is_me,
         "followed_ids": selectors.followed_ids(viewer=viewer, user_ids=[user.pk]),
-        "tabs": [(slug, label) for slug, label, _items, _owner_only in tabs],
-        "tab": tab,
-        "tab_template": f"accounts/_profile_tab_{tab}.html",
-        "items": items(profile=user, viewer=viewer),
+        "tabs": [(each.slug, each.label) for each in tabs],
+        "tab": tab.slug,
+        "tab_template": f"accounts/_profile_tab_{tab.slug}.html",
+        "items": tab.fill(profile=user, viewer=viewer),
     }
     return render(request, "accounts/profile.html", context)
 
