@@ -191,10 +191,10 @@ def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Re
 # --- Notes -------------------------------------------------------------------------
 
 
-def _screen(text: str) -> bool:
+def _screen(text: str, *, kind: type[Note] | type[Comment] = Note) -> bool:
     """Whether to publish `text` hidden for review: asked of moderation through a signal
     (posts is below it); a refusal raises Invalid (400 "spam") from the receiver."""
-    return any(verdict is True for _receiver, verdict in signals.text_submitted.send(sender=Note, text=text))
+    return any(verdict is True for _receiver, verdict in signals.text_submitted.send(sender=kind, text=text))
 
 
 def _clean_fields(*, title: str, body: str) -> tuple[str, str]:
@@ -565,7 +565,7 @@ def comment_create(*, author: User, note: Note, body: str, parent_id: int | None
     limit = input_fields.max_length_of(Comment, "body")
     if len(body) > limit:
         raise Invalid(_("Comments are at most %(n)s characters.") % {"n": limit}, code="body_too_long")
-    held = _screen(body)
+    held = _screen(body, kind=Comment)
     if note.status != Note.Status.PUBLISHED:
         raise Invalid(_("Drafts cannot be commented on."), code="not_published")
     parent = None
