@@ -18,6 +18,7 @@ SOURCES = (
     "feeds",
     "search",
     "moderation",
+    "notifications",
     "outbox",
     "reliability",
     "demo",
