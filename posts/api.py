@@ -27,6 +27,7 @@ from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
+from redbook.storage import may_see_original
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
 
@@ -141,6 +142,7 @@ class NoteCards:
         viewer = request.user if request else None
         note_ids = [note.pk for note in notes]
         self.request = request
+        self.viewer = viewer
         # DRF's datetime output, its time zone given: it is looked up once, not twice per note.
         self._datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
         # Every URL on the page shares one origin: build it once, not per image URL
@@ -164,24 +166,31 @@ class NoteCards:
     def _media(self, field) -> str | None:
         return self.origin + storage_url(field.storage, field.name) if field else None
 
-    def _image(self, image) -> dict:
+    def _original(self, storage, name: str, author_id: int) -> str | None:
+        """The private original's signed, short-lived URL: its author's and staff's only."""
+        if not name or not may_see_original(self.viewer, author_id):
+            return None
+        url = storage.url(name)  # local: a path of this app; S3: the store's presigned URL
+        return self.origin + url if url.startswith("/") else url
+
+    def _image(self, image, author_id: int) -> dict:
         return {
             "url": self._media(image.display),
             "thumb_url": self._media(image.thumb),
-            "original_url": self._media(image.original),
+            "original_url": self._original(image.original.storage, image.original.name, author_id),
             "width": image.width,
             "height": image.height,
             "thumb_width": image.thumb_width,
             "thumb_height": image.thumb_height,
         }
 
-    def _image_row(self, row: tuple) -> dict:
+    def _image_row(self, row: tuple, author_id: int) -> dict:
         """`_image` for a `selectors.card_images` row."""
         display, thumb, original, width, height, thumb_width, thumb_height = row
         return {
             "url": self._file(self.image_storages[0], display),
             "thumb_url": self._file(self.image_storages[1], thumb),
-            "original_url": self._file(self.image_storages[2], original),
+            "original_url": self._original(self.image_storages[2], original, author_id),
             "width": width,
             "height": height,
             "thumb_width": thumb_width,
@@ -205,8 +214,8 @@ class NoteCards:
     def _images(self, note: Note) -> list[dict]:
         rows = getattr(note, "card_images", None)  # set by feeds' hydration, else prefetched
         if rows is None:
-            return [self._image(image) for image in note.images.all()]
-        return [self._image_row(row) for row in rows]
+            return [self._image(image, note.author_id) for image in note.images.all()]
+        return [self._image_row(row, note.author_id) for row in rows]
 
     def _location(self, note: Note) -> dict:
         place_url = self.origin + self.place_url(note.place_id) if note.place_id else None

@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from redbook.media_settings import media_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # embedded-mode state: sqlite file, broker folders, cache
 
@@ -114,19 +116,29 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis, cache, Celery -------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+# Redis roles (README "Redis roles"): each may live on a Redis of its own; all default to
+# REDIS_URL. REDIS_URL itself keeps the shared state: rate limits, view and search buffers.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)  # the Django cache
+RANKING_REDIS_URL = env("RANKING_REDIS_URL", default=REDIS_URL)  # Explore lists and the ranking lock
+if CACHE_URL:
     # Fails open (redbook/cache.py): with Redis down a read is a miss, not a 500.
     # Short socket timeouts so a hung Redis costs a request one second, not forever.
     CACHES = {
         "default": {
             "BACKEND": "redbook.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
-    # kombu's Redis transport, fixed so a worker survives Redis restarting (redbook/broker.py).
-    CELERY_BROKER_TRANSPORT = "redbook.broker:Transport"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)  # redis://, or sentinel:// (README)
+if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died (kill -9 of the main process) goes back
         # to the queue after this long. Longer than any countdown we use (retries cap
@@ -139,13 +151,14 @@ if REDIS_URL:
         "socket_timeout": 5,
         "socket_connect_timeout": 2,
     }
+    if CELERY_BROKER_URL.startswith("sentinel://"):
+        # Broker failover through Redis Sentinel: `sentinel://host1:26379;sentinel://host2:26379`
+        # and the name of the monitored master (README "Redis roles").
+        CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = env("CELERY_BROKER_SENTINEL_MASTER", default="redbook")
+    else:
+        # kombu's Redis transport, fixed so a worker survives Redis restarting (redbook/broker.py).
+        CELERY_BROKER_TRANSPORT = "redbook.broker:Transport"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -195,6 +208,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-flush-query-counts": {"task": "search.flush_query_counts", "schedule": 60.0},
     "search-refresh-hot": {"task": "search.refresh_hot", "schedule": 60.0 * 15},
     "search-index-backlog-catch-up": {"task": "search.index_backlog_catch_up", "schedule": 5 * 60.0},
+    # Stored media no row names (a crash between store and commit), older than a day.
+    "media-orphans-sweep": {"task": "reliability.media_orphans_sweep", "schedule": 60.0 * 60 * 24},
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -287,8 +302,14 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private originals on the local disk (when no object store is configured): beside
+# MEDIA_ROOT, never served as files; the app hands out signed, short-lived URLs.
+ORIGINALS_ROOT = env("ORIGINALS_ROOT", default="")  # empty: MEDIA_ROOT/../originals
+ORIGINAL_URL_SECONDS = env.int("ORIGINAL_URL_SECONDS", default=300)
+# "default" (public renditions) and "originals" (private): local disk, or S3-compatible
+# storage with MEDIA_STORAGE_URL / AWS_STORAGE_BUCKET_NAME (redbook/media_settings.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(env),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
