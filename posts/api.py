@@ -153,7 +153,7 @@ class NoteCards:
         self.tags, self.products, self.product_thumbs = selectors.card_details(notes)
         thumb_storage = ProductImage._meta.get_field("thumb").storage
         self.product_thumb_urls = {
-            pk: self.origin + storage_url(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
+            pk: self._file(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
         }
         # One reverse() per page, not per note: the note id is the only part that varies.
         self.share_url = UrlPattern("posts:note-detail", "note_id")
@@ -164,14 +164,13 @@ class NoteCards:
         self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
 
     def _media(self, field) -> str | None:
-        return self.origin + storage_url(field.storage, field.name) if field else None
+        return self._file(field.storage, field.name) if field else None
 
     def _original(self, storage, name: str, author_id: int) -> str | None:
         """The private original's signed, short-lived URL: its author's and staff's only."""
         if not name or not may_see_original(self.viewer, author_id):
             return None
-        url = storage.url(name)  # local: a path of this app; S3: the store's presigned URL
-        return self.origin + url if url.startswith("/") else url
+        return self._absolute(storage.url(name))  # local: a path of this app; S3: a presigned URL
 
     def _image(self, image, author_id: int) -> dict:
         return {
@@ -198,7 +197,11 @@ class NoteCards:
         }
 
     def _file(self, storage, name: str) -> str | None:
-        return self.origin + storage_url(storage, name) if name else None
+        return self._absolute(storage_url(storage, name)) if name else None
+
+    def _absolute(self, url: str) -> str:
+        """A stored file's URL: a path on this site (local disk) or already absolute (object store, CDN)."""
+        return self.origin + url if url.startswith("/") else url
 
     def _product(self, product: selectors.ProductCard) -> dict:
         return {

@@ -115,3 +115,15 @@ def media_storages(env) -> dict:
     originals_url = env("ORIGINALS_STORAGE_URL", default="")
     originals = s3_options_from_url(originals_url) if originals_url else None
     return s3_storages(public, originals, public_url=public_url, signed_seconds=signed_seconds)
+
+
+def public_media_origin(stores: dict) -> str | None:
+    """The origin public media is served from when it is not this site (for the CSP's img-src)."""
+    options = stores["default"].get("OPTIONS", {})
+    if options.get("custom_domain"):
+        return f"{options['url_protocol']}//{options['custom_domain'].split('/')[0]}"
+    base_url = options.get("base_url", "")
+    if "://" in base_url:
+        parts = urlsplit(base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return None

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from redbook.media_settings import media_storages
+from redbook.media_settings import media_storages, public_media_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # embedded-mode state: sqlite file, broker folders, cache
@@ -336,7 +336,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        # Plus the object store or CDN that serves public media, when there is one.
+        "img-src": ["'self'", "data:", "blob:", *filter(None, [public_media_origin(STORAGES)])],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "object-src": ["'none'"],

@@ -14,6 +14,7 @@ this month's and last month's folders: an orphan is left by a write that just fa
 so older folders hold none, and the sweep stays bounded however large the store grows.
 """
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ def media_fields() -> list[MediaField]:
     return [
         MediaField(model, field.name)
         for model in apps.get_models()
+        if not model._meta.proxy  # a proxy's rows are its concrete model's
         for field in model._meta.concrete_fields
         if isinstance(field, models.FileField)
     ]
@@ -137,6 +139,41 @@ def sweep_orphans(*, older_than: timedelta = ORPHAN_AGE) -> int:
 
 def _aware(moment: datetime) -> datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+# --- The bucket ------------------------------------------------------------------------
+
+
+def public_prefixes() -> list[str]:
+    """The folders of public media: each public field's `upload_to` up to its date part."""
+    prefixes = {
+        media.field.upload_to.split("%", 1)[0]
+        for media in media_fields()
+        if not media.is_original and isinstance(media.field.upload_to, str)
+    }
+    return sorted(prefixes)
+
+
+def public_read_policy(storage) -> dict:
+    """An S3 bucket policy: anyone may GET the public renditions, nothing else; originals
+    stay reachable only by presigned URL."""
+    bucket = storage.bucket_name
+    resources = [f"arn:aws:s3:::{bucket}/{storage._normalize_name(prefix)}*" for prefix in public_prefixes()]
+    statement = {"Sid": "PublicRenditions", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject"}
+    return {"Version": "2012-10-17", "Statement": [{**statement, "Resource": resources}]}
+
+
+def prepare_bucket(storage) -> bool:
+    """Create the public store's bucket if missing and set its policy; True if created."""
+    client = storage.connection.meta.client
+    created = False
+    try:
+        client.head_bucket(Bucket=storage.bucket_name)
+    except client.exceptions.ClientError:
+        client.create_bucket(Bucket=storage.bucket_name)
+        created = True
+    client.put_bucket_policy(Bucket=storage.bucket_name, Policy=json.dumps(public_read_policy(storage)))
+    return created
 
 
 # --- media_migrate ---------------------------------------------------------------------
