@@ -192,6 +192,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
 CELERY_TASK_ROUTES = {"feeds.rank_active_users": {"queue": "ranking"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat sends per deployment, whatever runs: a leader lock in Redis (redbook/beat.py).
+CELERY_BEAT_SCHEDULER = "redbook.beat:LeaderScheduler"
 # Each app adds its periodic tasks here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-resend": {"task": "outbox.resend_pending", "schedule": 60.0},
