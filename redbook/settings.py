@@ -299,7 +299,7 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------
-STATIC_URL = "static/"
+STATIC_URL = env("STATIC_URL", default="static/")  # a CDN in front: https://cdn.example.com/static/
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
