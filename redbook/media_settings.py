@@ -79,9 +79,10 @@ def s3_storages(public: dict, originals: dict | None, *, public_url: str, signed
         "file_overwrite": True,
         "object_parameters": {"CacheControl": PUBLIC_CACHE_CONTROL},
     }
+    # No ACLs (new AWS buckets refuse them): objects are private unless the bucket policy
+    # (manage.py media_bucket) opens their folder, and it never opens `originals/`.
     originals_options = {
         **originals,
-        "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": signed_seconds,
         "file_overwrite": True,
