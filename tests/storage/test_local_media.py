@@ -1,14 +1,19 @@
 """The embedded default: media on the local disk, originals in a private folder behind
 signed short-lived URLs; and the settings that MEDIA_STORAGE_URL produces."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 
 from posts.models import NoteImage
 from redbook.media_settings import media_storages, public_media_origin, s3_options_from_url
+from redbook.storage import originals_storage
+from reliability.media import sweep_orphans
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +106,14 @@ def test_a_cdn_and_aws_settings():
 def test_a_malformed_media_storage_url_fails_at_startup():
     with pytest.raises(ValueError, match="s3://bucket"):
         s3_options_from_url("http://photos")
+
+
+def test_the_sweep_on_the_local_disk(user):
+    note = _own_note(client_for(user))
+    image = NoteImage.objects.get(note_id=note["id"])
+    public_orphan = default_storage.save(image.thumb.name.rsplit("/", 1)[0] + "/x.webp", ContentFile(b"x"))
+    private_orphan = originals_storage().save(image.original.name.rsplit("/", 1)[0] + "/x.jpg", ContentFile(b"x"))
+    assert sweep_orphans() == 0
+    assert sweep_orphans(older_than=timedelta(0)) == 2
+    assert not default_storage.exists(public_orphan) and not originals_storage().exists(private_orphan)
+    assert all(f.storage.exists(f.name) for f in (image.original, image.display, image.thumb))
