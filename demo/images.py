@@ -19,6 +19,7 @@ from demo.drawings import draw_motif
 from demo.world import ImageFile, World
 from posts.services import DISPLAY_MAX, ORIGINAL_MAX, THUMB_MAX
 from redbook.images import load_image, make_rendition
+from redbook.storage import originals_storage
 
 POOL_MAX = 300
 POOL_MIN_PER_TOPIC = 2  # default sizes; an explicit --images may go down to one per topic
@@ -48,7 +49,7 @@ def _pooled(seed: int, t: int, k: int, topic: vocab.Topic, rng) -> ImageFile:
     variant = float(rng.random())
     stem = f"s{seed}-t{t:02d}-{k:03d}-{DRAWING}"
     names = {kind: f"notes/{kind}/demo/{stem}.{ext}" for kind, ext in RENDITION_EXTENSIONS.items()}
-    if all(default_storage.exists(name) for name in names.values()):
+    if all(_storage(kind).exists(name) for kind, name in names.items()):
         return _describe(names)
     picture = _draw(width, height, [topic.palette[c] for c in colours], spots, topic.slug, variant)
     buffer = io.BytesIO()
@@ -60,7 +61,7 @@ def _pooled(seed: int, t: int, k: int, topic: vocab.Topic, rng) -> ImageFile:
         "thumb": make_rendition(image, max_size=THUMB_MAX, fmt="WEBP", quality=80),
     }
     for kind, rendition in renditions.items():
-        names[kind] = default_storage.save(names[kind], rendition.content)
+        names[kind] = _storage(kind).save(names[kind], rendition.content)
     return ImageFile(
         original=names["original"],
         display=names["display"],
@@ -70,6 +71,11 @@ def _pooled(seed: int, t: int, k: int, topic: vocab.Topic, rng) -> ImageFile:
         thumb_width=renditions["thumb"].width,
         thumb_height=renditions["thumb"].height,
     )
+
+
+def _storage(kind: str):
+    """Originals are private (the "originals" store), renditions public, as for uploads."""
+    return originals_storage() if kind == "original" else default_storage
 
 
 def _describe(names: dict[str, str]) -> ImageFile:

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from feeds.models import RankedItem
-from redbook.redis import get_redis
+from redbook.redis import get_ranking_redis
 
 KEY_PREFIX = "explore:"
 # Lists of users who stop coming back expire by themselves (Mastodon keeps a week).
@@ -132,5 +132,5 @@ class DatabaseStore:
 
 
 def get_store() -> RedisStore | DatabaseStore:
-    client = get_redis() if settings.REDIS_URL else None
+    client = get_ranking_redis() if settings.RANKING_REDIS_URL else None
     return RedisStore(client) if client is not None else DatabaseStore()

@@ -27,6 +27,7 @@ from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
+from redbook.storage import may_see_original
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
 
@@ -141,6 +142,7 @@ class NoteCards:
         viewer = request.user if request else None
         note_ids = [note.pk for note in notes]
         self.request = request
+        self.viewer = viewer
         # DRF's datetime output, its time zone given: it is looked up once, not twice per note.
         self._datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
         # Every URL on the page shares one origin: build it once, not per image URL
@@ -151,7 +153,7 @@ class NoteCards:
         self.tags, self.products, self.product_thumbs = selectors.card_details(notes)
         thumb_storage = ProductImage._meta.get_field("thumb").storage
         self.product_thumb_urls = {
-            pk: self.origin + storage_url(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
+            pk: self._file(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
         }
         # One reverse() per page, not per note: the note id is the only part that varies.
         self.share_url = UrlPattern("posts:note-detail", "note_id")
@@ -162,26 +164,32 @@ class NoteCards:
         self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
 
     def _media(self, field) -> str | None:
-        return self.origin + storage_url(field.storage, field.name) if field else None
+        return self._file(field.storage, field.name) if field else None
 
-    def _image(self, image) -> dict:
+    def _original(self, storage, name: str, author_id: int) -> str | None:
+        """The private original's signed, short-lived URL: its author's and staff's only."""
+        if not name or not may_see_original(self.viewer, author_id):
+            return None
+        return self._absolute(storage.url(name))  # local: a path of this app; S3: a presigned URL
+
+    def _image(self, image, author_id: int) -> dict:
         return {
             "url": self._media(image.display),
             "thumb_url": self._media(image.thumb),
-            "original_url": self._media(image.original),
+            "original_url": self._original(image.original.storage, image.original.name, author_id),
             "width": image.width,
             "height": image.height,
             "thumb_width": image.thumb_width,
             "thumb_height": image.thumb_height,
         }
 
-    def _image_row(self, row: tuple) -> dict:
+    def _image_row(self, row: tuple, author_id: int) -> dict:
         """`_image` for a `selectors.card_images` row."""
         display, thumb, original, width, height, thumb_width, thumb_height = row
         return {
             "url": self._file(self.image_storages[0], display),
             "thumb_url": self._file(self.image_storages[1], thumb),
-            "original_url": self._file(self.image_storages[2], original),
+            "original_url": self._original(self.image_storages[2], original, author_id),
             "width": width,
             "height": height,
             "thumb_width": thumb_width,
@@ -189,7 +197,11 @@ class NoteCards:
         }
 
     def _file(self, storage, name: str) -> str | None:
-        return self.origin + storage_url(storage, name) if name else None
+        return self._absolute(storage_url(storage, name)) if name else None
+
+    def _absolute(self, url: str) -> str:
+        """A stored file's URL: a path on this site (local disk) or already absolute (object store, CDN)."""
+        return self.origin + url if url.startswith("/") else url
 
     def _product(self, product: selectors.ProductCard) -> dict:
         return {
@@ -205,8 +217,8 @@ class NoteCards:
     def _images(self, note: Note) -> list[dict]:
         rows = getattr(note, "card_images", None)  # set by feeds' hydration, else prefetched
         if rows is None:
-            return [self._image(image) for image in note.images.all()]
-        return [self._image_row(row) for row in rows]
+            return [self._image(image, note.author_id) for image in note.images.all()]
+        return [self._image_row(row, note.author_id) for row in rows]
 
     def _location(self, note: Note) -> dict:
         place_url = self.origin + self.place_url(note.place_id) if note.place_id else None

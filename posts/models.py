@@ -10,6 +10,7 @@ from taggit.models import TaggedItemBase
 
 from accounts.models import Block
 from redbook.prepared import InList
+from redbook.storage import originals_storage
 
 # Xiaohongshu keeps titles short: the composer counts down from 20 characters.
 # The API accepts up to 100 so that clients with longer titles are not turned away.
@@ -132,7 +133,8 @@ class Note(models.Model):
 class NoteImage(models.Model):
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField(default=0)
-    original = models.ImageField(upload_to="notes/original/%Y/%m/")
+    # Private: in the "originals" store, reachable by signed URL for author and staff (redbook/storage.py).
+    original = models.ImageField(upload_to="notes/original/%Y/%m/", storage=originals_storage)
     display = models.ImageField(upload_to="notes/display/%Y/%m/")
     thumb = models.ImageField(upload_to="notes/thumb/%Y/%m/")
     width = models.PositiveIntegerField()

@@ -7,6 +7,7 @@ Notifications and other background work are enqueued after commit (outbox).
 """
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -104,7 +105,9 @@ def _check_image_count(files: Sequence, *, required: bool) -> None:
         raise Invalid(_("Add at least one image."), code="images_required")
 
 
-def _store_images(note: Note, rendered: list[_Renditions], *, positions: Sequence[int] | None = None) -> None:
+def _store_images(
+    note: Note, rendered: list[_Renditions], *, positions: Sequence[int] | None = None
+) -> list[NoteImage]:
     """Store new images at `positions` (by default 0, 1, 2... in upload order)."""
     stored = []
     try:
@@ -124,6 +127,20 @@ def _store_images(note: Note, rendered: list[_Renditions], *, positions: Sequenc
         NoteImage.objects.bulk_create(stored)
     except Exception:
         _delete_files(stored)  # the transaction rolls back: do not leave orphan files
+        raise
+    return stored
+
+
+@contextmanager
+def _files_discarded_on_failure():
+    """Yield a list for the images a transaction stores; if the block raises (the
+    transaction rolled back), their files are deleted: a failed write leaves no orphan.
+    (What a crash leaves between the two is removed by the beat sweep, redbook/media.py.)"""
+    stored: list[NoteImage] = []
+    try:
+        yield stored
+    except BaseException:
+        _delete_files(stored)
         raise
 
 
@@ -170,7 +187,7 @@ def _image_layout(note: Note, *, image_order: Sequence[int | str] | None, new_co
     return [None if token == NEW_IMAGE else int(token) for token in image_order] + [None] * (new_count - placed)
 
 
-def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Renditions]) -> None:
+def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Renditions]) -> list[NoteImage]:
     """Make the note's images follow `layout` (call holding the note's row lock)."""
     old = {image.pk: image for image in note.images.all()}
     kept = {pk: position for position, pk in enumerate(layout) if pk is not None}
@@ -184,8 +201,9 @@ def _apply_image_layout(note: Note, layout: list[int | None], rendered: list[_Re
         for image in moved:
             image.position = step(image)
         NoteImage.objects.bulk_update(moved, ["position"])
-    _store_images(note, rendered, positions=[position for position, pk in enumerate(layout) if pk is None])
+    stored = _store_images(note, rendered, positions=[position for position, pk in enumerate(layout) if pk is None])
     transaction.on_commit(lambda: _delete_files(removed))
+    return stored
 
 
 # --- Notes -------------------------------------------------------------------------
@@ -263,7 +281,7 @@ def note_create(
     products = _listed_products(product_ids)
     rendered = _render_images(images)
     status = Note.Status.DRAFT if draft else Note.Status.PUBLISHED
-    with transaction.atomic():
+    with _files_discarded_on_failure() as stored, transaction.atomic():
         note = Note.objects.create(
             author=author,
             title=title,
@@ -273,7 +291,7 @@ def note_create(
             place=place_for(**location),
             **location,
         )
-        _store_images(note, rendered)
+        stored += _store_images(note, rendered)
         _set_tags(note, tags)
         note.products.set(products)
         product_notes_count_refresh(product_ids=[p.pk for p in products])
@@ -325,7 +343,7 @@ def note_update(
         raise Invalid(_("Add at least one image."), code="images_required")
     products = None if product_ids is None else _listed_products(product_ids)
     rendered = _render_images(images)
-    with transaction.atomic():
+    with _files_discarded_on_failure() as stored, transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
         if note.status == Note.Status.DELETED:
             raise NotFound(_("Note not found."))
@@ -340,7 +358,7 @@ def note_update(
             note.published_at = timezone.now()
         note.save()
         if layout is not None:
-            _apply_image_layout(note, layout, rendered)
+            stored += _apply_image_layout(note, layout, rendered)
         if tags is not None or "body" in fields:
             _set_tags(note, note.tags.names() if tags is None else tags)
         tagged_before = set(note.products.values_list("pk", flat=True))

@@ -16,6 +16,7 @@ from posts import places, selectors, services, view_counts
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from redbook.storage import may_see_original
 
 GRID_PAGE_SIZE = 40
 
@@ -157,6 +158,8 @@ def note_detail(request, note_id):
         "liked_comment_ids": selectors.comment_liked_ids(viewer=request.user, comment_ids=[c.pk for c in every]),
         "followed_ids": account_selectors.followed_ids(viewer=request.user, user_ids=[note.author_id]),
         "is_author": request.user.is_authenticated and request.user.pk == note.author_id,
+        # Originals are private: their author and staff get signed short-lived links.
+        "show_originals": may_see_original(request.user, note.author_id),
         "reshared": selectors.reshared(viewer=request.user, note=note),
         "saved_collection_id": selectors.saved_collection_id(viewer=request.user, note=note),
     }

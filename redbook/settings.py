@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
+from redbook.media_settings import media_storages, public_media_origin
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # embedded-mode state: sqlite file, broker folders, cache
 
@@ -115,19 +117,29 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis, cache, Celery -------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+# Redis roles (README "Redis roles"): each may live on a Redis of its own; all default to
+# REDIS_URL. REDIS_URL itself keeps the shared state: rate limits, view and search buffers.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)  # the Django cache
+RANKING_REDIS_URL = env("RANKING_REDIS_URL", default=REDIS_URL)  # Explore lists and the ranking lock
+if CACHE_URL:
     # Fails open (redbook/cache.py): with Redis down a read is a miss, not a 500.
     # Short socket timeouts so a hung Redis costs a request one second, not forever.
     CACHES = {
         "default": {
             "BACKEND": "redbook.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CELERY_BROKER_URL = REDIS_URL
-    # kombu's Redis transport, fixed so a worker survives Redis restarting (redbook/broker.py).
-    CELERY_BROKER_TRANSPORT = "redbook.broker:Transport"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)  # redis://, or sentinel:// (README)
+if CELERY_BROKER_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken by a worker that died (kill -9 of the main process) goes back
         # to the queue after this long. Longer than any countdown we use (retries cap
@@ -140,13 +152,14 @@ if REDIS_URL:
         "socket_timeout": 5,
         "socket_connect_timeout": 2,
     }
+    if CELERY_BROKER_URL.startswith("sentinel://"):
+        # Broker failover through Redis Sentinel: `sentinel://host1:26379;sentinel://host2:26379`
+        # and the name of the monitored master (README "Redis roles").
+        CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = env("CELERY_BROKER_SENTINEL_MASTER", default="redbook")
+    else:
+        # kombu's Redis transport, fixed so a worker survives Redis restarting (redbook/broker.py).
+        CELERY_BROKER_TRANSPORT = "redbook.broker:Transport"
 else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-        }
-    }
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker"),
@@ -180,6 +193,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
 CELERY_TASK_ROUTES = {"feeds.rank_active_users": {"queue": "ranking"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# One beat sends per deployment, whatever runs: a leader lock in Redis (redbook/beat.py).
+CELERY_BEAT_SCHEDULER = "redbook.beat:LeaderScheduler"
 # Each app adds its periodic tasks here.
 CELERY_BEAT_SCHEDULE = {
     "outbox-resend": {"task": "outbox.resend_pending", "schedule": 60.0},
@@ -196,6 +211,8 @@ CELERY_BEAT_SCHEDULE = {
     "search-flush-query-counts": {"task": "search.flush_query_counts", "schedule": 60.0},
     "search-refresh-hot": {"task": "search.refresh_hot", "schedule": 60.0 * 15},
     "search-index-backlog-catch-up": {"task": "search.index_backlog_catch_up", "schedule": 5 * 60.0},
+    # Stored media no row names (a crash between store and commit), older than a day.
+    "media-orphans-sweep": {"task": "reliability.media_orphans_sweep", "schedule": 60.0 * 60 * 24},
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -283,13 +300,19 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------
-STATIC_URL = "static/"
+STATIC_URL = env("STATIC_URL", default="static/")  # a CDN in front: https://cdn.example.com/static/
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Private originals on the local disk (when no object store is configured): beside
+# MEDIA_ROOT, never served as files; the app hands out signed, short-lived URLs.
+ORIGINALS_ROOT = env("ORIGINALS_ROOT", default="")  # empty: MEDIA_ROOT/../originals
+ORIGINAL_URL_SECONDS = env.int("ORIGINAL_URL_SECONDS", default=300)
+# "default" (public renditions) and "originals" (private): local disk, or S3-compatible
+# storage with MEDIA_STORAGE_URL / AWS_STORAGE_BUCKET_NAME (redbook/media_settings.py).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(env),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -316,7 +339,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        # Plus the object store or CDN that serves public media, when there is one.
+        "img-src": ["'self'", "data:", "blob:", *filter(None, [public_media_origin(STORAGES)])],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "object-src": ["'none'"],

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from redbook.celery import RETRY_TRANSIENT
-from reliability import sweeps
+from reliability import media, sweeps
 from reliability.models import Heartbeat
 
 
@@ -26,3 +26,9 @@ def notifications_catch_up(grace_seconds: float = 60) -> dict:
     0 sweeps everything now (an operator after an incident).
     """
     return sweeps.notifications_catch_up(grace=timedelta(seconds=grace_seconds))
+
+
+@shared_task(name="reliability.media_orphans_sweep", **RETRY_TRANSIENT)
+def media_orphans_sweep() -> int:
+    """Beat, daily: stored files that no row names, older than a day (reliability/media.py)."""
+    return media.sweep_orphans()

@@ -21,6 +21,8 @@ trap stop_all INT TERM EXIT
 
 echo "Database: ${DATABASE_URL:-sqlite (var/db.sqlite3)}  Broker: ${REDIS_URL:-file system (var/broker)}"
 $PY manage.py migrate --noinput
+# Media in an object store: its bucket exists and lets anyone read the public renditions (README).
+if [ -n "${MEDIA_STORAGE_URL:-}${AWS_STORAGE_BUCKET_NAME:-}" ]; then $PY manage.py media_bucket; fi
 $PY manage.py seed_demo --if-empty --users 200 --notes 1500
 [ "$DEBUG" = "1" ] || $PY manage.py collectstatic --noinput >/dev/null
 

@@ -133,11 +133,13 @@ def test_likes_follow_planted_interests(world):
 
 def test_notes_have_images_whose_files_exist(world):
     assert not Note.objects.filter(images__isnull=True).exists()
-    paths = set()
+    files = set()
     for image in NoteImage.objects.all():
         assert image.width > 0 and image.thumb_width <= image.width
-        paths.update((image.original.name, image.display.name, image.thumb.name))
-    assert paths and all(default_storage.exists(path) for path in paths)
+        files.update((image.original, image.display, image.thumb))
+    # Each in its own store: originals private, renditions public.
+    assert files and all(file.storage.exists(file.name) for file in files)
+    assert not any(default_storage.exists(image.original.name) for image in NoteImage.objects.all()[:20])
 
 
 def test_same_seed_same_world_other_seed_other_world(db):

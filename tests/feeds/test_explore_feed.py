@@ -143,7 +143,7 @@ def test_channels_are_listed_in_order(anon_client, db):
 
 
 def test_the_database_store_serves_when_no_redis(food_lover, settings):
-    settings.REDIS_URL = ""
+    settings.REDIS_URL = settings.RANKING_REDIS_URL = ""
     services.explore_rank()
     services.explore_rank(user_ids=[food_lover.pk])
     items = _items(client_for(food_lover))

@@ -66,7 +66,7 @@ def test_redis_lists_expire_and_leave_no_temporary_keys(db):
 
 
 def test_without_redis_the_store_is_the_table(db, settings):
-    settings.REDIS_URL = ""
+    settings.REDIS_URL = settings.RANKING_REDIS_URL = ""
     store = get_store()
     assert isinstance(store, DatabaseStore)
     store.replace_many([OLD])

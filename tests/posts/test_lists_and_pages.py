@@ -104,7 +104,11 @@ def test_note_page_escapes_user_text_and_links_tags_and_mentions(make_note, user
     assert "&lt;script&gt;a()&lt;/script&gt;" in html
     assert "<img src=x onerror" not in html
     assert 'href="/tags/tag1/"' in html and f'href="/u/{lin.username}/"' in html
-    assert "View original" in html
+    assert "View original" not in html  # originals are the author's and staff's
+    author = Client()
+    author.force_login(note.author)
+    own_page = author.get(f"/notes/{note.pk}/").content.decode()
+    assert "View original" in own_page and "/originals/notes/original/" in own_page
 
 
 def test_note_page_queries_are_bounded(make_note, user, other_user, django_assert_max_num_queries):

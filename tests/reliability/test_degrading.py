@@ -118,8 +118,10 @@ def redis_down(settings, monkeypatch):
 
     settings.REDIS_URL = NOBODY_LISTENS
     dead = redis.Redis.from_url(NOBODY_LISTENS, socket_connect_timeout=1)
-    for module in ("posts.view_counts", "feeds.store", "feeds.services"):
+    for module in ("posts.view_counts", "feeds.services"):
         monkeypatch.setattr(f"{module}.get_redis", lambda: dead)
+    settings.RANKING_REDIS_URL = NOBODY_LISTENS
+    monkeypatch.setattr("feeds.store.get_ranking_redis", lambda: dead)
 
 
 def test_with_redis_down_a_view_is_counted_in_the_database(redis_down, user, other_user):
