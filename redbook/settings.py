@@ -177,7 +177,10 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Each with its own routing key: without one, Celery binds a queue with the default key
 # ("celery"), and a message sent to that key would land in both.
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
-CELERY_TASK_ROUTES = {"feeds.rank_active_users": {"queue": "ranking"}}
+CELERY_TASK_ROUTES = {
+    "feeds.rank_active_users": {"queue": "ranking"},
+    "feeds.rank_batch": {"queue": "ranking"},  # a full run's batches (feeds/runs.py)
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks here.
 CELERY_BEAT_SCHEDULE = {
@@ -367,6 +370,8 @@ SEARCH_TRENDING_MIN_ACCOUNT_DAYS = env.int("SEARCH_TRENDING_MIN_ACCOUNT_DAYS", d
 EXPLORE_MAX_CANDIDATES = env.int("EXPLORE_MAX_CANDIDATES", default=30_000)
 EXPLORE_LIST_SIZE = env.int("EXPLORE_LIST_SIZE", default=300)
 EXPLORE_BATCH_SIZE = env.int("EXPLORE_BATCH_SIZE", default=128)
+# A full run with Redis is split into tasks of this many users, taken by any ranking worker.
+EXPLORE_RUN_BATCH_USERS = env.int("EXPLORE_RUN_BATCH_USERS", default=500)
 # Trust and safety: a note, comment or product whose reports weigh this much in total is
 # hidden until reviewed (an established reporter weighs 1, a brand-new account about 0.03:
 # moderation/weights.py). Accounts are never suspended automatically.
