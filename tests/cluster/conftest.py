@@ -43,3 +43,13 @@ def replica_pair(cluster_work):
         yield pair
     finally:
         pair.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The `cluster` tests start a whole cluster: only when asked for (`-m cluster`, make test-cluster)."""
+    if "cluster" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="starts the whole cluster: run with -m cluster (make test-cluster)")
+    for item in items:
+        if item.get_closest_marker("cluster"):
+            item.add_marker(skip)

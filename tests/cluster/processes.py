@@ -10,6 +10,7 @@ its own and stopped by pid or data folder, never by name.
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import textwrap
@@ -212,15 +213,22 @@ class Nginx:
     (connection refused, reset, 502/503/504) goes to the other node. A request that was
     sent to a node is retried only if idempotent (nginx's rule), so a POST is never run twice."""
 
+    # No keepalive to the nodes: a node shutting down closes idle kept-alive connections,
+    # and a POST sent on one of those could not be retried; a refused connect always can.
     def __init__(self, work: Path, upstreams: list[str]):
         self.work = work
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.upstreams = upstreams
+        self.down: set[str] = set()  # nodes taken out of rotation (drained)
         self.conf = work / "nginx.conf"
+        self.managed: Managed | None = None
 
     def _config(self) -> str:
-        servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in self.upstreams)
+        servers = "\n".join(
+            f"        server {address} max_fails=1 fail_timeout=5s{' down' if address in self.down else ''};"
+            for address in self.upstreams
+        )
         user = "user root;" if os.geteuid() == 0 else ""
         return textwrap.dedent(
             f"""
@@ -240,14 +248,11 @@ class Nginx:
                 client_max_body_size 25m;
                 upstream redbook {{
             {servers}
-                    keepalive 16;
                 }}
                 server {{
                     listen 127.0.0.1:{self.port};
                     location / {{
                         proxy_pass http://redbook;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
                         proxy_set_header Host $http_host;
                         proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                         proxy_set_header X-Forwarded-Proto $scheme;
@@ -264,4 +269,13 @@ class Nginx:
     def process(self) -> Managed:
         self.conf.write_text(self._config())
         binary = shutil.which("nginx") or "/usr/sbin/nginx"
-        return managed(self.work, "nginx", [binary, "-c", str(self.conf), "-p", str(self.work)], os.environ.copy())
+        argv = [binary, "-c", str(self.conf), "-p", str(self.work)]
+        self.managed = managed(self.work, "nginx", argv, os.environ.copy())
+        return self.managed
+
+    def set_down(self, address: str, down: bool) -> None:
+        """Take a node out of rotation (or back): new config, then a graceful reload (SIGHUP)
+        in which old nginx workers finish the requests they have."""
+        (self.down.add if down else self.down.discard)(address)
+        self.conf.write_text(self._config())
+        os.kill(self.managed.pid, signal.SIGHUP)
