@@ -17,7 +17,8 @@ deletes the run's keys and releases the lock with the run's token.
 A worker killed mid-batch leaves the message unacknowledged (acks_late,
 reject_on_worker_lost): the broker's visibility timeout hands it to another worker, and a
 batch done twice writes the same lists and counts once. A run whose batches all got lost
-ends when its lock and keys expire (RUN_SECONDS); the next beat starts a fresh one.
+ends when its lock and keys expire (RUN_SECONDS); the next beat starts a fresh one. A
+coordinator killed while planning holds the lock only PLAN_SECONDS.
 """
 
 import logging
@@ -39,7 +40,10 @@ from redbook.redis import get_redis
 logger = logging.getLogger(__name__)
 
 RUN_LOCK = "explore:rank-all:running"
-# Bounds a run whose worker or batches vanished: its lock and shared model expire then.
+# A coordinator killed while planning blocks the next runs at most this long (the lock's
+# first expiry); once its batches are sent the lock is extended to RUN_SECONDS.
+PLAN_SECONDS = 10 * 60
+# Bounds a run whose batches vanished: its lock and shared model expire then.
 RUN_SECONDS = 60 * 60
 MODEL_KEY = "explore:run:{run}:model"  # pickled (World, ItemModel)
 STATE_KEY = "explore:run:{run}"  # hash: batches, users, started
@@ -51,7 +55,7 @@ _loaded: dict[str, tuple[World, ItemModel]] = {}
 
 
 def run_lock(client: redis.Redis) -> redis.lock.Lock:
-    return client.lock(RUN_LOCK, timeout=RUN_SECONDS, thread_local=False)
+    return client.lock(RUN_LOCK, timeout=PLAN_SECONDS, thread_local=False)
 
 
 def run_start() -> dict | None:
@@ -63,7 +67,7 @@ def run_start() -> dict | None:
         return None
     run = lock.local.token.decode()
     try:
-        figures = _plan(client, run)
+        figures = _plan(client, run, lock)
     except BaseException:
         _release(client, run)
         raise
@@ -72,7 +76,7 @@ def run_start() -> dict | None:
     return figures
 
 
-def _plan(client: redis.Redis, run: str) -> dict:
+def _plan(client: redis.Redis, run: str, lock: redis.lock.Lock) -> dict:
     started = time.monotonic()
     world = load_world()
     model = ItemModel(world)
@@ -88,6 +92,7 @@ def _plan(client: redis.Redis, run: str) -> dict:
     pipe.execute()
     _loaded.clear()
     _loaded[run] = (world, model)  # this worker may take batches too: no need to read it back
+    lock.extend(RUN_SECONDS, replace_ttl=True)  # before any batch can finish and release it
     for index, batch in enumerate(batches):
         send_or_park(tasks.rank_batch.name, {"run": run, "index": index, "user_ids": batch})
     figures = {

@@ -97,3 +97,14 @@ def test_a_run_that_outlived_its_lock_never_releases_the_next_runs_lock(db, sett
     assert runs.run_state(run_a) == {}
     assert services.explore_rank_all_once() is None  # B's run still counts as going
     run_b.release()
+
+
+def test_the_lock_of_a_run_still_planning_expires_sooner_than_a_running_ones(db, settings):
+    settings.EXPLORE_RUN_BATCH_USERS = 50
+    planted_world(users=4, notes_per_topic=4, likes_per_user=3)
+    held = runs.run_lock(get_redis())
+    assert held.acquire(blocking=False)
+    assert get_redis().ttl(runs.RUN_LOCK) <= runs.PLAN_SECONDS  # a coordinator dying now blocks runs briefly
+    held.release()
+    runs.run_start()  # planned, its batch queued (no worker here)
+    assert get_redis().ttl(runs.RUN_LOCK) > runs.PLAN_SECONDS
