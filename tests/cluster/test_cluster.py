@@ -2,15 +2,21 @@
 workers and beat on a Postgres primary + replica and one Redis, each node answering for
 what the other wrote. Starting it costs about a minute; the checks about as much."""
 
+import os
 import re
+import signal
+import subprocess
 import threading
 import time
+from pathlib import Path
 
 import pytest
+import redis
 import requests
 
+from feeds import runs
 from tests.cluster.conftest import png_bytes
-from tests.cluster.processes import nginx_available, postgres_available, wait_until
+from tests.cluster.processes import ROOT, VENV_BIN, nginx_available, postgres_available, wait_until
 from tests.cluster.stack import Cluster
 
 pytestmark = pytest.mark.cluster
@@ -22,7 +28,13 @@ PASSWORD = "pw-Cluster-123"
 def cluster(cluster_work):
     if not (postgres_available() and nginx_available()):
         pytest.skip("needs the Postgres server binaries and nginx")
-    stack = Cluster(cluster_work, extra_env={"THROTTLE_SIGNUP": "1000/hour", "THROTTLE_LOGIN_IP": "1000/hour"})
+    extra = {
+        "THROTTLE_SIGNUP": "1000/hour",
+        "THROTTLE_LOGIN_IP": "1000/hour",
+        "EXPLORE_RUN_BATCH_USERS": "1",  # a batch per user: a kill meets one mid-run
+        "CELERY_VISIBILITY_TIMEOUT": "10",  # a dead worker's task comes back in seconds (production: 5 min)
+    }
+    stack = Cluster(cluster_work, extra_env=extra)
     try:
         yield stack.start()
     finally:
@@ -126,6 +138,41 @@ def test_a_like_through_node_a_changes_explore_read_through_node_b_within_a_minu
         return items and items[0]["id"] in food[1:] and "clusterfood" in str(items[0].get("reason", ""))
 
     wait_until(explore_top_is_food, timeout=60, interval=1, what="the like to reach Explore through node B")
+
+
+def _pool_children(worker) -> list[int]:
+    path = Path(f"/proc/{worker.pid}/task/{worker.pid}/children")
+    return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+
+def _batches_in_hands(broker) -> int:
+    return sum(b"feeds.rank_batch" in message for message in broker.hvals("unacked"))
+
+
+def test_a_ranking_batch_whose_worker_was_killed_is_redone_by_the_other(cluster):
+    broker = redis.Redis(port=cluster.redis.port)
+    first, second = cluster.workers
+    second.stop(timeout=30)  # the first worker alone takes the batches
+    cluster.beat.stop(timeout=30)  # and nothing but batches
+    wait_until(lambda: broker.hlen("unacked") == 0, timeout=60, what="the first worker to be idle")
+    # given: the first worker's pool process frozen: its main process takes a batch (recorded
+    # as unacknowledged) and hands it to a process that never finishes it
+    for child in _pool_children(first):
+        os.kill(child, signal.SIGSTOP)
+    # when: a full run starts (as beat's task would) and the worker dies with that batch
+    start_run = "from feeds import services; services.explore_rank_all_once()"
+    manage = [str(VENV_BIN / "python"), "manage.py", "shell", "-c", start_run]
+    subprocess.run(manage, cwd=ROOT, env=cluster.env, check=True)
+    wait_until(lambda: _batches_in_hands(broker) > 0, timeout=30, interval=0.05, what="a batch taken")
+    first.kill_hard()
+    assert broker.exists(runs.RUN_LOCK)  # the run waits for that batch
+    # then: the batch comes back after the visibility timeout, the other worker redoes it, the run ends
+    second.start()
+    wait_until(lambda: not broker.exists(runs.RUN_LOCK), timeout=120, interval=0.5, what="the run to end")
+    assert _batches_in_hands(broker) == 0
+    assert not list(broker.scan_iter(match="explore:run:*"))
+    first.start()
+    cluster.beat.start()
 
 
 class Load:
