@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 VENV_STAMP := .venv/.installed
 
-.PHONY: run test lint bench load test-faults test-faults-short e2e-deps clean
+.PHONY: run test lint bench load test-faults test-faults-short e2e-deps clean cluster test-cluster
 
 # The venv gets the dev lock (production's requirements.txt plus the test and lint tools).
 $(VENV_STAMP): requirements.txt requirements-dev.txt
@@ -37,6 +37,15 @@ test-faults: $(VENV_STAMP)
 # The same faults in fewer rounds (about 3 minutes): what CI can afford.
 test-faults-short: $(VENV_STAMP)
 	FAULTS_SHORT=1 bash scripts/faults.sh
+
+# Two web nodes, two workers and beat behind nginx, Postgres primary + replica, Redis, moto
+# (scripts/cluster.sh): prints the URLs, Ctrl-C stops everything.
+cluster: $(VENV_STAMP)
+	bash scripts/cluster.sh
+
+# The cluster's checks (marker `cluster`, tests/cluster): about 3 minutes, run by CI.
+test-cluster: $(VENV_STAMP)
+	DEBUG=1 .venv/bin/python -m pytest tests/cluster -m cluster -v --timeout 600
 
 clean:
 	rm -rf var .venv

@@ -313,21 +313,30 @@ class Ranker:
         ]
 
     def trending(self, *, size: int = 500, item_mask: np.ndarray | None = None) -> list[tuple[int, float, str]]:
-        """Recent engagement with time decay, plus a little freshness: for new users and anonymous visitors."""
-        world = self.world
-        decay = np.exp(-np.maximum(world.now - world.act_times, 0) / (TRENDING_HOURS * 3600))
-        heat = np.bincount(world.act_items, weights=world.act_weights * decay, minlength=world.n_items)
-        score = np.log1p(heat) + 0.5 * self.items.freshness
-        if item_mask is not None:
-            score = np.where(item_mask, score, -np.inf)
-        return [
-            (
-                int(world.note_ids[item]),
-                float(score[item]),
-                self.items.popular_reasons[item] if heat[item] else REASON_NEW,
-            )
-            for item in _top(score, size)
-        ]
+        return trending(self.world, self.items, size=size, item_mask=item_mask)
+
+
+def trending(
+    world: World, model: ItemModel, *, size: int = 500, item_mask: np.ndarray | None = None
+) -> list[tuple[int, float, str]]:
+    """Recent engagement with time decay, plus a little freshness: for new users and anonymous visitors.
+
+    Item side only (no user matrices), so a distributed run's coordinator computes it
+    from the item model alone.
+    """
+    decay = np.exp(-np.maximum(world.now - world.act_times, 0) / (TRENDING_HOURS * 3600))
+    heat = np.bincount(world.act_items, weights=world.act_weights * decay, minlength=world.n_items)
+    score = np.log1p(heat) + 0.5 * model.freshness
+    if item_mask is not None:
+        score = np.where(item_mask, score, -np.inf)
+    return [
+        (
+            int(world.note_ids[item]),
+            float(score[item]),
+            model.popular_reasons[item] if heat[item] else REASON_NEW,
+        )
+        for item in _top(score, size)
+    ]
 
 
 def _item_factors(cosine_factor: sp.csr_matrix) -> np.ndarray | None:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from accounts.models import User
-from feeds import tasks
+from feeds import runs, tasks
 from feeds.models import KEYWORD_MAX_LENGTH, Channel, MutedKeyword, NotInterested, TopicFollow
-from feeds.ranking import Ranker
+from feeds.ranking import ItemModel, Ranker, World, trending
 from feeds.store import RankedList, get_store, trending_key, unique_scores, user_key
 from feeds.world import load_world, world_for_user
 from outbox.services import enqueue_on_commit
@@ -33,8 +33,6 @@ MAX_MUTED_KEYWORDS = 100
 # further events fold into it (the task deletes the key before reading the data).
 DEBOUNCE_KEY = "explore:debounce:{user_id}"
 DEBOUNCE_SECONDS = 120  # bounds the key's life if a worker dies holding it
-RANK_ALL_LOCK = "explore:rank-all:running"
-RANK_ALL_LOCK_SECONDS = 60 * 60  # a worker killed mid-run holds it at most this long
 
 
 # --- Activity ----------------------------------------------------------------------
@@ -189,18 +187,9 @@ def explore_rank(
         world, items = load_world(users=None if everyone else user_ids), None
     loaded = time.monotonic()
     ranker = Ranker(world, users=np.asarray(user_ids, dtype=np.int64), items=items)
-    store = get_store()
-    size, batch = settings.EXPLORE_LIST_SIZE, settings.EXPLORE_BATCH_SIZE
     if everyone:
-        store.replace_many(_trending_lists(ranker))
-    written = 0
-    for start in range(0, len(user_ids), batch):
-        chunk = user_ids[start : start + batch]
-        lists = ranker.rank(chunk, size=size)
-        store.replace_many(_ranked(user_key(uid), lists.get(uid, [])) for uid in chunk)
-        written += len(lists)
-        if progress:
-            progress(min(start + batch, len(user_ids)), len(user_ids))
+        get_store().replace_many(trending_lists(world, ranker.items))
+    written = rank_into_store(ranker, user_ids, progress=progress)
     figures = {
         "users": len(user_ids),
         "lists": written,
@@ -214,16 +203,32 @@ def explore_rank(
 
 
 def explore_rank_all_once() -> dict | None:
-    """`explore_rank()` for everyone, unless a run is still going (a big world can outlast the beat period)."""
-    client = get_redis()
-    if client is not None and not client.set(RANK_ALL_LOCK, 1, nx=True, ex=RANK_ALL_LOCK_SECONDS):
-        logger.info("explore ranking: previous run still going, skipped")
-        return None
-    try:
-        return explore_rank()
-    finally:
-        if client is not None:
-            client.delete(RANK_ALL_LOCK)
+    """`explore_rank()` for everyone, unless a run is still going (a big world can outlast the beat period).
+
+    With Redis the run is spread over the ranking workers (feeds/runs.py); the embedded
+    default has one worker and ranks in this task.
+    """
+    if get_redis() is not None:
+        return runs.run_start()
+    return explore_rank()
+
+
+def rank_into_store(ranker: Ranker, user_ids: list[int], *, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rank `user_ids` in numpy batches and replace each batch's lists; returns the lists written.
+
+    Users without any signal lose their list (they see trending).
+    """
+    store = get_store()
+    size, batch = settings.EXPLORE_LIST_SIZE, settings.EXPLORE_BATCH_SIZE
+    written = 0
+    for start in range(0, len(user_ids), batch):
+        chunk = user_ids[start : start + batch]
+        lists = ranker.rank(chunk, size=size)
+        store.replace_many(ranked_list(user_key(uid), lists.get(uid, [])) for uid in chunk)
+        written += len(lists)
+        if progress:
+            progress(min(start + batch, len(user_ids)), len(user_ids))
+    return written
 
 
 def _personalized(user_ids: Iterable[int]) -> list[int]:
@@ -234,21 +239,20 @@ def _personalized(user_ids: Iterable[int]) -> list[int]:
     return sorted(wanted)
 
 
-def _ranked(key: str, items: list[tuple[int, float, str]]) -> RankedList:
+def ranked_list(key: str, items: list[tuple[int, float, str]]) -> RankedList:
     scores = unique_scores(score for _, score, _ in items)
     return RankedList(key, [(note_id, s, reason) for (note_id, _, reason), s in zip(items, scores, strict=True)])
 
 
-def _trending_lists(ranker: Ranker) -> list[RankedList]:
+def trending_lists(world: World, model: ItemModel) -> list[RankedList]:
     """The global trending list plus one per channel (its notes carry one of the channel's tags)."""
-    lists = [_ranked(trending_key(), ranker.trending())]
-    world = ranker.world
+    lists = [ranked_list(trending_key(), trending(world, model))]
     tag_index = {name.lower(): i for i, name in enumerate(world.tag_names)}
     for channel in Channel.objects.filter(is_active=True).prefetch_related("tags"):
         columns = [tag_index[t.name.lower()] for t in channel.tags.all() if t.name.lower() in tag_index]
         if not channel.tags.all():
             continue  # "recommended": the global list
         mask = np.asarray(world.note_tags[:, columns].sum(axis=1)).ravel() > 0 if columns else None
-        items = ranker.trending(item_mask=mask) if mask is not None else []
-        lists.append(_ranked(trending_key(channel.slug), items))
+        items = trending(world, model, item_mask=mask) if mask is not None else []
+        lists.append(ranked_list(trending_key(channel.slug), items))
     return lists

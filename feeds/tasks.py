@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from accounts.models import User
-from feeds import services
+from feeds import runs, services
 from redbook.celery import RETRY_TRANSIENT
 
 
@@ -19,3 +19,9 @@ def rank_user(user_id: int) -> None:
 def rank_active_users() -> dict | None:
     """Beat: recompute every active user's list and the trending lists (one run at a time)."""
     return services.explore_rank_all_once()
+
+
+@shared_task(name="feeds.rank_batch", **RETRY_TRANSIENT)
+def rank_batch(run: str, index: int, user_ids: list[int]) -> int | None:
+    """One batch of users of a distributed full run (feeds/runs.py); any ranking worker takes it."""
+    return runs.run_batch(run=run, index=index, user_ids=user_ids)

@@ -240,3 +240,36 @@ def _interactions(min_id: int, items: _Index, *, user_id: int | None = None):
             )
         )
     return tuple(np.concatenate([part[k] for part in parts]) for k in range(5))
+
+
+def world_of_users(world: World, user_ids) -> World:
+    """`world` with only the per-user rows of `user_ids`: what a batch of a distributed run ranks.
+
+    The items, and the item model built from everyone's interactions, stay as they are;
+    a Ranker over this world builds the matrices of these users only (as `world_for_user`
+    does for one), so a batch costs its users, not the whole population.
+    """
+    users = np.asarray(sorted(user_ids), dtype=np.int64)
+
+    def mine(values) -> np.ndarray:
+        return np.isin(values, users)
+
+    def pairs(pair: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        keep = mine(pair[0])
+        return pair[0][keep], pair[1][keep]
+
+    acted = mine(world.act_users)
+    return replace(
+        world,
+        act_users=world.act_users[acted],
+        act_items=world.act_items[acted],
+        act_weights=world.act_weights[acted],
+        act_times=world.act_times[acted],
+        act_endorses=world.act_endorses[acted],
+        follows=pairs(world.follows),
+        topic_follows=pairs(world.topic_follows),
+        own_tags=pairs(world.own_tags),
+        hidden_items=pairs(world.hidden_items),
+        hidden_authors=pairs(world.hidden_authors),
+        hidden_tags=pairs(world.hidden_tags),
+    )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 
+from redbook import replicas
 from redbook.redis import get_redis
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,16 @@ def readyz(request):
     failures = [name for name, check in _dependency_checks() if not _passes(name, check)]
     if failures:
         return HttpResponse("unavailable: " + ", ".join(failures), status=503, content_type="text/plain")
-    return HttpResponse("ready", content_type="text/plain")
+    return HttpResponse("\n".join(["ready", *_replica_lines()]), content_type="text/plain")
+
+
+def _replica_lines() -> list[str]:
+    """One line per read replica: its lag, and whether reads use it (a lagging one only slows the primary)."""
+    bound = settings.REPLICA_MAX_LAG_SECONDS
+    return [
+        f"{alias} lag_seconds={lag:.2f} {'in use' if lag <= bound else 'skipped'}"
+        for alias, lag in replicas.lag_report().items()
+    ]
 
 
 def _dependency_checks():

@@ -19,7 +19,7 @@ prepared query per shape (see feeds.selectors); `tests/posts/test_prepared_queri
 import json
 from collections.abc import Callable, Iterable
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import BooleanField, Expression, Field, Lookup, Model, QuerySet
 
 LIST_TYPES = (list, tuple, set, frozenset)
@@ -109,19 +109,23 @@ def _arg_value(value, vendor: str):
 class PreparedQuery:
     """The values_list queryset `build()` returns (written with `Arg`s), compiled on first use.
 
-    Only the SQL is kept (per database alias), never a connection: each run takes the
-    calling thread's connection, as the ORM does.
+    Only the SQL is kept (compiled for `using`), never a connection: each run takes the
+    calling thread's connection of the database the routers pick for a read of the
+    queryset's model, as the ORM does (a read replica: redbook/replicas.py, which holds
+    the same schema on the same engine, so the same SQL).
     """
 
     def __init__(self, build: Callable[[], QuerySet], *, using: str = DEFAULT_DB_ALIAS):
         self.build, self.using = build, using
         self._compiled: _Compiled | None = None
+        self._model: type[Model] | None = None
 
     def rows(self, **args) -> list[tuple]:
         """The rows for these arguments, converted as the ORM converts a values_list's."""
         if self._compiled is None:  # two threads may both compile at first: the same result
-            self._compiled = _Compiled(self.build().using(self.using))
-        connection = connections[self.using]
+            queryset = self.build().using(self.using)
+            self._compiled, self._model = _Compiled(queryset), queryset.model
+        connection = connections[router.db_for_read(self._model)]
         with connection.cursor() as cursor:
             cursor.execute(self._compiled.sql, self._compiled.bind(args, connection.vendor))
             rows = cursor.fetchall()

@@ -113,6 +113,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # sqlite lock wait
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Read replicas (redbook/replicas.py): aliases replica1, replica2, ... of streaming
+# replicas of DATABASE_URL. Reads of GET requests go to a healthy one; writes, reads in a
+# transaction and a writer's next REPLICA_STICKY_SECONDS of reads go to the primary; a
+# replica more than REPLICA_MAX_LAG_SECONDS behind (measured every
+# REPLICA_LAG_CHECK_SECONDS per process) is skipped. /readyz reports each one's lag.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=5.0)
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=2.0)
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url)
+    _replica["CONN_HEALTH_CHECKS"] = DATABASES["default"].get("CONN_HEALTH_CHECKS", False)
+    _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    _replica["TEST"] = {"MIRROR": "default"}  # a test database has no replica of its own
+    DATABASES[f"replica{_number}"] = _replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["redbook.replicas.ReplicaRouter"]
+    # Before the sessions: from there on, every query of a request is routed knowing it.
+    _sessions = MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    MIDDLEWARE.insert(_sessions, "redbook.replicas.ReplicaRoutingMiddleware")
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Redis, cache, Celery -------------------------------------------------------
@@ -191,7 +211,10 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Each with its own routing key: without one, Celery binds a queue with the default key
 # ("celery"), and a message sent to that key would land in both.
 CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
-CELERY_TASK_ROUTES = {"feeds.rank_active_users": {"queue": "ranking"}}
+CELERY_TASK_ROUTES = {
+    "feeds.rank_active_users": {"queue": "ranking"},
+    "feeds.rank_batch": {"queue": "ranking"},  # a full run's batches (feeds/runs.py)
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat sends per deployment, whatever runs: a leader lock in Redis (redbook/beat.py).
 CELERY_BEAT_SCHEDULER = "redbook.beat:LeaderScheduler"
@@ -392,6 +415,8 @@ SEARCH_TRENDING_MIN_ACCOUNT_DAYS = env.int("SEARCH_TRENDING_MIN_ACCOUNT_DAYS", d
 EXPLORE_MAX_CANDIDATES = env.int("EXPLORE_MAX_CANDIDATES", default=30_000)
 EXPLORE_LIST_SIZE = env.int("EXPLORE_LIST_SIZE", default=300)
 EXPLORE_BATCH_SIZE = env.int("EXPLORE_BATCH_SIZE", default=128)
+# A full run with Redis is split into tasks of this many users, taken by any ranking worker.
+EXPLORE_RUN_BATCH_USERS = env.int("EXPLORE_RUN_BATCH_USERS", default=500)
 # Trust and safety: a note, comment or product whose reports weigh this much in total is
 # hidden until reviewed (an established reporter weighs 1, a brand-new account about 0.03:
 # moderation/weights.py). Accounts are never suspended automatically.

@@ -185,11 +185,25 @@ def main() -> int:
                 f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
+    # Explore's full run spread over ranking workers (feeds/runs.py), with the web stopped.
+    ranking_runs = {}
+    if "rank_explore" in get_commands():
+        from tests.bench import ranking_workers
+
+        ranking_runs = ranking_workers.measure_runs()
+        figures.update(ranking_workers.describe(ranking_runs))
     # Other work on the machine inflates every latency: say how busy it was.
     figures["host load (1 min avg) per endpoint"] = f"{min(loads):.1f}-{max(loads):.1f}, {os.cpu_count()} CPUs"
     memory, lists = ranking_memory()
     figures["Redis for rankings"] = (
         f"{memory / 1e6:.1f} MB for {lists} lists = {memory / lists / 1024:.1f} KiB per active user" if lists else "n/a"
+    )
+    # Per-user sizes for docs/scaling.md (tests/bench/extrapolate.py reads S and L).
+    from tests.bench import footprint
+
+    footprint.write(
+        ROOT / "bench-results" / f"footprint-{args.scale}.json",
+        footprint.measure(ranking={str(count): run for count, run in ranking_runs.items()}),
     )
     table = report.render(args.scale, scale, endpoints, results, figures)
     out = ROOT / "bench-results" / f"bench-{args.scale}.md"

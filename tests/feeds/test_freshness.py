@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from feeds import services
+from feeds import runs, services
 from feeds.store import get_store, user_key
 from feeds.world import world_for_user
 from posts import services as post_services
@@ -72,8 +72,9 @@ def test_a_one_user_refresh_reads_that_users_rows_on_the_cached_world(db):
 
 
 def test_the_beat_run_skips_while_a_previous_run_is_going(db):
-    get_redis().set(services.RANK_ALL_LOCK, 1)
+    held = runs.run_lock(get_redis())
+    assert held.acquire(blocking=False)
     assert services.explore_rank_all_once() is None
-    get_redis().delete(services.RANK_ALL_LOCK)
+    held.release()
     assert services.explore_rank_all_once()["users"] == 0
-    assert not get_redis().exists(services.RANK_ALL_LOCK)
+    assert not get_redis().exists(runs.RUN_LOCK)  # a run with no batch ends at once
