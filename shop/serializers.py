@@ -38,7 +38,7 @@ class VariantSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Variant
-        fields = ["id", "name", "price", "in_stock", "only_left", "stock"]
+        fields = ["id", "name", "price", "in_stock", "only_left", "stock", "gtin"]
 
 
 def sees_exact_stock(viewer, brand_id: int) -> bool:
@@ -71,6 +71,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "price_max",
             "price_display",
             "currency",
+            "gtin",
             "variants",
             "rating",
             "notes_count",
@@ -99,6 +100,8 @@ class ProductWriteSerializer(serializers.Serializer):
     category = serializers.JSONField(required=False, allow_null=True)
     variants = serializers.JSONField(required=False)
     is_listed = serializers.BooleanField(required=False)
+    # Any of EAN-8, UPC-A, EAN-13, GTIN-14 (check digit verified by the service); "" clears it.
+    gtin = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
     def validate_variants(self, value):
         if isinstance(value, str):  # multipart sends the list as a JSON string
