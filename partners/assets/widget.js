@@ -27,7 +27,7 @@
     if (lang) params.set("lang", lang);
     var iframe = document.createElement("iframe");
     iframe.src = base + "/embed/products/" + encodeURIComponent(gtin) + "/?" + params.toString();
-    iframe.title = lang && lang.toLowerCase().indexOf("zh") === 0 ? "小红书笔记" : "RedBook notes";
+    iframe.title = lang && lang.toLowerCase().indexOf("zh") === 0 ? "RedBook 笔记" : "RedBook notes";
     iframe.setAttribute("loading", "lazy");
     iframe.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
     iframe.style.cssText = "display:block;width:100%;height:220px;border:0;overflow:hidden;";

@@ -18,6 +18,7 @@ SOURCES = (
     "feeds",
     "search",
     "moderation",
+    "partners",
     "outbox",
     "reliability",
     "demo",

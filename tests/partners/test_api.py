@@ -91,7 +91,7 @@ def test_over_the_partners_rate_is_429_with_retry_after(anon_client, partner, ke
     response = api_get(anon_client, EAN13, key=key)
     assert response.status_code == 429
     assert int(response["Retry-After"]) >= 1
-    other, other_key = services.partner_create(name="Other", origins=[OTHER_ORIGIN])
+    _other, other_key = services.partner_create(name="Other", origins=[OTHER_ORIGIN])
     assert api_get(anon_client, EAN13, key=other_key).status_code == 200  # each key its own budget
 
 
