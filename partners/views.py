@@ -172,7 +172,9 @@ def oembed(request):
     """oEmbed 1.0 (`type: rich`) for a note or a product page: a quote linking back."""
     url = request.GET.get("url", "")
     if request.GET.get("format", "json") != "json":
-        return _oembed_error(_("Only the JSON format is offered."), 501, "format_not_supported")
+        return _oembed_error(
+            _("Only the JSON format is offered."), 400, "format_not_supported"
+        )  # not 501: no 5xx for bad input
     if not url or len(url) > 2000:
         return _oembed_error(_("Give the url of a RedBook note or product."), 400, "invalid_url")
     path = _own_path(request, url)
