@@ -21,7 +21,6 @@ import django
 import psycopg
 import redis
 
-from tests.bench import partners as partner_bench
 from tests.bench import report, wrk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,6 +166,7 @@ def main() -> int:
     django.setup()
     from django.core.management import get_commands
 
+    from tests.bench import partners as partner_bench
     from tests.bench import targets
 
     for command in ("reindex_search", "rank_explore"):
