@@ -47,8 +47,13 @@ def gtin_clean(value, *, field: str = "gtin") -> str:
 
 
 def gtin_display(gtin: str) -> str:
-    """How a stored GTIN is printed under a barcode: the EAN-13 form when it has one."""
-    return gtin[1:] if len(gtin) == STORED_LENGTH and gtin.startswith("0") else gtin
+    """How a stored GTIN is printed under a barcode: EAN-8 for the six leading zeros GS1
+    reserves for it, else the EAN-13 form when it has one (UPC-A shows with its leading 0)."""
+    if len(gtin) != STORED_LENGTH:
+        return gtin
+    if gtin.startswith("000000"):
+        return gtin[6:]
+    return gtin[1:] if gtin.startswith("0") else gtin
 
 
 def gtin_lock(gtins) -> None:

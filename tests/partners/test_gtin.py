@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from shop import selectors
 from shop import services as shop_services
 from shop.gtin import gtin_parse
+from shop.models import Product
 from tests.conftest import client_for
 from tests.factories import BrandFactory
 from tests.partners.conftest import EAN13, GTIN14
@@ -42,8 +43,10 @@ def test_product_api_takes_a_gtin_and_refuses_a_bad_check_digit(db):
     assert "gtin" in bad.json()
     created = client.post("/api/v1/products/", {**body, "gtin": EAN13}, format="json")
     assert created.status_code == 201, created.content
-    assert created.json()["gtin"] == GTIN14
-    assert created.json()["variants"][0]["gtin"] == "00000096385074"
+    assert created.json()["gtin"] == EAN13  # stored as GTIN14, shown as printed
+    assert created.json()["variants"][0]["gtin"] == "96385074"
+    product = Product.objects.get(pk=created.json()["id"])
+    assert product.gtin == GTIN14
 
 
 def test_a_gtin_is_unique_across_products_and_variants(db):
