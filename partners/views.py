@@ -2,7 +2,7 @@
 links, and oEmbed. None of these reads the session: no cookie is set, no response varies
 on one, and no visitor's data is shown or sent."""
 
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,12 +32,11 @@ def _anonymous(view):
     """Whoever is signed in to RedBook, these views see an anonymous visitor: the session is
     never read, so no cookie is set or refreshed and no `Vary: Cookie` is added."""
 
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         request.user = AnonymousUser()
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
