@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from demo import vocab
 from demo.bulk import Timer, insert, next_id, sync_sequence
 from demo.world import DAY, World, weighted_pick
+from shop.gtin import STORED_LENGTH, check_digit
 from shop.models import Category, Product, ProductImage, Variant
 
 PRODUCTS_PER_BRAND = (3, 9)  # low inclusive, high exclusive
@@ -93,7 +94,7 @@ def _product_columns(world: World, rng, category_ids: dict[int, int]) -> dict:
         "name": names,
         "description": descriptions,
         "category_id": np.array([category_ids[t] for t in world.product_topic.tolist()], np.int64),
-        "gtin": [_ean13(rng) for _ in range(n)],
+        "gtin": [_gtin(pid) for pid in world.product_ids.tolist()],
         "sku": [f"RB-{pid}" for pid in world.product_ids.tolist()],
         "price_min": prices[0],
         "price_max": prices[1],
@@ -144,11 +145,11 @@ def _price_bounds(world: World) -> tuple[list[str], list[str]]:
     return low.round(2).astype(str).tolist(), high.round(2).astype(str).tolist()
 
 
-def _ean13(rng) -> str:
-    """A valid EAN-13 with China's 69 prefix (the partner widget looks products up by it)."""
-    digits = [6, 9, *rng.integers(0, 10, 10).tolist()]
-    check = (10 - sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
-    return "".join(map(str, digits)) + str(check)
+def _gtin(product_id: int) -> str:
+    """A valid EAN-13 with China's 69 prefix, one per product (the partner widget looks
+    products up by it), stored in its 14-digit form like every GTIN (shop/gtin.py)."""
+    body = f"69{product_id:010d}"
+    return f"{body}{check_digit(body)}".zfill(STORED_LENGTH)
 
 
 def _product_images(world: World, rng) -> int:

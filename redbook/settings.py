@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reliability",
     "demo",
     "moderation",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -236,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
     "search-index-backlog-catch-up": {"task": "search.index_backlog_catch_up", "schedule": 5 * 60.0},
     # Stored media no row names (a crash between store and commit), older than a day.
     "media-orphans-sweep": {"task": "reliability.media_orphans_sweep", "schedule": 60.0 * 60 * 24},
+    "partners-flush-days": {"task": "partners.flush_days", "schedule": 60.0},
 }
 
 # --- Auth -----------------------------------------------------------------------
@@ -437,3 +439,8 @@ if PAYMENT_GATEWAY == "hosted" and not PAYMENT_WEBHOOK_SECRET:
 # The payments sweep (beat, every minute) settles attempts and refunds untouched this long.
 PAYMENT_SWEEP_AFTER_SECONDS = env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=60)
 ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))
+
+# --- Partners (partners/) -------------------------------------------------------
+# How long the partner API reuses a product's rendered notes (and its ETag) per partner;
+# 0 builds every response afresh. Clients are told max-age=60 either way.
+PARTNER_CACHE_SECONDS = env.int("PARTNER_CACHE_SECONDS", default=30)

@@ -9,6 +9,7 @@ from accounts import urls as accounts_urls
 from feeds import urls as feeds_urls
 from moderation import urls as moderation_urls
 from notifications import urls as notifications_urls
+from partners import urls as partners_urls
 from posts import urls as posts_urls
 from redbook import health
 from redbook.exceptions import api_not_found
@@ -25,6 +26,7 @@ api_v1 = [
     *search_urls.api_urlpatterns,
     *moderation_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
+    *partners_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -48,6 +50,7 @@ urlpatterns = [
     path("", include(moderation_urls)),
     path("", include(search_urls)),
     path("", include(notifications_urls)),
+    path("", include(partners_urls)),
 ]
 
 

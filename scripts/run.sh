@@ -41,6 +41,12 @@ if [ -n "${DATABASE_URL:-}" ]; then
 else
   $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 fi
+# The demo partner shop (partners/): static pages on a second origin showing RedBook's widget.
+PARTNER_PORT="${PARTNER_PORT:-8010}"
+if $PY manage.py partner_demo_shop --port "$PARTNER_PORT" --redbook "http://127.0.0.1:$PORT" --out var/partner-shop; then
+  $PY -m http.server "$PARTNER_PORT" --bind 127.0.0.1 --directory var/partner-shop >/dev/null 2>&1 & pids+=($!)
+  echo "Demo partner shop (the RedBook widget on another site): http://127.0.0.1:$PARTNER_PORT/"
+fi
 # Once the server answers: where it is, the demo logins and how to create the admin.
 $PY manage.py welcome --url "http://127.0.0.1:$PORT" || true
 wait -n "${pids[@]}"

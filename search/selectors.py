@@ -32,7 +32,7 @@ from search.models import HotTier, NoteDocument, ProductDocument, TagStat
 from search.segment import is_cjk, query_terms, query_words, stem, text_words
 from search.tiers import CANDIDATES
 from shop.models import Product
-from shop.selectors import products_base
+from shop.selectors import product_find_by_gtin, products_base
 
 # A word the planner expects this often in the hot tier (1 document in 15 and more) fills
 # CANDIDATES sooner by walking the `hot` index than by reading all its matches in the
@@ -452,6 +452,8 @@ def search(*, viewer, params: SearchParams, offset: int, limit: int, image_rows:
         # The ids are searchable (public, blocks applied): hydrate them as anyone sees them.
         notes = published_card_notes(viewer=None, ids=page.items, image_rows=image_rows)
         return Page(items=[notes[pk] for pk in page.items if pk in notes], has_more=page.has_more)
+    if params.kind == "products" and (by_gtin := product_find_by_gtin(params.query)) is not None:
+        return Page(items=[by_gtin] if offset == 0 else [], has_more=False)  # a barcode names one product
     if params.kind == "products":
         page = product_ids_search(terms=params.terms, sort=params.sort, offset=offset, limit=limit)
         products = products_base().filter(pk__in=page.items)

@@ -3,11 +3,13 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from redbook import input_fields, numbers
 from redbook.input_fields import DecimalFormField, IntegerFormField
+from shop.gtin import gtin_clean, gtin_display
 from shop.models import MAX_LINE_QUANTITY, Category, Order, Product, Variant
 from shop.orders import ADDRESS_FIELDS
 
@@ -92,12 +94,35 @@ class ShipForm(forms.Form):
     )
 
 
+class GtinFormField(forms.CharField):
+    """A barcode number as printed (EAN-8, UPC-A, EAN-13, GTIN-14); stored in its 14-digit form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("label", _("GTIN / barcode"))
+        kwargs.setdefault("help_text", _("Optional: the number under the barcode (8, 12, 13 or 14 digits)."))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return gtin_display(value) if isinstance(value, str) else value
+
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return gtin_clean(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["gtin"]) from None
+
+
 class ProductForm(forms.ModelForm):
     category = forms.ModelChoiceField(queryset=Category.objects.all(), required=False, label=_("Category"))
+    gtin = GtinFormField()
 
     class Meta:
         model = Product
-        fields = ["name", "description", "category", "is_listed"]
+        fields = ["name", "description", "category", "gtin", "is_listed"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
@@ -124,8 +149,8 @@ class ProductImagesForm(forms.Form):
 class VariantForm(forms.ModelForm):
     class Meta:
         model = Variant
-        fields = ["name", "price", "stock"]
-        field_classes = {"price": DecimalFormField, "stock": IntegerFormField}
+        fields = ["name", "price", "stock", "gtin"]
+        field_classes = {"price": DecimalFormField, "stock": IntegerFormField, "gtin": GtinFormField}
         # Variant's price and stock have no verbose names: their labels are translated here.
         labels = {"price": _("Price"), "stock": _("Stock")}
 

@@ -81,10 +81,10 @@ def _variants_from(formset) -> list[dict]:
         if not form.cleaned_data or not form.has_changed():
             continue
         if form.instance.pk is None:
-            variants.append({key: form.cleaned_data[key] for key in ("name", "price", "stock")})
+            variants.append({key: form.cleaned_data[key] for key in ("name", "price", "stock", "gtin")})
             continue
         data = {"id": form.instance.pk}
-        data.update({key: form.cleaned_data[key] for key in ("name", "price") if key in form.changed_data})
+        data.update({key: form.cleaned_data[key] for key in ("name", "price", "gtin") if key in form.changed_data})
         if "stock" in form.changed_data:
             data["stock_add"] = form.cleaned_data["stock"] - form.stock_seen()
         variants.append(data)
@@ -100,6 +100,7 @@ def _product_form_page(request, product: Product | None):
             "name": form.cleaned_data["name"],
             "description": form.cleaned_data["description"],
             "category": form.cleaned_data["category"] and form.cleaned_data["category"].pk,
+            "gtin": form.cleaned_data["gtin"],
             "variants": _variants_from(formset),
             "images": images.cleaned_data["images"],
         }

@@ -38,7 +38,8 @@ class Product(models.Model):
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="products")
     currency = models.CharField(max_length=3, default="CNY")
-    # Partner lookups (barcode / the brand's own SKU) come later; carry them from the start.
+    # The barcode, stored in its 14-digit form (shop/gtin.py), unique across products and
+    # variants: partners look products up by it (partners/).
     gtin = models.CharField(_("GTIN / barcode"), max_length=14, blank=True, db_index=True)
     sku = models.CharField(_("brand SKU"), max_length=64, blank=True)
     is_listed = models.BooleanField(_("listed"), default=True)
@@ -58,6 +59,9 @@ class Product(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["brand", "-id"]), models.Index(fields=["category", "-id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique"),
+        ]
 
     def __str__(self):
         return self.name
@@ -93,7 +97,7 @@ class Variant(models.Model):
     stock = models.IntegerField(default=0)
     reserved = models.IntegerField(default=0)
     sku = models.CharField(max_length=64, blank=True)
-    gtin = models.CharField(max_length=14, blank=True, db_index=True)
+    gtin = models.CharField(_("GTIN / barcode"), max_length=14, blank=True, db_index=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -109,6 +113,7 @@ class Variant(models.Model):
                 name="variant_name_unique_per_product",
                 deferrable=models.Deferrable.DEFERRED,
             ),
+            models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="variant_gtin_unique"),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from posts.models import Note
 from posts.selectors import note_cards
 from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
+from shop.gtin import gtin_parse
 from shop.models import (
     Address,
     Cart,
@@ -53,7 +54,10 @@ def products_base() -> ProductQuerySet:
 
 def products_listed(*, q: str = "", brand: str = "", category: str = "") -> QuerySet:
     products = products_base().listed()
-    if q:
+    if q and (code := gtin_parse(q)) is not None:  # a barcode: the product with that code
+        variant_of = Variant.objects.filter(gtin=code).values("product_id")
+        products = products.filter(Q(gtin=code) | Q(pk__in=variant_of))
+    elif q:
         products = products.filter(
             Q(name__icontains=q)
             | Q(description__icontains=q)
@@ -78,6 +82,21 @@ def product_get_visible(*, product_id, viewer) -> Product:
     is_owner = viewer is not None and viewer.is_authenticated and (viewer.pk == product.brand_id or viewer.is_staff)
     if not product.is_on_sale and not is_owner:
         raise NotFound(_("No such product."))
+    return product
+
+
+def product_find_by_gtin(gtin) -> Product | None:
+    """The listed product whose GTIN, or one of whose variants' GTIN, is `gtin` (any of
+    EAN-8, UPC-A, EAN-13, GTIN-14); None when it is not a valid GTIN or nothing on sale has it.
+    Two index lookups: the product's own code, then its variants'."""
+    code = gtin_parse(gtin)
+    if code is None:
+        return None
+    listed = products_base().listed()
+    product = listed.filter(gtin=code).first()
+    if product is None:
+        product_id = Variant.objects.filter(gtin=code).values("product_id")[:1]
+        product = listed.filter(pk__in=product_id).first()
     return product
 
 

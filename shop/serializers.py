@@ -8,6 +8,7 @@ from rest_framework.exceptions import ParseError
 from accounts.api import UserSerializer
 from redbook import input_fields
 from redbook.parsers import json_loads_capped
+from shop.gtin import gtin_display
 from shop.models import Address, CartItem, Category, Order, OrderItem, Product, ProductImage, Variant
 from shop.templatetags.shop_tags import price_range
 
@@ -31,15 +32,27 @@ class ProductImageSerializer(serializers.ModelSerializer):
         return _absolute(self.context.get("request"), image.thumb.url)
 
 
+class GtinField(serializers.CharField):
+    """A stored GTIN as printed under the barcode (EAN-13 for a 14-digit form with a leading
+    zero, so an EAN-13 sent comes back as sent), or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return gtin_display(value) if value else None
+
+
 class VariantSerializer(serializers.ModelSerializer):
     """`stock` is dropped by ProductSerializer for all but the brand and staff."""
 
+    gtin = GtinField()
     in_stock = serializers.BooleanField(read_only=True)
     only_left = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Variant
-        fields = ["id", "name", "price", "in_stock", "only_left", "stock"]
+        fields = ["id", "name", "price", "in_stock", "only_left", "stock", "gtin"]
 
 
 def sees_exact_stock(viewer, brand_id: int) -> bool:
@@ -51,6 +64,7 @@ class ProductSerializer(serializers.ModelSerializer):
     """Product summary and detail; `notes` is added by the detail view."""
 
     brand = UserSerializer(read_only=True)
+    gtin = GtinField()
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True, default=None)
     images = ProductImageSerializer(many=True, read_only=True)
@@ -72,6 +86,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "price_max",
             "price_display",
             "currency",
+            "gtin",
             "variants",
             "rating",
             "notes_count",
@@ -100,6 +115,8 @@ class ProductWriteSerializer(serializers.Serializer):
     category = serializers.JSONField(required=False, allow_null=True)
     variants = serializers.JSONField(required=False)
     is_listed = serializers.BooleanField(required=False)
+    # Any of EAN-8, UPC-A, EAN-13, GTIN-14 (check digit verified by the service); "" clears it.
+    gtin = serializers.CharField(max_length=32, required=False, allow_blank=True)
 
     def validate_variants(self, value):
         if isinstance(value, str):  # multipart sends the list as a JSON string

@@ -15,6 +15,7 @@ from redbook import input_fields, numbers
 from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.images import check_request_pixels, load_image, make_rendition
 from shop import signals
+from shop.gtin import gtin_clean, gtin_ensure_free, gtin_lock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
 from shop.stock import out_of_stock_error
 
@@ -101,6 +102,8 @@ def variant_clean(data, *, position: int) -> dict:
             raise ValidationError(
                 {"variants": [_("%(v)s: stock must be a whole number from 0.") % {"v": label}]}
             ) from None
+    if "gtin" in data:
+        cleaned["gtin"] = gtin_clean(data["gtin"], field="variants")
     if "stock_add" in data and "id" in data:
         try:
             cleaned["stock_add"] = numbers.parse_int(data["stock_add"], min_value=-MAX_STOCK, max_value=MAX_STOCK)
@@ -159,19 +162,43 @@ def _images_save(product: Product, renditions: list[tuple]) -> None:
         image.save()
 
 
+def _gtins_claim(*, gtin: str, product_id: int | None, variants: list[dict]) -> None:
+    """The GTINs being written (the product's and its variants') are distinct and no other
+    product's or variant's: one code names one article, so a product's own variants may not
+    repeat its GTIN either. Inside the write's transaction, before the rows are written."""
+    claimed = [(gtin, "gtin", None)] if gtin else []
+    claimed += [(v["gtin"], "variants", numbers.parse_id(v.get("id"))) for v in variants if v.get("gtin")]
+    codes = [gtin for gtin, _field, _variant_id in claimed]
+    if len(set(codes)) < len(codes):
+        raise ValidationError({"variants": [_("Each variant needs a GTIN of its own.")]})
+    gtin_lock(codes)
+    for code, field, variant_id in claimed:
+        gtin_ensure_free(code, field=field, product_id=product_id if field == "gtin" else None, variant_id=variant_id)
+
+
 def product_create(
-    *, brand, name: str = "", description: str = "", category=None, variants=None, images=(), is_listed: bool = True
+    *,
+    brand,
+    name: str = "",
+    description: str = "",
+    category=None,
+    variants=None,
+    images=(),
+    is_listed: bool = True,
+    gtin="",
 ) -> Product:
     _ensure_brand(brand)
     fields = {
         "name": _clean_text(name, field="name", max_length=input_fields.max_length_of(Product, "name"), required=True),
         "description": _clean_text(description, field="description", max_length=5000, required=False),
+        "gtin": gtin_clean(gtin),
     }
     cleaned_variants = _clean_variants(variants, required=True)
     if any("id" in v for v in cleaned_variants):
         raise ValidationError({"variants": [_("A new product has no variant ids yet.")]})
     renditions = _renditions(images)
     with transaction.atomic():
+        _gtins_claim(gtin=fields["gtin"], product_id=None, variants=cleaned_variants)
         product = Product.objects.create(
             brand=brand, category=category_resolve(category), is_listed=is_listed, **fields
         )
@@ -184,7 +211,16 @@ def product_create(
 
 
 def product_update(
-    *, product_id, actor, name=None, description=None, category=_UNSET, variants=None, images=(), is_listed=None
+    *,
+    product_id,
+    actor,
+    name=None,
+    description=None,
+    category=_UNSET,
+    variants=None,
+    images=(),
+    is_listed=None,
+    gtin=None,
 ) -> Product:
     """The owning brand edits its product; variants with an id are updated, others added.
 
@@ -214,6 +250,9 @@ def product_update(
             product.category = category_resolve(category)
         if is_listed is not None:
             product.is_listed = bool(is_listed)
+        if gtin is not None:
+            product.gtin = gtin_clean(gtin)
+        _gtins_claim(gtin=product.gtin, product_id=product.pk, variants=cleaned_variants)
         product.save()
         _variants_apply(product, cleaned_variants)
         _ensure_distinct_names(product.variants.values_list("name", flat=True))  # new names against kept ones

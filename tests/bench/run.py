@@ -108,7 +108,7 @@ class Server:
 def measure(server: Server, endpoint, seconds: int):
     """(Result or None, note): None with the probe's status when the endpoint is not there yet."""
     status = server.status(endpoint.paths[0], endpoint.headers[0] if endpoint.headers else {})
-    if status != 200:
+    if status not in (200, 304):  # 304: a conditional endpoint (partners)
         return None, f"n/a (HTTP {status})"
     wrk.run(server.base_url, endpoint.paths, endpoint.headers, WARMUP_SECONDS)
     result = wrk.run(server.base_url, endpoint.paths, endpoint.headers, seconds)
@@ -166,6 +166,7 @@ def main() -> int:
     django.setup()
     from django.core.management import get_commands
 
+    from tests.bench import partners as partner_bench
     from tests.bench import targets
 
     for command in ("reindex_search", "rank_explore"):
@@ -178,6 +179,12 @@ def main() -> int:
         for endpoint in endpoints:
             results[endpoint.key] = measure(server, endpoint, args.seconds)
             loads.append(os.getloadavg()[0])
+        # Partners (issue 17): the partner API, full and conditional, and the widget's first render.
+        partner_endpoints, partner_figures = partner_bench.endpoints(server.base_url)
+        for endpoint in partner_endpoints:
+            results[endpoint.key] = measure(server, endpoint, args.seconds)
+        endpoints += partner_endpoints
+        figures.update(partner_figures)
         explore = next(e for e in endpoints if e.key == "explore")
         if results["explore"][0] is not None and "rank_explore" in get_commands():
             during, ranking_seconds = measure_during_ranking(server, explore, args.seconds)

@@ -19,6 +19,7 @@ SOURCES = (
     "search",
     "moderation",
     "notifications",
+    "partners",
     "outbox",
     "reliability",
     "demo",

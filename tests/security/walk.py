@@ -84,7 +84,7 @@ def build_world() -> dict:
     comment = post_services.comment_create(author=other, note=note, body="hello")
     board = post_services.collection_create(owner=user, name="board", is_private=False)
     product = shop_services.product_create(
-        brand=brand, name="P", variants=[{"name": "v", "price": "10.00", "stock": 50}]
+        brand=brand, name="P", gtin="4006381333931", variants=[{"name": "v", "price": "10.00", "stock": 50}]
     )
     variant = product.variants.first()
     cart, _ = Cart.objects.get_or_create(user=user)
@@ -117,6 +117,7 @@ def build_world() -> dict:
             "token_id": token_issue(user=user, name="another device")[0].pk,  # not the client's own
             "address_id": book_entry.pk,
             "gateway": "sandbox",
+            "gtin": "4006381333931",
         },
     }
 

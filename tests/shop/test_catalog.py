@@ -34,6 +34,7 @@ def test_product_list_shape_and_money_as_strings(anon_client, product):
         "price": "129.00",
         "in_stock": True,
         "only_left": None,
+        "gtin": None,  # none given (partners: shop/gtin.py)
     }
     assert {"images", "rating", "notes_count", "description", "category"} <= set(item)
     assert response.json()["next"] is None
