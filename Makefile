@@ -43,7 +43,7 @@ test-faults-short: $(VENV_STAMP)
 cluster: $(VENV_STAMP)
 	bash scripts/cluster.sh
 
-# The cluster's checks (marker `cluster`, tests/cluster): about 3 minutes, run by CI.
+# The cluster's checks (marker `cluster`, tests/cluster): 3-5 minutes, run by CI.
 test-cluster: $(VENV_STAMP)
 	DEBUG=1 .venv/bin/python -m pytest tests/cluster -m cluster -v --timeout 600
 
