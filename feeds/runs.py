@@ -35,7 +35,7 @@ from feeds.ranking import ItemModel, Ranker, World
 from feeds.store import get_store
 from feeds.world import load_world, world_of_users
 from outbox.services import send_or_park
-from redbook.redis import get_redis
+from redbook.redis import get_ranking_redis
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def run_lock(client: redis.Redis) -> redis.lock.Lock:
 
 def run_start() -> dict | None:
     """Start a distributed run, unless one is still going (a big world can outlast beat's period)."""
-    client = get_redis()
+    client = get_ranking_redis()
     lock = run_lock(client)
     if not lock.acquire(blocking=False):
         logger.info("explore ranking: previous run still going, skipped")
@@ -109,7 +109,7 @@ def _plan(client: redis.Redis, run: str, lock: redis.lock.Lock) -> dict:
 
 def run_batch(*, run: str, index: int, user_ids: list[int]) -> int | None:
     """Rank one batch of a run and record it; the batch that completes the run finishes it."""
-    client = get_redis()
+    client = get_ranking_redis()
     shared = _shared_model(client, run)
     if shared is None:
         logger.warning("explore ranking: run %s is over, batch %s dropped", run, index)
@@ -174,7 +174,7 @@ def _release(client: redis.Redis, run: str) -> None:
 
 def run_state(run: str) -> dict:
     """Batches planned and finished (empty once the run is over): for tests and the bench."""
-    client = get_redis()
+    client = get_ranking_redis()
     state = client.hgetall(STATE_KEY.format(run=run))
     if not state:
         return {}

@@ -23,7 +23,7 @@ from outbox.services import enqueue_on_commit
 from posts.models import Note
 from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
-from redbook.redis import get_redis
+from redbook.redis import get_ranking_redis, get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def explore_rank_all_once() -> dict | None:
     With Redis the run is spread over the ranking workers (feeds/runs.py); the embedded
     default has one worker and ranks in this task.
     """
-    if get_redis() is not None:
+    if get_ranking_redis() is not None:
         return runs.run_start()
     return explore_rank()
 
