@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reliability",
     "demo",
     "moderation",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,9 @@ CELERY_BEAT_SCHEDULE = {
     "search-flush-query-counts": {"task": "search.flush_query_counts", "schedule": 60.0},
     "search-refresh-hot": {"task": "search.refresh_hot", "schedule": 60.0 * 15},
     "search-index-backlog-catch-up": {"task": "search.index_backlog_catch_up", "schedule": 5 * 60.0},
+    # Analytics: buffered events into rollups (dashboards lag at most a minute or two); pruning.
+    "analytics-refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 60.0},
+    "analytics-prune": {"task": "analytics.prune", "schedule": 60.0 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------

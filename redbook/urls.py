@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
+from analytics import urls as analytics_urls
 from feeds import urls as feeds_urls
 from moderation import urls as moderation_urls
 from posts import urls as posts_urls
@@ -21,6 +22,7 @@ api_v1 = [
     *feeds_urls.api_urlpatterns,
     *search_urls.api_urlpatterns,
     *moderation_urls.api_urlpatterns,
+    *analytics_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -43,6 +45,7 @@ urlpatterns = [
     path("", include(feeds_urls)),
     path("", include(moderation_urls)),
     path("", include(search_urls)),
+    path("", include(analytics_urls)),
 ]
 
 

@@ -15,6 +15,7 @@ from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.images import check_request_pixels, load_image, make_rendition
 from search import services as search_services
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+from shop.signals import added_to_cart
 from shop.stock import out_of_stock_error
 
 SESSION_CART_KEY = "shop_cart_id"
@@ -310,8 +311,12 @@ def _variant_on_sale(variant_id) -> Variant:
     return variant
 
 
-def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
-    """Add to the cart; the same variant again adds to its line."""
+def cart_item_add(*, cart: Cart, variant_id, quantity, visitor: str | None = None) -> CartItem:
+    """Add to the cart; the same variant again adds to its line.
+
+    `visitor` (redbook.visitors.visitor_key) names a guest for attribution; a signed-in
+    cart's owner is known from the cart.
+    """
     quantity = _clean_quantity(quantity)
     variant = _variant_on_sale(variant_id)
     with transaction.atomic():
@@ -325,6 +330,8 @@ def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
             item.quantity = total
             item.save(update_fields=["quantity"])
         cart.save(update_fields=["updated_at"])  # guest carts are purged by age
+        item.variant = variant
+        added_to_cart.send(sender=CartItem, item=item, quantity=quantity, visitor=visitor)
     return item
 
 
@@ -365,7 +372,10 @@ def cart_merge_on_login(*, request, user) -> None:
             if quantity < 1:
                 continue
             if item is None:
-                CartItem.objects.create(cart=cart, variant_id=line.variant_id, quantity=quantity)
-            else:
-                CartItem.objects.filter(pk=item.pk).update(quantity=quantity)
+                CartItem.objects.create(
+                    cart=cart, variant_id=line.variant_id, quantity=quantity, source_note_id=line.source_note_id
+                )
+            else:  # the guest's visit is the later touch
+                source = line.source_note_id or item.source_note_id
+                CartItem.objects.filter(pk=item.pk).update(quantity=quantity, source_note_id=source)
         guest.delete()
