@@ -26,7 +26,7 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return not any(bar["value"] for bar in self.bars)
+        return not self.peak
 
 
 def daily_chart(daily: list[dict], *, metric: str, label: str, is_money: bool = False) -> Chart:
