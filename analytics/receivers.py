@@ -14,7 +14,9 @@ from shop.models import CartItem, OrderItem
 
 
 def on_product_viewed(sender, product, request, **kwargs) -> None:
-    """Once per viewer, product and day (a reload or a retry counts once)."""
+    """Once per viewer, product and day (a reload or a retry counts once); not the brand's own looks."""
+    if request.user.is_authenticated and request.user.pk == product.brand_id:
+        return
     now = timezone.now()
     event_record(
         event_id=event_id_for("pv", timezone.localdate(now), viewer_key(request), product.pk),

@@ -8,9 +8,11 @@ and any day marked dirty. `event_figures` is the one definition of the figures, 
 the rebuild and by the consistency check alike.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
+import redis
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -21,6 +23,8 @@ from analytics.events import events_flush
 from analytics.models import DailyStat, DirtyDay, Event, Kind, Scope
 from analytics.selectors import rollups_changed
 from posts.models import Comment, Like, NoteView, Save
+
+logger = logging.getLogger(__name__)
 
 # Which ids a row of each scope is keyed by, and whether only note-attributed events count.
 SCOPE_KEYS = {
@@ -145,7 +149,11 @@ def _write(rows: list[DailyStat]) -> None:
 
 def rollups_refresh() -> dict:
     """Flush buffered events, then rebuild today, yesterday and every dirty day."""
-    flushed = events_flush()
+    try:
+        flushed = events_flush()
+    except redis.RedisError as exc:  # the buffer waits for Redis; rebuild from what is written
+        logger.warning("analytics: event buffer unavailable (%s); rollups from the written events", exc)
+        flushed = 0
     today = timezone.localdate()
     dirty = sorted(set(DirtyDay.objects.values_list("day", flat=True)) - {today, today - timedelta(days=1)})
     rows = days_rebuild(today - timedelta(days=1), today) + sum(days_rebuild(day) for day in dirty)

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.utils.translation import gettext as _
 
@@ -22,3 +24,12 @@ def delta_class(value) -> str:
 @register.filter
 def percent(value) -> str:
     return "—" if value is None else f"{value:.1f}%"
+
+
+@register.filter
+def is_zero(value) -> bool:
+    """0, "0.00" and nothing are zero (money comes as decimal strings)."""
+    try:
+        return Decimal(str(value or 0)) == 0
+    except InvalidOperation:
+        return False

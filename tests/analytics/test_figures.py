@@ -187,3 +187,18 @@ def test_raw_events_older_than_90_days_are_pruned_and_rollups_kept(shop_brand, p
     assert list(Event.objects.values_list("event_id", flat=True)) == ["pv:new"]
     assert DailyStat.objects.filter(scope=Scope.BRAND, day=timezone.localdate(at)).exists()
     assert rollup_mismatches() == []
+
+
+def test_a_note_no_longer_public_is_listed_without_its_link(shop_brand, note, sale):
+    note.is_hidden = True
+    note.save(update_fields=["is_hidden"])
+    [top] = brand_figures(shop_brand)["top_notes"]
+    assert top["note"] is None
+    assert top["revenue"] == "300.00"  # the sale happened
+
+
+def test_the_brands_own_look_at_its_product_is_not_a_view(shop_brand, product):
+    client_for(shop_brand).get(f"/api/v1/products/{product.pk}/")
+    assert brand_figures(shop_brand)["totals"]["product_views"] == 0
+    client_for(UserFactory()).get(f"/api/v1/products/{product.pk}/")
+    assert brand_figures(shop_brand)["totals"]["product_views"] == 1
