@@ -11,7 +11,6 @@ Without Redis (the embedded default) a view writes its NoteView row and the coun
 straight away.
 """
 
-import json
 import logging
 from collections import Counter, defaultdict
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from posts.models import Note, NoteView
+from redbook import buffers
 from redbook.redis import get_redis
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def view_record(*, note_id: int, viewer_id: int | None, viewer_key: str) -> bool
     client = get_redis()
     if client is None:
         return _record_in_db(note_id=note_id, viewer_id=viewer_id, viewer_key=viewer_key, day=day)
-    entry = json.dumps({"n": note_id, "u": viewer_id, "k": viewer_key, "d": day.isoformat()})
+    entry = buffers.encode({"n": note_id, "u": viewer_id, "k": viewer_key, "d": day.isoformat()})
     try:
         if not client.set(f"rb:views:seen:{day.isoformat()}:{note_id}:{viewer_key}", 1, nx=True, ex=SEEN_TTL):
             return False
@@ -96,27 +96,20 @@ return 1
 
 def views_flush(*, batch_size: int = 1000, max_batches: int = 50) -> int:
     """Drain the Redis buffer into the database; returns the number of views counted."""
-    client = get_redis()
-    if client is None:
-        return 0
-    lock = client.lock(LOCK_KEY, timeout=300, blocking=False)
-    if not lock.acquire():
-        return 0  # another flusher is at work
-    counted = 0
-    try:
-        for _ in range(max_batches):
-            raw = client.lrange(BUFFER_KEY, 0, batch_size - 1)
-            if not raw:
-                break
-            entries = [json.loads(item) for item in raw]
-            counted += _flush_batch(entries)
-            # Only after the batch committed.
-            per_note = Counter(entry["n"] for entry in entries)
-            args = [len(raw), *[value for item in per_note.items() for value in item]]
-            client.eval(_TRIM_BATCH, 2, BUFFER_KEY, PENDING_KEY, *args)
-    finally:
-        lock.release()
-    return counted
+    return buffers.drain(
+        buffer_key=BUFFER_KEY,
+        lock_key=LOCK_KEY,
+        handle_batch=_flush_batch,
+        trim_batch=_trim_batch,
+        batch_size=batch_size,
+        max_batches=max_batches,
+    )
+
+
+def _trim_batch(client, length: int, entries: list[dict]) -> None:
+    per_note = Counter(entry["n"] for entry in entries)
+    args = [length, *[value for item in per_note.items() for value in item]]
+    client.eval(_TRIM_BATCH, 2, BUFFER_KEY, PENDING_KEY, *args)
 
 
 def _flush_batch(entries: list[dict]) -> int:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "demo",
     "moderation",
     "partners",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -238,6 +239,9 @@ CELERY_BEAT_SCHEDULE = {
     # Stored media no row names (a crash between store and commit), older than a day.
     "media-orphans-sweep": {"task": "reliability.media_orphans_sweep", "schedule": 60.0 * 60 * 24},
     "partners-flush-days": {"task": "partners.flush_days", "schedule": 60.0},
+    # Analytics: buffered events into rollups (dashboards lag at most a minute or two); pruning.
+    "analytics-refresh-rollups": {"task": "analytics.refresh_rollups", "schedule": 60.0},
+    "analytics-prune": {"task": "analytics.prune", "schedule": 60.0 * 60},
 }
 
 # --- Auth -----------------------------------------------------------------------

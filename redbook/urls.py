@@ -6,6 +6,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
+from analytics import urls as analytics_urls
 from feeds import urls as feeds_urls
 from moderation import urls as moderation_urls
 from notifications import urls as notifications_urls
@@ -27,6 +28,7 @@ api_v1 = [
     *moderation_urls.api_urlpatterns,
     *notifications_urls.api_urlpatterns,
     *partners_urls.api_urlpatterns,
+    *analytics_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -51,6 +53,7 @@ urlpatterns = [
     path("", include(search_urls)),
     path("", include(notifications_urls)),
     path("", include(partners_urls)),
+    path("", include(analytics_urls)),
 ]
 
 

@@ -13,6 +13,7 @@ from posts.api import serialize_notes
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.throttling import CheckoutThrottle
+from redbook.visitors import visitor_key
 from shop import addresses, orders, payment_flow, selectors, services
 from shop.payments import SIGNATURE_HEADER
 from shop.serializers import (
@@ -31,6 +32,7 @@ from shop.serializers import (
     ShipInputSerializer,
     cart_data,
 )
+from shop.signals import product_viewed
 
 PRODUCT_NOTES_ON_DETAIL = 10
 
@@ -101,8 +103,12 @@ class ProductListView(APIView):
         return _product_response(request, product.pk, status.HTTP_201_CREATED)
 
 
-def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_notes: bool = False) -> Response:
+def _product_response(
+    request, product_id, code=status.HTTP_200_OK, *, with_notes: bool = False, viewed: bool = False
+) -> Response:
     product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
+    if viewed:  # analytics counts the view (shop/signals.py)
+        product_viewed.send(sender=ProductDetailView, product=product, request=request)
     data = ProductSerializer(product, context=_user_context(request, [product.brand])).data
     if with_notes:
         notes = list(selectors.product_notes(product=product, viewer=request.user)[:PRODUCT_NOTES_ON_DETAIL])
@@ -113,7 +119,7 @@ def _product_response(request, product_id, code=status.HTTP_200_OK, *, with_note
 class ProductDetailView(APIView):
     @extend_schema(responses={200: ProductDetailSerializer})
     def get(self, request, product_id):
-        return _product_response(request, product_id, with_notes=True)
+        return _product_response(request, product_id, with_notes=True, viewed=True)
 
     @extend_schema(request=ProductWriteSerializer, responses={200: ProductSerializer})
     def patch(self, request, product_id):
@@ -166,7 +172,7 @@ class CartItemListView(APIView):
         body = CartItemInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         cart = services.cart_for_request(request, create=True)
-        item = services.cart_item_add(cart=cart, **body.validated_data)
+        item = services.cart_item_add(cart=cart, visitor=visitor_key(request), **body.validated_data)
         return Response(CartItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
 

@@ -13,7 +13,6 @@ from shop.forms import ProductForm, ProductImagesForm, ShipForm, VariantFormSet
 from shop.models import Order, Product
 from shop.views import raise_for_page
 
-CHART_WIDTH, CHART_HEIGHT, CHART_DAYS = 600, 160, 30
 PRODUCTS_SHOWN, TO_SHIP_SHOWN, RECENT_SHOWN = 100, 50, 20
 
 
@@ -29,32 +28,6 @@ def _brand_only(view):
     return wrapper
 
 
-def sales_chart(series: list[dict]) -> dict:
-    """Bar geometry for an inline SVG (no script): one bar per day, scaled to the best day."""
-    top = max((day["revenue"] for day in series), default=0) or 1
-    slot = CHART_WIDTH / max(len(series), 1)
-    bars = []
-    for i, day in enumerate(series):
-        height = round(float(day["revenue"]) / float(top) * (CHART_HEIGHT - 20), 1)
-        bars.append(
-            {
-                **day,
-                "x": round(i * slot + 1, 1),
-                "width": round(slot - 2, 1),
-                "y": round(CHART_HEIGHT - height, 1),
-                "height": height,
-            }
-        )
-    total = sum((day["revenue"] for day in series), 0)
-    return {
-        "bars": bars,
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "total": total,
-        "orders": sum(day["orders"] for day in series),
-    }
-
-
 @_brand_only
 def manage(request):
     brand = request.user
@@ -64,7 +37,6 @@ def manage(request):
             :TO_SHIP_SHOWN
         ],
         "recent": selectors.orders_for_brand(brand=brand)[:RECENT_SHOWN],
-        "chart": sales_chart(selectors.brand_sales_by_day(brand=brand, days=CHART_DAYS)),
         "ship_form": ShipForm(),
     }
     return render(request, "shop/manage.html", context)

@@ -160,6 +160,9 @@ class CartItem(models.Model):
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
     quantity = models.PositiveSmallIntegerField()
     added_at = models.DateTimeField(auto_now_add=True)
+    # The note the shopper last came from to this product within the attribution window
+    # (set by analytics through shop.signals.added_to_cart); the order line keeps it.
+    source_note = models.ForeignKey("posts.Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["id"]
@@ -261,6 +264,8 @@ class OrderItem(models.Model):
     name = models.CharField(max_length=200)
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)
     quantity = models.PositiveSmallIntegerField()
+    # Copied from the cart line: the note this sale is attributed to (analytics).
+    source_note = models.ForeignKey("posts.Note", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = OrderItemQuerySet.as_manager()
 

@@ -24,6 +24,7 @@ from shop import payment_flow, stock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Order, OrderItem, Payment
 from shop.order_notifications import order_status_notify_soon
 from shop.payments import normalize_card_number
+from shop.signals import order_refunded
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ def _place_order(*, buyer, key: str, fingerprint: str, address: dict, brand_user
             name=f"{line.variant.product.name} · {line.variant.name}",
             unit_price=line.variant.price,  # the server's price, never the client's
             quantity=line.quantity,
+            source_note_id=line.source_note_id,
         )
         for line in lines
     )
@@ -310,6 +312,7 @@ def _cancel_locked(order: Order) -> int | None:
         stock.stock_release(items=items)
         return None
     stock.stock_restore(items=items, counts_as_sale=order.counts_as_sale)
+    order_refunded.send(sender=Order, order=order)
     return payment_flow.payment_refund_start(order=order)
 
 
@@ -391,6 +394,7 @@ def order_refund(*, order_id, actor) -> Order:
             return order
         _transition(order, source=PAID_OR_LATER, target=S.REFUNDED, refunded_at=timezone.now())
         stock.stock_restore(items=list(order.items.all()), counts_as_sale=order.counts_as_sale)
+        order_refunded.send(sender=Order, order=order)
         refund_id = payment_flow.payment_refund_start(order=order)
     payment_flow.payment_refund_finish(payment_id=refund_id)
     logger.info("order %s refunded by user %s", order.number, actor.pk)

@@ -38,6 +38,7 @@ from shop.payments import (
     get_gateway,
     webhook_signature_ok,
 )
+from shop.signals import order_paid
 
 logger = logging.getLogger(__name__)
 P = Payment.Status
@@ -123,6 +124,7 @@ def _record_success(order: Order, payment: Payment, result: GatewayResult) -> No
     order.status = Order.Status.PAID
     order_status_notify_soon(order)
     stock.stock_commit_sold(items=order.items.all(), counts_as_sale=order.counts_as_sale)
+    order_paid.send(sender=Order, order=order)
     logger.info("order %s paid (payment %s)", order.number, payment.pk)
 
 

@@ -1,11 +1,8 @@
 """Shop reads: one queryset per page with everything it shows, no per-row queries."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -39,7 +36,6 @@ ORDERINGS = {
     "popular": ("-notes_count", "-id"),
     "sales": ("-sold_count", "-id"),
 }
-SALES_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED)
 
 
 # --- Catalog -------------------------------------------------------------------------
@@ -249,25 +245,6 @@ def order_get_visible(*, order_id, viewer) -> Order:
     if order is None or not (viewer.is_staff or viewer.pk in (order.buyer_id, order.brand_id)):
         raise NotFound(_("No such order."))
     return order
-
-
-def brand_sales_by_day(*, brand, days: int = 30) -> list[dict]:
-    """[{day, revenue, orders}] for each of the last `days` days, zeros included."""
-    today = timezone.localdate()
-    start = today - timedelta(days=days - 1)
-    rows = (
-        Order.objects.filter(brand=brand, status__in=SALES_STATUSES, paid_at__date__gte=start)
-        .annotate(day=TruncDate("paid_at"))
-        .values("day")
-        .annotate(revenue=Sum("total"), orders=Count("id"))
-    )
-    by_day = {row["day"]: (row["revenue"], row["orders"]) for row in rows}
-    series = []
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        revenue, orders = by_day.get(day, (None, 0))
-        series.append({"day": day, "revenue": revenue or Decimal("0.00"), "orders": orders})
-    return series
 
 
 # --- Address book ------------------------------------------------------------------------

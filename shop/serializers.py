@@ -137,6 +137,7 @@ class CartItemSerializer(serializers.ModelSerializer):
     in_stock = serializers.BooleanField(source="variant.in_stock", read_only=True)
     only_left = serializers.IntegerField(source="variant.only_left", read_only=True, allow_null=True)
     brand = serializers.CharField(source="variant.product.brand.username", read_only=True)
+    source_note_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = CartItem
@@ -152,6 +153,7 @@ class CartItemSerializer(serializers.ModelSerializer):
             "in_stock",
             "only_left",
             "brand",
+            "source_note_id",
         ]
 
     def get_line_total(self, item) -> str:
@@ -180,10 +182,11 @@ def cart_data(summary: dict) -> dict:
 class OrderItemSerializer(serializers.ModelSerializer):
     variant_id = serializers.IntegerField(read_only=True)
     product_id = serializers.IntegerField(read_only=True)
+    source_note_id = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = OrderItem
-        fields = ["variant_id", "product_id", "name", "unit_price", "quantity"]
+        fields = ["variant_id", "product_id", "name", "unit_price", "quantity", "source_note_id"]
 
 
 class OrderSerializer(serializers.ModelSerializer):

@@ -17,6 +17,7 @@ from redbook.images import check_request_pixels, load_image, make_rendition
 from shop import signals
 from shop.gtin import gtin_clean, gtin_ensure_free, gtin_lock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+from shop.signals import added_to_cart
 from shop.stock import out_of_stock_error
 
 SESSION_CART_KEY = "shop_cart_id"
@@ -353,8 +354,12 @@ def _variant_on_sale(variant_id) -> Variant:
     return variant
 
 
-def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
-    """Add to the cart; the same variant again adds to its line."""
+def cart_item_add(*, cart: Cart, variant_id, quantity, visitor: str | None = None) -> CartItem:
+    """Add to the cart; the same variant again adds to its line.
+
+    `visitor` (redbook.visitors.visitor_key) names a guest for attribution; a signed-in
+    cart's owner is known from the cart.
+    """
     quantity = _clean_quantity(quantity)
     variant = _variant_on_sale(variant_id)
     with transaction.atomic():
@@ -368,6 +373,8 @@ def cart_item_add(*, cart: Cart, variant_id, quantity) -> CartItem:
             item.quantity = total
             item.save(update_fields=["quantity"])
         cart.save(update_fields=["updated_at"])  # guest carts are purged by age
+        item.variant = variant
+        added_to_cart.send(sender=CartItem, item=item, quantity=quantity, visitor=visitor)
     return item
 
 
@@ -408,7 +415,10 @@ def cart_merge_on_login(*, request, user) -> None:
             if quantity < 1:
                 continue
             if item is None:
-                CartItem.objects.create(cart=cart, variant_id=line.variant_id, quantity=quantity)
-            else:
-                CartItem.objects.filter(pk=item.pk).update(quantity=quantity)
+                CartItem.objects.create(
+                    cart=cart, variant_id=line.variant_id, quantity=quantity, source_note_id=line.source_note_id
+                )
+            else:  # the guest's visit is the later touch
+                source = line.source_note_id or item.source_note_id
+                CartItem.objects.filter(pk=item.pk).update(quantity=quantity, source_note_id=source)
         guest.delete()

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from posts.selectors import interaction_sets
 from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
+from redbook.visitors import visitor_key
 from shop import addresses, orders, selectors, services
 from shop.forms import AddressForm, AddToCartForm, CartQuantityForm, CheckoutForm, PayForm
 from shop.models import Order, Payment
+from shop.signals import product_viewed
 from shop.templatetags.shop_tags import money
 
 PRODUCTS_PER_PAGE = 24
@@ -109,6 +111,7 @@ def product_detail(request, product_id):
     notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(numbers.request_page(request))
     notes = list(notes_page.object_list)
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
+    product_viewed.send(sender=product_detail, product=product, request=request)
     return render(
         request,
         "shop/product_detail.html",
@@ -143,7 +146,8 @@ def cart_add(request):
         messages.error(request, _("Choose a variant and a quantity from 1 to 99."))
         return _back(request, reverse("shop:mall"))
     try:
-        item = services.cart_item_add(cart=services.cart_for_request(request, create=True), **form.cleaned_data)
+        cart = services.cart_for_request(request, create=True)
+        item = services.cart_item_add(cart=cart, visitor=visitor_key(request), **form.cleaned_data)
     except (ServiceError, ValidationError) as exc:
         messages.error(request, _error_text(exc))
         return _back(request, reverse("shop:mall"))

@@ -173,6 +173,12 @@ def main() -> int:
         figures[command] = optional_step(command, available=command in get_commands())
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
+    from tests.bench import analytics as analytics_bench  # issue 16: its own section
+
+    if (dashboard := analytics_bench.endpoint()) is not None:
+        endpoints.append(dashboard)
+    figures["analytics: event recording (added to its request)"] = analytics_bench.recording_figure()
+    figures["analytics: rollup of one day at L volume"] = analytics_bench.rollup_figure()
     figures["active users (7 days)"] = str(targets.active_users())
     results, loads = {}, []
     with Server(args.port) as server:

@@ -25,6 +25,7 @@ SOURCES = (
     "demo",
     "redbook",
     "templates",
+    "analytics",
 )
 TRADEMARK = "小红书"  # another company's name (Xiaohongshu): ours is RedBook
 

@@ -31,6 +31,7 @@ def test_checkout_creates_order_reserves_stock_and_empties_cart(user, api_client
             "name": "Hydra cream · 50 ml",
             "unit_price": "129.00",
             "quantity": 2,
+            "source_note_id": None,  # no note led to it (analytics attribution)
         }
     ]
     assert order["subtotal"] == order["total"] == "258.00" and order["currency"] == "CNY"

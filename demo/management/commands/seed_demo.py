@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from accounts.models import User
+from demo.analytics import seed_analytics
 from demo.bulk import StageLog, Timer, relax_foreign_key_checks
 from demo.counters import refresh_counters
 from demo.images import pool_size, seed_image_pool
@@ -26,7 +27,8 @@ AFTER_SEEDING = ("reindex_search", "rank_explore")
 class Command(BaseCommand):
     help = (
         "Seed a demo world (users, brands, follows, notes with images, likes, saves, comments, "
-        f"views, products, orders), reproducible from --seed. Every demo account's password is {DEMO_PASSWORD!r}."
+        "views, products, orders, 90 days of analytics), reproducible from --seed. "
+        f"Every demo account's password is {DEMO_PASSWORD!r}."
     )
 
     def add_arguments(self, parser):
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             seed_views(world)
             seed_orders(world)
             refresh_counters(world)
+            seed_analytics(world)
         self._analyze(log)
         seconds = time.perf_counter() - started
         if not options["skip_post"]:
