@@ -9,6 +9,7 @@ from analytics.attribution import touch_note, touches_merge
 from analytics.events import event_id_for, event_record, events_insert
 from analytics.models import Event, Kind
 from posts.api import viewer_key
+from posts.models import Note
 from redbook.visitors import SESSION_KEY, guest_key, user_key
 from shop.models import CartItem, OrderItem
 
@@ -54,8 +55,6 @@ def on_added_to_cart(sender, item, quantity, visitor, **kwargs) -> None:
 
 
 def _author_of(note_id: int) -> int | None:
-    from posts.models import Note
-
     return Note.objects.filter(pk=note_id).values_list("author_id", flat=True).first()
 
 
