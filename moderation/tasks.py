@@ -5,6 +5,7 @@ from celery import shared_task
 from moderation.models import AuditLogEntry, Report, TargetType
 from moderation.targets import SPECS, target_get
 from posts.models import Notification
+from posts.signals import notifications_changed
 from posts.system_notifications import system_notification
 from redbook.celery import RETRY_TRANSIENT
 
@@ -46,6 +47,7 @@ def notify_decision(entry_id: int) -> int:
         return 0
     notifications = decision_notifications(entry)
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # dedupe_key: once each
+    notifications_changed.send(sender=Notification, recipient_ids=[row.recipient_id for row in notifications])
     return len(notifications)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from accounts.models import Block, User
 from posts import text
 from posts.models import Comment, Like, Note, NoteImage, Notification, Reshare, Save
+from posts.signals import notifications_changed
 from posts.system_notifications import system_link_label, system_text
 
 GROUPED_VERBS = {Notification.Verb.LIKE, Notification.Verb.SAVE, Notification.Verb.RESHARE, Notification.Verb.FOLLOW}
@@ -38,6 +39,7 @@ def _notify(*, recipient_id: int, actor_id: int, verb: str, dedupe_key: str, not
     )
     # A retried task hits the unique dedupe_key and adds nothing.
     Notification.objects.bulk_create([row], ignore_conflicts=True)
+    notifications_changed.send(sender=Notification, recipient_ids=[recipient_id])
 
 
 def _notify_mentions(*, actor_id: int, body: str, note_id: int, comment_id: int | None, key: str) -> None:
@@ -58,6 +60,7 @@ def _notify_mentions(*, actor_id: int, body: str, note_id: int, comment_id: int 
         for pk in recipients.values_list("pk", flat=True)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notifications_changed.send(sender=Notification, recipient_ids=[row.recipient_id for row in rows])
 
 
 def _notify_note_interaction(model, pk: int, verb: str, key: str) -> None:
@@ -147,7 +150,10 @@ def unread_count(*, user: User) -> int:
 
 
 def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        notifications_changed.send(sender=Notification, recipient_ids=[user.pk])
+    return marked
 
 
 def notification_text(row: Notification) -> str:

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import urls as accounts_urls
 from feeds import urls as feeds_urls
+from messaging import urls as messaging_urls
 from moderation import urls as moderation_urls
 from posts import urls as posts_urls
 from redbook import health
@@ -21,6 +22,7 @@ api_v1 = [
     *feeds_urls.api_urlpatterns,
     *search_urls.api_urlpatterns,
     *moderation_urls.api_urlpatterns,
+    *messaging_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -43,6 +45,7 @@ urlpatterns = [
     path("", include(feeds_urls)),
     path("", include(moderation_urls)),
     path("", include(search_urls)),
+    path("", include(messaging_urls)),
 ]
 
 

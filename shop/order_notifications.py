@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from outbox.services import enqueue_on_commit
 from posts.models import Notification
+from posts.signals import notifications_changed
 from posts.system_notifications import system_notification
 from redbook.celery import RETRY_TRANSIENT
 from shop.models import Order
@@ -69,4 +70,5 @@ def notify_order_status(*, order_id: int, status: str) -> int:
         return 0
     rows = order_status_notifications(order, status)
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notifications_changed.send(sender=Notification, recipient_ids=[row.recipient_id for row in rows])
     return len(rows)
