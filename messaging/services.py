@@ -222,12 +222,12 @@ def _deliver(message: Message, sender_side: Membership) -> None:
         folder=theirs.folder,
         unread_count=F("unread_count") + 1,
     )
-    if first_message:
-        _notify_first_message(message, recipient_id=recipient.pk)
     card = message_card(message, request=None, other_read_id=0)
     event = {"type": "message", "conversation_id": message.conversation_id, "message": card}
     realtime.push_on_commit([message.sender_id], event)
     realtime.push_on_commit([recipient.pk], {**event, "unread_count": selectors.unread_total(user=recipient)})
+    if first_message:  # after the message's push, so clients see the message first
+        _notify_first_message(message, recipient_id=recipient.pk)
 
 
 def _notify_first_message(message: Message, *, recipient_id: int) -> None:
