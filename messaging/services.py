@@ -106,29 +106,26 @@ def conversation_delete(*, user: User, conversation_id) -> None:
 # --- Sending -------------------------------------------------------------------------
 
 
-def _attachment(model, raw_id, *, name: str):
+def _shared_note(sender: User, raw_id) -> Note | None:
+    """A note the sender may see (published, not hidden, no block), or 400."""
     if raw_id in (None, ""):
         return None
     pk = numbers.parse_id(raw_id)
-    found = None if pk is None else model.objects.filter(pk=pk).first()
-    if found is None:
-        raise Invalid(_("No such %(what)s.") % {"what": name}, code=f"invalid_{name}")
-    return found
-
-
-def _shared_note(sender: User, raw_id):
-    note = _attachment(Note, raw_id, name="note")
-    if (
-        note is not None
-        and not Note.objects.visible_to(sender).filter(pk=note.pk, status=Note.Status.PUBLISHED).exists()
-    ):
+    visible = Note.objects.visible_to(sender).filter(status=Note.Status.PUBLISHED)
+    note = None if pk is None else visible.filter(pk=pk).first()
+    if note is None:
         raise Invalid(_("No such note."), code="invalid_note")
     return note
 
 
-def _shared_product(raw_id):
-    product = _attachment(Product, raw_id, name="product")
-    if product is not None and product.is_delisted:
+def _shared_product(raw_id) -> Product | None:
+    """A listed product (not delisted by moderation, not withdrawn by its brand), or 400."""
+    if raw_id in (None, ""):
+        return None
+    pk = numbers.parse_id(raw_id)
+    listed = Product.objects.filter(is_listed=True, is_delisted=False)
+    product = None if pk is None else listed.filter(pk=pk).first()
+    if product is None:
         raise Invalid(_("No such product."), code="invalid_product")
     return product
 
@@ -208,8 +205,14 @@ def _deliver(message: Message, sender_side: Membership) -> None:
     recipient is told of the conversation's first message; both are pushed after commit."""
     now = message.created_at
     recipient = sender_side.other
+    # Replying reads the conversation (and accepts a request).
     Membership.objects.filter(pk=sender_side.pk).update(
-        last_message=message, updated_at=now, is_hidden=False, folder=Membership.Folder.INBOX, last_read_id=message.pk
+        last_message=message,
+        updated_at=now,
+        is_hidden=False,
+        folder=Membership.Folder.INBOX,
+        last_read_id=message.pk,
+        unread_count=0,
     )
     theirs = Membership.objects.select_for_update().get(conversation_id=message.conversation_id, user=recipient)
     first_message = theirs.last_message_id is None
@@ -224,8 +227,11 @@ def _deliver(message: Message, sender_side: Membership) -> None:
     )
     card = message_card(message, request=None, other_read_id=0)
     event = {"type": "message", "conversation_id": message.conversation_id, "message": card}
-    realtime.push_on_commit([message.sender_id], event)
+    sender_unread = selectors.unread_total(user=message.sender)
+    realtime.push_on_commit([message.sender_id], {**event, "unread_count": sender_unread})
     realtime.push_on_commit([recipient.pk], {**event, "unread_count": selectors.unread_total(user=recipient)})
+    read = {"type": "read", "conversation_id": message.conversation_id, "up_to": message.pk}
+    realtime.push_on_commit([recipient.pk], read)
     if first_message:  # after the message's push, so clients see the message first
         _notify_first_message(message, recipient_id=recipient.pk)
 

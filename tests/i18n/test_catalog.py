@@ -23,6 +23,7 @@ SOURCES = (
     "demo",
     "redbook",
     "templates",
+    "messaging",
 )
 TRADEMARK = "小红书"  # another company's name (Xiaohongshu): ours is RedBook
 
