@@ -74,7 +74,7 @@ class ConversationListView(APIView):
     permission_classes = (permissions.IsAuthenticated,)
     throttle_classes = (ConversationThrottle,)
 
-    @extend_schema(responses={200: page_schema(ConversationSerializer)})
+    @extend_schema(operation_id="conversations_list", responses={200: page_schema(ConversationSerializer)})
     def get(self, request):
         folder = request.query_params.get("folder", Membership.Folder.INBOX)
         if folder not in Membership.Folder.values:
@@ -100,10 +100,11 @@ class ConversationListView(APIView):
 class ConversationDetailView(APIView):
     permission_classes = (permissions.IsAuthenticated,)
 
-    @extend_schema(responses={200: ConversationSerializer})
+    @extend_schema(operation_id="conversation_retrieve", responses={200: ConversationSerializer})
     def get(self, request, conversation_id):
         return _conversation_response(request, conversation_id)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, conversation_id):
         services.conversation_delete(user=request.user, conversation_id=conversation_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
