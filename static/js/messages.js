@@ -92,12 +92,17 @@
       var time = el("time", "", formatTime(message.created_at));
       time.dateTime = message.created_at;
       meta.appendChild(time);
+      meta.appendChild(document.createTextNode(" "));
       if (mine) {
         var receipt = el("span", "read-receipt", labels.labelRead);
         receipt.dataset.read = "";
         receipt.hidden = !message.read_by_other;
-        meta.appendChild(document.createTextNode(" "));
         meta.appendChild(receipt);
+      } else {
+        var report = el("a", "muted", labels.labelReport);
+        report.href = "/report/message/" + message.id + "/?next=" + encodeURIComponent(location.pathname);
+        report.rel = "nofollow";
+        meta.appendChild(report);
       }
       item.appendChild(meta);
       return item;

@@ -4,7 +4,8 @@
  * a growing delay, and re-broadcasts every event as a DOM event on `document`:
  *   "rb:event"    detail = the event ({"type": "message" | "read" | "notification" | "unread", ...})
  *   "rb:connect"  detail = {reconnected: bool}: pages catch up from the API then
- *                 (the socket is only a hint; the database is the record).
+ *                 (the socket is only a hint; the database is the record), as the
+ *                 messages badge does here.
  * Keeps the header's unread badges ([data-badge-for="messages" | "notifications"]) live.
  */
 (function () {
@@ -48,6 +49,8 @@
       var socket = new WebSocket(data.url);
       socket.addEventListener("open", function () {
         delay = 1000;
+        // What changed while no socket listened (a page's own first seconds included).
+        window.RedBook.api("messages/unread-count/").then(function (data) { setBadge("messages", data.count); }).catch(function () {});
         document.dispatchEvent(new CustomEvent("rb:connect", { detail: { reconnected: opened } }));
         opened = true;
         document.documentElement.dataset.realtime = "open";

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
 from accounts.services import follow_create
 from tests.conftest import requires_redis
 from tests.e2e.conftest import screenshot
-from tests.e2e.test_moderation import log_in, watch_csp
+from tests.e2e.test_moderation import PASSWORD, log_in, watch_csp
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), requires_redis]
@@ -63,6 +64,15 @@ def asgi_url(transactional_db):
     server.wait(timeout=10)
 
 
+def _server_login_user(username: str, name: str):
+    """A user whose password the server process can check: the tests' fast MD5 hasher is
+    set in this process only, the server has the production list (PBKDF2 among them)."""
+    user = UserFactory(username=username, display_name=name)
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    return user
+
+
 WORDS = {
     "en": {"send": "Send", "messages": "Messages"},
     "zh-hans": {"send": "发送", "messages": "私信"},
@@ -71,8 +81,8 @@ WORDS = {
 
 @pytest.mark.parametrize(("width", "language"), [(390, "en"), (1440, "zh-hans")])
 def test_two_people_chat_live_and_the_badge_updates(browser, asgi_url, width, language):
-    alice = UserFactory(username=f"alice{width}", display_name="Alice")
-    bob = UserFactory(username=f"bob{width}", display_name="Bob")
+    alice = _server_login_user(f"alice{width}", "Alice")
+    bob = _server_login_user(f"bob{width}", "Bob")
     follow_create(follower=alice, followee=bob)
     follow_create(follower=bob, followee=alice)
     contexts = []
