@@ -166,12 +166,15 @@ def main() -> int:
     django.setup()
     from django.core.management import get_commands
 
+    from tests.bench import messaging as messaging_bench
     from tests.bench import targets
 
     for command in ("reindex_search", "rank_explore"):
         figures[command] = optional_step(command, available=command in get_commands())
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
+    # Messages: the inbox at 1,000 conversations per user, as an endpoint of the table.
+    endpoints.append(messaging_bench.inbox_endpoint(messaging_bench.seed_inboxes()))
     figures["active users (7 days)"] = str(targets.active_users())
     results, loads = {}, []
     with Server(args.port) as server:
@@ -185,6 +188,7 @@ def main() -> int:
                 f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
+        figures.update(messaging_bench.realtime_figures(server.base_url))  # WebSockets, delivery latency
     # Other work on the machine inflates every latency: say how busy it was.
     figures["host load (1 min avg) per endpoint"] = f"{min(loads):.1f}-{max(loads):.1f}, {os.cpu_count()} CPUs"
     memory, lists = ranking_memory()
