@@ -10,6 +10,7 @@ class TargetType(models.TextChoices):
     COMMENT = "comment", _("Comment")
     USER = "user", _("User")
     PRODUCT = "product", _("Product")
+    MESSAGE = "message", _("Message")  # the messaging app registers its spec (moderation/targets.py)
 
 
 class ReportReason(models.TextChoices):
@@ -106,6 +107,8 @@ class AuditLogEntry(models.Model):
         AUTO_HIDE = "auto_hide", _("Hid automatically at the report threshold")
         HOLD_SPAM = "hold_spam", _("Held for review by a spam keyword")
         APPEAL = "appeal", _("The author appealed")
+        HIDE_MESSAGE = "hide_message", _("Hid message")
+        RESTORE_MESSAGE = "restore_message", _("Restored message")
 
     # The actor may be deleted later; the log keeps their id and name as written.
     actor = models.ForeignKey(

@@ -20,6 +20,9 @@ def reportable_target(*, target_type: str, raw_id: str, reporter: User) -> Model
     target = target_lookup(target_type, raw_id)
     if target is None or SPECS[target_type].is_down(target):
         return None
+    visible_to = SPECS[target_type].visible_to
+    if visible_to is not None and not visible_to(target, reporter):
+        return None
     if target_type == TargetType.NOTE and target.status == Note.Status.DRAFT:
         return None
     if target_type == TargetType.COMMENT and not _note_is_public(target.note):

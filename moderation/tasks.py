@@ -5,6 +5,7 @@ from celery import shared_task
 from moderation.models import AuditLogEntry, Report, TargetType
 from moderation.targets import SPECS, target_get
 from notifications.models import Notification
+from notifications.services import notifications_save
 from notifications.system import system_notification
 from redbook.celery import RETRY_TRANSIENT
 
@@ -45,7 +46,7 @@ def notify_decision(entry_id: int) -> int:
     if entry is None:
         return 0
     notifications = decision_notifications(entry)
-    Notification.objects.bulk_create(notifications, ignore_conflicts=True)  # dedupe_key: once each
+    notifications_save(notifications)  # dedupe_key: once each
     return len(notifications)
 
 

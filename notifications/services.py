@@ -9,6 +9,17 @@ from django.utils import timezone
 
 from accounts.models import Block, User
 from notifications.models import Notification
+from notifications.signals import notifications_changed
+
+
+def notifications_save(rows: list[Notification]) -> None:
+    """Store new notifications and announce them (the unread badge of open pages).
+
+    A retried task hits the unique `dedupe_key` and adds nothing."""
+    if not rows:
+        return
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notifications_changed.send(sender=Notification, recipient_ids=sorted({row.recipient_id for row in rows}))
 
 
 def _blocked_either_way(a_id: int, b_id: int) -> bool:
@@ -35,8 +46,7 @@ def notify(
         comment_id=comment_id,
         dedupe_key=dedupe_key,
     )
-    # A retried task hits the unique dedupe_key and adds nothing.
-    Notification.objects.bulk_create([row], ignore_conflicts=True)
+    notifications_save([row])
 
 
 def notify_mentions(*, actor_id: int, usernames: set[str], note_id: int, comment_id: int | None, key: str) -> None:
@@ -56,7 +66,7 @@ def notify_mentions(*, actor_id: int, usernames: set[str], note_id: int, comment
         )
         for pk in recipients.values_list("pk", flat=True)
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notifications_save(rows)
 
 
 def notify_follow(*, follower_id: int, followee_id: int) -> None:
@@ -69,4 +79,7 @@ def notify_follow(*, follower_id: int, followee_id: int) -> None:
 
 
 def notifications_mark_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        notifications_changed.send(sender=Notification, recipient_ids=[user.pk])
+    return marked

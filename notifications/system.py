@@ -21,6 +21,7 @@ WHAT = {
     "comment": gettext_lazy("comment"),
     "user": gettext_lazy("account"),
     "product": gettext_lazy("product"),
+    "message": gettext_lazy("message"),
 }
 
 KINDS = {
@@ -37,6 +38,8 @@ KINDS = {
     "order_shipped": gettext_lazy("Order %(number)s has shipped (tracking number %(tracking)s)."),
     "order_refunded": gettext_lazy("Order %(number)s was refunded: %(amount)s is on its way back to you."),
     "order_received": gettext_lazy("New paid order %(number)s from @%(buyer)s: %(amount)s."),
+    # Messages: the first message of a conversation.
+    "message_new": gettext_lazy("%(name)s sent you a message."),
 }
 
 
@@ -80,6 +83,8 @@ def system_link_label(*, kind: str, data: dict) -> str:
         return _("See the note and appeal")
     if kind.startswith("order_"):
         return _("See the order")
+    if kind.startswith("message_"):
+        return _("Open the conversation")
     return _("See it")
 
 

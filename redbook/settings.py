@@ -448,3 +448,36 @@ ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))
 # How long the partner API reuses a product's rendered notes (and its ETag) per partner;
 # 0 builds every response afresh. Clients are told max-age=60 either way.
 PARTNER_CACHE_SECONDS = env.int("PARTNER_CACHE_SECONDS", default=30)
+# --- Messages and real time (messaging/) ------------------------------------------
+# daphne first: it makes `runserver` an ASGI server, so the embedded default serves
+# HTTP and the WebSocket at /ws/ in one process (redbook/asgi.py).
+INSTALLED_APPS = ["daphne", *INSTALLED_APPS, "channels", "messaging"]
+ASGI_APPLICATION = "redbook.asgi.application"
+# Pushes to users' sockets. With Redis: channels-redis on CHANNELS_REDIS_URL (default
+# REDIS_URL) under its own key prefix, shared by every web and ASGI process; without:
+# in-memory, which reaches only the sockets of the process that sends (one runserver).
+CHANNELS_REDIS_URL = env("CHANNELS_REDIS_URL", default=REDIS_URL)
+if CHANNELS_REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [CHANNELS_REDIS_URL], "prefix": "rb-ws", "capacity": 500, "expiry": 30},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Where browsers open the socket (returned with each ticket): empty means /ws/ on the
+# page's own host (production: the proxy routes /ws/ to the ASGI server). `make run`
+# with Redis sets it to the daphne it starts next to gunicorn.
+REALTIME_WS_URL = env("REALTIME_WS_URL", default="")
+# Abuse limits on messages (messaging/throttles.py): accounts younger than
+# MODERATION_NEW_ACCOUNT_DAYS get the stricter "_new" rates.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "message": env("THROTTLE_MESSAGE", default="1000/day"),
+        "message_new": env("THROTTLE_MESSAGE_NEW", default="200/day"),
+        "conversation": env("THROTTLE_CONVERSATION", default="100/day"),
+        "conversation_new": env("THROTTLE_CONVERSATION_NEW", default="20/day"),
+    }
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("messaging.context_processors.messages_badge")

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import urls as accounts_urls
 from analytics import urls as analytics_urls
 from feeds import urls as feeds_urls
+from messaging import urls as messaging_urls
 from moderation import urls as moderation_urls
 from notifications import urls as notifications_urls
 from partners import urls as partners_urls
@@ -29,6 +30,7 @@ api_v1 = [
     *notifications_urls.api_urlpatterns,
     *partners_urls.api_urlpatterns,
     *analytics_urls.api_urlpatterns,
+    *messaging_urls.api_urlpatterns,
 ]
 
 urlpatterns = [
@@ -54,6 +56,7 @@ urlpatterns = [
     path("", include(notifications_urls)),
     path("", include(partners_urls)),
     path("", include(analytics_urls)),
+    path("", include(messaging_urls)),
 ]
 
 

@@ -37,8 +37,14 @@ else
 fi
 .venv/bin/celery -A redbook beat --loglevel=INFO & pids+=($!)
 if [ -n "${DATABASE_URL:-}" ]; then
+  # WebSockets (/ws/, messaging/): daphne on WS_PORT next to gunicorn, as in production
+  # (README "Deployment"); pages learn its address with each socket ticket.
+  WS_PORT="${WS_PORT:-$((PORT + 1))}"
+  export REALTIME_WS_URL="${REALTIME_WS_URL:-ws://127.0.0.1:$WS_PORT/ws/}"
+  .venv/bin/daphne -b 127.0.0.1 -p "$WS_PORT" redbook.asgi:application & pids+=($!)
   GUNICORN_BIND="${GUNICORN_BIND:-127.0.0.1:$PORT}" .venv/bin/gunicorn redbook.wsgi & pids+=($!)
 else
+  # daphne is in INSTALLED_APPS: runserver is ASGI, serving pages and /ws/ on one port.
   $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 fi
 # The demo partner shop (partners/): static pages on a second origin showing RedBook's widget.

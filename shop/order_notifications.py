@@ -11,6 +11,7 @@ from celery import shared_task
 from django.urls import reverse
 
 from notifications.models import Notification
+from notifications.services import notifications_save
 from notifications.system import system_notification
 from outbox.services import enqueue_on_commit
 from redbook.celery import RETRY_TRANSIENT
@@ -68,5 +69,5 @@ def notify_order_status(*, order_id: int, status: str) -> int:
     if order is None:
         return 0
     rows = order_status_notifications(order, status)
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notifications_save(rows)  # dedupe_key: once each
     return len(rows)

@@ -166,6 +166,8 @@ def main() -> int:
     django.setup()
     from django.core.management import get_commands
 
+    from tests.bench import analytics as analytics_bench
+    from tests.bench import messaging as messaging_bench
     from tests.bench import partners as partner_bench
     from tests.bench import targets
 
@@ -173,12 +175,12 @@ def main() -> int:
         figures[command] = optional_step(command, available=command in get_commands())
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
-    from tests.bench import analytics as analytics_bench  # issue 16: its own section
-
     if (dashboard := analytics_bench.endpoint()) is not None:
         endpoints.append(dashboard)
     figures["analytics: event recording (added to its request)"] = analytics_bench.recording_figure()
     figures["analytics: rollup of one day at L volume"] = analytics_bench.rollup_figure()
+    # Messages: the inbox at 1,000 conversations per user, as an endpoint of the table.
+    endpoints.append(messaging_bench.inbox_endpoint(messaging_bench.seed_inboxes()))
     figures["active users (7 days)"] = str(targets.active_users())
     results, loads = {}, []
     with Server(args.port) as server:
@@ -198,6 +200,7 @@ def main() -> int:
                 f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
+        figures.update(messaging_bench.realtime_figures(server.base_url))  # WebSockets, delivery latency
     # Explore's full run spread over ranking workers (feeds/runs.py), with the web stopped.
     ranking_runs = {}
     if "rank_explore" in get_commands():

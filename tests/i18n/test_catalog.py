@@ -26,6 +26,7 @@ SOURCES = (
     "redbook",
     "templates",
     "analytics",
+    "messaging",
 )
 TRADEMARK = "小红书"  # another company's name (Xiaohongshu): ours is RedBook
 

@@ -95,6 +95,9 @@ def build_world() -> dict:
     keyword = MutedKeyword.objects.create(user=user, keyword="mute")
     book_entry = addresses.address_create(user=user, data=address, is_default=True)
     client = client_for(user)
+    from messaging import services as messaging_services
+
+    conversation, _ = messaging_services.conversation_start(user=user, other=other)
     return {
         "user": user,
         "client": client,
@@ -118,6 +121,7 @@ def build_world() -> dict:
             "address_id": book_entry.pk,
             "gateway": "sandbox",
             "gtin": "4006381333931",
+            "conversation_id": conversation.pk,
         },
     }
 
