@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from messaging.models import Membership, Message
+from messaging.services import message_sides_refresh
 from moderation.models import AuditLogEntry, TargetType
 from moderation.targets import SPECS, TargetSpec
 
@@ -49,8 +50,6 @@ def _visible_to_reporter(message: Message, reporter) -> bool:
 
 
 def _sides_refresh(message: Message, delta: int) -> None:
-    from messaging.services import message_sides_refresh
-
     message_sides_refresh(message=message)
 
 

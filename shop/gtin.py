@@ -10,6 +10,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from redbook import numbers
+from shop.models import Product, Variant
 
 GTIN_LENGTHS = (8, 12, 13, 14)
 STORED_LENGTH = 14
@@ -70,8 +71,6 @@ def gtin_lock(gtins) -> None:
 def gtin_ensure_free(gtin: str, *, field: str, product_id: int | None = None, variant_id: int | None = None) -> None:
     """No other product or variant carries `gtin` (a product and its own variants may not
     share one either: a lookup must name one article). Raises ValidationError."""
-    from shop.models import Product, Variant
-
     if not gtin:
         return
     products = Product.objects.filter(gtin=gtin)

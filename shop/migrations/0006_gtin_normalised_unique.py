@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from shop.gtin import gtin_parse
+
 
 def normalise_gtins(apps, schema_editor):
     """GTINs typed before the check: the 14-digit form when valid, else none; a code that
     two rows carry stays with the first (the others are cleared, a brand re-enters them)."""
-    from shop.gtin import gtin_parse
-
     seen = set()
     for model_name in ("Product", "Variant"):
         model = apps.get_model("shop", model_name)

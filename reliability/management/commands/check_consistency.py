@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.rollups import rollups_refresh
 from posts.view_counts import views_flush
 from reliability import checks
 
@@ -34,8 +35,6 @@ class Command(BaseCommand):
             return
         if views:
             views_flush()
-        from analytics.rollups import rollups_refresh
-
         rollups_refresh()  # what beat does every minute, so the rollups are compared at rest
         before = checks.Baseline.loads(baseline.read_text()) if baseline else None
         problems = checks.run_all(baseline=before, views=views, notifications_since=notifications_since, analytics=True)
