@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import ApiToken, Block, Follow, User, password_stamp
 from posts import selectors as post_selectors
+from posts.cards import note_cards
 from redbook import numbers
 from redbook.prepared import Arg, InList, PreparedQuery
 
@@ -58,14 +59,19 @@ def following_edges(*, user: User, viewer) -> QuerySet:
     return _visible_edges(Follow.objects.filter(follower=user), side="followee", viewer=viewer)
 
 
+def _cards(notes: QuerySet, viewer, *, drafts: bool = False) -> list:
+    """The first cards of a profile tab's note list (posts.cards.NoteCard)."""
+    return note_cards(notes.values_list("pk", flat=True)[:PROFILE_NOTES], viewer, drafts=drafts)
+
+
 def profile_notes(*, profile: User, viewer) -> list:
     """The note grid of a profile's "Notes" tab: cards ready for `posts/_note_card.html`."""
-    return list(post_selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
+    return _cards(post_selectors.user_notes(author=profile, viewer=viewer), viewer)
 
 
 def profile_drafts(*, profile: User, viewer) -> list:
     """The "Drafts" tab, shown to the profile's owner alone (empty for anyone else)."""
-    return list(post_selectors.user_notes(author=profile, viewer=viewer, drafts=True)[:PROFILE_NOTES])
+    return _cards(post_selectors.user_notes(author=profile, viewer=viewer, drafts=True), viewer, drafts=True)
 
 
 def profile_collections(*, profile: User, viewer) -> list:
@@ -77,7 +83,7 @@ def profile_likes(*, profile: User, viewer) -> list | None:
     """The "Likes" tab's cards, or None when the profile keeps its likes private."""
     if not post_selectors.likes_visible(owner=profile, viewer=viewer):
         return None
-    return list(post_selectors.user_liked_notes(owner=profile, viewer=viewer)[:PROFILE_NOTES])
+    return _cards(post_selectors.user_liked_notes(owner=profile, viewer=viewer), viewer)
 
 
 def blocked_users(*, viewer: User) -> QuerySet:

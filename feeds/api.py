@@ -70,9 +70,7 @@ class FollowFeedView(APIView):
     @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=page_schema(FeedItemSerializer))
     def get(self, request):
         cursor = selectors.follow_cursor(request.query_params.get("cursor"))
-        items, next_cursor = selectors.follow_feed(
-            viewer=request.user, cursor=cursor, size=_page_size(request), image_rows=True
-        )
+        items, next_cursor = selectors.follow_feed(viewer=request.user, cursor=cursor, size=_page_size(request))
         return _feed_response(request, items, next_cursor)
 
 
@@ -87,7 +85,7 @@ class ExploreFeedView(APIView):
         channel = selectors.channel_get(request.query_params.get("channel"))
         cursor = selectors.explore_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.explore_feed(
-            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request), image_rows=True
+            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request)
         )
         return _feed_response(request, items, next_cursor)
 
@@ -152,7 +150,6 @@ class NearbyFeedView(APIView):
             radius_km=_radius(request),
             cursor=cursor,
             size=_page_size(request),
-            image_rows=True,
         )
         return _feed_response(request, items, next_cursor)
 

@@ -21,6 +21,7 @@ from feeds.services import explore_refresh_request
 from moderation.services import check_spam, hold_for_review
 from outbox.services import enqueue_on_commit
 from posts import tasks, text
+from posts.cards import forget_cards
 from posts.models import (
     MAX_IMAGES,
     TITLE_MAX_LENGTH,
@@ -61,8 +62,10 @@ def _ensure_can_write(user: User) -> None:
 
 
 def _add(model, pk: int, field: str, delta: int) -> None:
-    """counter += delta by an F-expression; never below zero."""
+    """counter += delta by an F-expression; never below zero. A note's card shows its counts."""
     model.objects.filter(pk=pk).update(**{field: Greatest(F(field) + delta, 0)})
+    if model is Note:
+        forget_cards([pk])
 
 
 def _insert_once(model, **fields):
@@ -348,6 +351,7 @@ def note_update(
         if held:
             hold_for_review(target_type="note", target=note)
         search_services.note_index_soon(note_id=note.pk)
+        forget_cards([note.pk])
     return note
 
 
@@ -363,6 +367,7 @@ def note_delete(*, note: Note, actor: User) -> None:
             _add(User, note.author_id, "notes_count", -1)
             product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
         search_services.note_index_soon(note_id=note.pk)
+        forget_cards([note.pk])
 
 
 # --- Likes, saves, collections, reshares, shares -------------------------------------

@@ -387,3 +387,6 @@ if PAYMENT_GATEWAY == "hosted" and not PAYMENT_WEBHOOK_SECRET:
 # The payments sweep (beat, every minute) settles attempts and refunds untouched this long.
 PAYMENT_SWEEP_AFTER_SECONDS = env.int("PAYMENT_SWEEP_AFTER_SECONDS", default=60)
 ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))
+# Note read model (posts/cards.py): how long a note's card (the same for every viewer) is
+# cached; edits, likes, saves, comments, hides and deletes drop it sooner. 0 turns it off.
+NOTE_CARD_CACHE_SECONDS = env.int("NOTE_CARD_CACHE_SECONDS", default=60)

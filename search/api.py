@@ -118,8 +118,7 @@ class SearchView(APIView):
         )
         cursor = request.query_params.get("cursor", "")
         offset, limit = decode_cursor(cursor), page_size(request)
-        # Images as plain rows: serialize_notes needs no image instances.
-        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit, image_rows=True)
+        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit)
         if not cursor:  # a new search, not a next page
             querylog.search_log(user=request.user, query=params.query)
         next_url = None

@@ -135,14 +135,14 @@ NOTE_SOURCES = ("all", "community", "brand")
 def product_notes(*, product: Product, viewer, buyers_only: bool = False, source: str = "all") -> QuerySet:
     """Notes tagging the product that the viewer may see: the community's (other authors)
     before the brand's own (`from_brand`), most helpful first."""
-    from posts.selectors import note_cards
+    from posts.models import Note
 
     if source not in NOTE_SOURCES:
         message = _("from must be one of: %(choices)s.") % {"choices": ", ".join(NOTE_SOURCES)}
         raise Invalid(message, code="invalid_source")
     from_brand = Q(author_id=product.brand_id)
     notes = (
-        note_cards(viewer=viewer)
+        Note.objects.visible_to(viewer)
         .filter(products=product)
         .annotate(
             helpfulness=F("like_count") + F("save_count") + F("comment_count"),
@@ -165,10 +165,9 @@ def product_notes(*, product: Product, viewer, buyers_only: bool = False, source
 def brand_notes(*, brand, viewer) -> QuerySet:
     """Community notes about any of the brand's products, most helpful first."""
     from posts.models import Note
-    from posts.selectors import note_cards
 
     tags = Note.products.through.objects.filter(product__brand=brand)
-    return note_cards(viewer=viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
+    return Note.objects.visible_to(viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
 
 
 # --- Cart ------------------------------------------------------------------------------
