@@ -16,6 +16,7 @@ from posts.api import NoteSerializer, serialize_notes
 from redbook import cursors, input_fields, numbers
 from redbook.exceptions import Invalid
 from redbook.pagination import page_schema
+from redbook.renderers import HOT_RENDERERS
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -65,6 +66,7 @@ _PAGE_SIZE = OpenApiParameter("page_size", int, required=False)
 
 
 class FollowFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=page_schema(FeedItemSerializer))
@@ -75,6 +77,7 @@ class FollowFeedView(APIView):
 
 
 class ExploreFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -128,6 +131,7 @@ def _radius(request) -> float:
 
 
 class NearbyFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

@@ -27,6 +27,7 @@ from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
+from redbook.renderers import HOT_RENDERERS
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
 
@@ -448,6 +449,8 @@ class NoteCreateView(APIView):
 
 
 class NoteDetailView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     parser_classes = (MultiPartParser, FormParser, JSONObjectParser)
 
     @extend_schema(responses={200: NoteSerializer})
@@ -671,6 +674,8 @@ class CollectionDetailView(APIView):
 
 
 class CollectionNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, collection_id):
         board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
@@ -679,6 +684,8 @@ class CollectionNotesView(APIView):
 
 
 class TagNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, name):
         sort = request.query_params.get("sort", "hot")
@@ -704,6 +711,8 @@ class PlaceView(APIView):
 class PlaceNotesView(APIView):
     """The notes at a place, nearest its centre first (those with no coordinates last)."""
 
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, place_id):
         place = selectors.place_get(place_id=place_id)
@@ -712,6 +721,8 @@ class PlaceNotesView(APIView):
 
 
 class UserNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, username):
         author = account_selectors.user_get_visible(username=username, viewer=request.user)
@@ -723,6 +734,7 @@ class UserNotesView(APIView):
 class MyDraftsView(APIView):
     """GET: the signed-in author's drafts, newest first (the profile's Drafts tab)."""
 
+    renderer_classes = HOT_RENDERERS
     permission_classes = (permissions.IsAuthenticated,)
 
     @extend_schema(responses={200: page_schema(NoteSerializer)})
@@ -733,6 +745,8 @@ class MyDraftsView(APIView):
 
 class UserLikesView(APIView):
     """The notes a user liked, most recent like first: 403 `likes_private` unless they show them."""
+
+    renderer_classes = HOT_RENDERERS
 
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, username):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination, page_schema
+from redbook.renderers import HOT_RENDERERS
 from redbook.throttling import CheckoutThrottle
 from shop import addresses, orders, payment_flow, selectors, services
 from shop.payments import SIGNATURE_HEADER
@@ -77,6 +78,8 @@ def _product_write_args(request) -> dict:
 
 
 class ProductListView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     pagination_class = ProductPagination
 
     @extend_schema(
@@ -123,6 +126,8 @@ class ProductDetailView(APIView):
 @extend_schema(parameters=[OpenApiParameter("buyers", bool)], responses={200: OpenApiTypes.OBJECT})
 class ProductNotesView(APIView):
     """The notes about a product, most helpful first; `?buyers=1` for buyers' only, `?from=community|brand`."""
+
+    renderer_classes = HOT_RENDERERS
 
     def get(self, request, product_id):
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
