@@ -12,13 +12,14 @@ Two renderers draw a card: `posts.api.NoteCards` (the API's Note JSON) and `Card
 (the dict templates/posts/_card.html shows). There is no other form of a listed note.
 
 Cost: one query checks which of the ids `viewer` may see (compiled once per process,
-`redbook.prepared`); cards are then read from the cache (`NOTE_CARD_CACHE_SECONDS`, the
-same for every viewer); the missing ones cost four queries for the whole page (notes with
-their author, images, tags, products) and a fifth when a product shows. A card is dropped
-from the cache on edit, like, save, comment, hide and delete (`forget_cards`); counts and
-the author's profile (counts, name, avatar) are otherwise at most the cache's lifetime old.
-Visibility is never cached: hiding, deleting, blocking or suspending takes a note out of
-every list at the next request, whatever the cache holds.
+`redbook.prepared`), one reads the page's tags (see `_page_tags`); the rest of each card
+comes from the cache (`NOTE_CARD_CACHE_SECONDS`, the same for every viewer), and the
+missing ones cost three queries for the whole page (notes with their author, images,
+products) and a fourth when a product shows. A card is dropped from the cache on edit,
+like, save, re-share, share, comment, view flush and delete (`forget_cards`); the author's
+profile (counts, name, avatar) and a product's name and price are otherwise at most the
+cache's lifetime old. Visibility is never cached: hiding, deleting, blocking or
+suspending takes a note out of every list at the next request, whatever the cache holds.
 """
 
 import re
