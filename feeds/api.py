@@ -16,6 +16,7 @@ from posts.api import NoteSerializer, serialize_notes
 from redbook import cursors, input_fields, numbers
 from redbook.exceptions import Invalid
 from redbook.pagination import page_schema
+from redbook.renderers import HOT_RENDERERS
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -65,18 +66,18 @@ _PAGE_SIZE = OpenApiParameter("page_size", int, required=False)
 
 
 class FollowFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(parameters=[_CURSOR, _PAGE_SIZE], responses=page_schema(FeedItemSerializer))
     def get(self, request):
         cursor = selectors.follow_cursor(request.query_params.get("cursor"))
-        items, next_cursor = selectors.follow_feed(
-            viewer=request.user, cursor=cursor, size=_page_size(request), image_rows=True
-        )
+        items, next_cursor = selectors.follow_feed(viewer=request.user, cursor=cursor, size=_page_size(request))
         return _feed_response(request, items, next_cursor)
 
 
 class ExploreFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -87,7 +88,7 @@ class ExploreFeedView(APIView):
         channel = selectors.channel_get(request.query_params.get("channel"))
         cursor = selectors.explore_cursor(request.query_params.get("cursor"))
         items, next_cursor = selectors.explore_feed(
-            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request), image_rows=True
+            viewer=request.user, channel=channel, cursor=cursor, size=_page_size(request)
         )
         return _feed_response(request, items, next_cursor)
 
@@ -130,6 +131,7 @@ def _radius(request) -> float:
 
 
 class NearbyFeedView(APIView):
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -152,7 +154,6 @@ class NearbyFeedView(APIView):
             radius_km=_radius(request),
             cursor=cursor,
             size=_page_size(request),
-            image_rows=True,
         )
         return _feed_response(request, items, next_cursor)
 

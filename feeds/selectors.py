@@ -1,9 +1,8 @@
 """Feed reads: Follow (pull by keyset), Explore (precomputed lists), Nearby (bounding box + haversine).
 
-Each returns `(items, next_cursor)` where an item is `(note, extra)`: the note comes
-from `posts.selectors.published_cards` (a page hydrated in a fixed number of
-queries) and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_by`).
-`image_rows=True` (the JSON API and the pages' cards) hydrates images as plain rows (see `published_card_notes`).
+Each returns `(items, next_cursor)` where an item is `(card, extra)`: the card is a
+`posts.cards.NoteCard` (`note_cards` over the page's ids, a fixed number of queries)
+and `extra` holds the feed fields (`reason`, `distance_km`, `reshared_by`).
 """
 
 import functools
@@ -23,8 +22,8 @@ from feeds.models import Channel, MutedKeyword, NotInterested
 from feeds.ranking import REASON_POPULAR
 from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
+from posts.cards import note_cards
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
-from posts.selectors import published_card_notes
 from redbook import cursors
 from redbook.exceptions import Invalid
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
@@ -93,7 +92,12 @@ def _followed_reshares(limit: int, *, keyset: bool) -> PreparedInstances:
     return PreparedInstances(Reshare, build, related="user")
 
 
-def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: bool = False):
+def _cards_by_id(ids: list[int], viewer) -> dict:
+    """note id -> `posts.cards.NoteCard`, for those of `ids` the viewer may see."""
+    return {card.id: card for card in note_cards(ids, viewer)}
+
+
+def follow_feed(*, viewer: User, cursor: dict | None, size: int):
     """Newest notes of the accounts `viewer` follows, and the notes they re-shared.
 
     Fan-out on read (pull): two keyset queries, one over notes (index notes(author, -id))
@@ -123,7 +127,7 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int, image_rows: boo
         for kind, pk, _at, _reshare in page:
             next_cursor[kind] = pk  # rows are newest first per stream, so the last one wins
     note_ids = [pk if kind == "n" else reshare.note_id for kind, pk, _at, reshare in page]
-    notes_by_id = published_card_notes(viewer=viewer, ids=note_ids, image_rows=image_rows)
+    notes_by_id = _cards_by_id(note_ids, viewer)
     items, shown = [], set()
     for (_kind, _pk, _at, reshare), note_id in zip(page, note_ids, strict=True):
         if note_id in notes_by_id and note_id not in shown:
@@ -326,7 +330,7 @@ class _ExplorePage:
         return {"p": phase, "s": below, "x": sorted((self.skip - self.passed) | set(self.ahead))}
 
 
-def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: int, image_rows: bool = False):
+def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: int):
     """A page of Explore: the viewer's precomputed list, then trending, filtered and author-diverse.
 
     The cursor is (list number, last score read, ids already shown beyond it): an exact
@@ -341,7 +345,7 @@ def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: 
         logger.warning("explore store unavailable, serving the live list: %s", exc)
         page = _ExplorePage(viewer=viewer, channel=channel, keys=[LIVE_KEY], cursor=None, size=size)
         next_cursor = page.fill()
-    notes = published_card_notes(viewer=viewer, ids=list(page.picked), image_rows=image_rows)
+    notes = _cards_by_id(list(page.picked), viewer)
     items = [
         (notes[note_id], {"reason": reason_text(code), "reason_code": code})
         for note_id, code in page.picked.items()
@@ -384,9 +388,7 @@ _NEARBY_CANDIDATES = PreparedQuery(
 )
 
 
-def nearby_feed(
-    *, viewer, lat: float, lng: float, radius_km: float, cursor: dict | None, size: int, image_rows: bool = False
-):
+def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dict | None, size: int):
     """Notes with a place within `radius_km`, nearest first, with `distance_km`.
 
     Never measures the distance to every note: it reads the notes inside a bounding
@@ -410,6 +412,6 @@ def nearby_feed(
     order = np.lexsort((ids, dist))[: size + 1]
     page = [(int(ids[i]), float(dist[i])) for i in order[:size]]
     next_cursor = {"d": page[-1][1], "i": page[-1][0]} if len(order) > size else None
-    notes_by_id = published_card_notes(viewer=viewer, ids=[pk for pk, _ in page], image_rows=image_rows)
+    notes_by_id = _cards_by_id([pk for pk, _ in page], viewer)
     items = [(notes_by_id[pk], {"distance_km": round(d, 3)}) for pk, d in page if pk in notes_by_id]
     return items, next_cursor

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from feeds import selectors, services
 from feeds.cities import CITIES, city_get
 from feeds.models import MutedKeyword
-from posts.cards import CardBuilder
-from posts.selectors import liked_ids
+from posts.cards import CardBuilder, viewer_marks
 from redbook import cursors, numbers
 from redbook.exceptions import ServiceError
 
@@ -27,11 +26,10 @@ NEARBY_RADIUS_KM = 25.0  # a city and its suburbs
 def _render_feed(request, template: str, feed, *, read_cursor, context: dict | None = None, **kwargs):
     try:
         cursor = read_cursor(request.GET.get("cursor"))
-        # Images as plain rows, as the API reads them: the cards need only the cover's thumb.
-        items, next_cursor = feed(viewer=request.user, cursor=cursor, size=PAGE_SIZE, image_rows=True, **kwargs)
+        items, next_cursor = feed(viewer=request.user, cursor=cursor, size=PAGE_SIZE, **kwargs)
     except ServiceError as exc:
         return HttpResponseBadRequest(exc.message)
-    cards = CardBuilder(liked_ids=liked_ids(viewer=request.user, note_ids=[note.pk for note, _ in items]))
+    cards = CardBuilder(liked_ids=viewer_marks(request.user, [card for card, _ in items]).liked)
     context = {
         **(context or {}),
         "items": [(cards.card(note), extra) for note, extra in items],

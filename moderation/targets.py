@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.services import user_suspend, user_unsuspend
 from accounts.signals import user_changed
 from moderation.models import AuditLogEntry, TargetType
+from posts.cards import forget_cards
 from posts.models import Comment, Note
 from posts.signals import note_changed
 from redbook import numbers
@@ -42,6 +43,7 @@ def _note_counts(note: Note, delta: int) -> None:
 
 def _comment_counts(comment: Comment, delta: int) -> None:
     _add(Note, comment.note_id, "comment_count", delta)
+    forget_cards([comment.note_id])  # the note's card shows its comment count
     if comment.parent_id:
         _add(Comment, comment.parent_id, "reply_count", delta)
 

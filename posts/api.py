@@ -20,13 +20,14 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.api import UserSerializer, user_card
 from posts import selectors, services, view_counts
-from posts.cards import UrlPattern, storage_url
+from posts.cards import CardImage, NoteCard, ProductCard, UrlPattern, cards_of, note_cards, storage_url, viewer_marks
 from posts.models import Collection, Comment, Note, NoteImage
 from redbook import input_fields, numbers
 from redbook.client_ip import client_bucket
 from redbook.exceptions import Invalid
 from redbook.pagination import CursorPagination, page_schema
 from redbook.parsers import JSONObjectParser
+from redbook.renderers import HOT_RENDERERS
 from redbook.storage import may_see_original
 from redbook.throttling import CommentThrottle, PostThrottle
 from shop.models import ProductImage
@@ -128,73 +129,40 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class NoteCards:
-    """Notes from `selectors.note_cards` as NoteSerializer's dicts, in plain Python.
+    """`posts.cards.NoteCard`s as NoteSerializer's dicts, in plain Python.
 
-    What a page needs beyond the prefetched rows is looked up once: liked and saved
-    sets (two queries), followed authors (one), buffered views (one Redis call), and
-    each distinct author's UserSerializer dict. Per note it only builds dicts: DRF's
+    What a page needs beyond the cards is looked up once: the viewer's likes, saves and
+    followed authors (`viewer_marks`, one query), buffered views (one Redis call), and
+    each distinct author's UserSerializer dict. Per card it only builds dicts: DRF's
     per-field machinery (a UserSerializer built per note) cost milliseconds a note.
     """
 
     _price = ProductSummarySerializer._declared_fields["price_min"]
 
-    def __init__(self, notes: list[Note], *, request):
+    def __init__(self, cards: list[NoteCard], *, request):
         viewer = request.user if request else None
-        note_ids = [note.pk for note in notes]
-        self.request = request
         self.viewer = viewer
         # DRF's datetime output, its time zone given: it is looked up once, not twice per note.
         self._datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
         # Every URL on the page shares one origin: build it once, not per image URL
         # (build_absolute_uri per URL was a third of the card rendering time).
         self.origin = request.build_absolute_uri("/")[:-1] if request else ""
-        self.liked, self.saved = selectors.interaction_sets(viewer=viewer, note_ids=note_ids)
-        self.pending_views = view_counts.pending_views(note_ids)
-        self.tags, self.products, self.product_thumbs = selectors.card_details(notes)
-        thumb_storage = ProductImage._meta.get_field("thumb").storage
-        self.product_thumb_urls = {
-            pk: self._file(thumb_storage, name) for pk, name in self.product_thumbs.items() if name
-        }
+        self.marks = viewer_marks(viewer, cards)
+        self.pending_views = view_counts.pending_views([card.id for card in cards])
+        self.product_thumb_storage = ProductImage._meta.get_field("thumb").storage
         # One reverse() per page, not per note: the note id is the only part that varies.
         self.share_url = UrlPattern("posts:note-detail", "note_id")
         self.place_url = UrlPattern("posts:place", "place_id")
         self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
-        authors = {note.author_id: note.author for note in notes}
-        followed = account_selectors.followed_ids(viewer=viewer, user_ids=authors)
+        authors = {card.author_id: card.author for card in cards}
+        followed = self.marks.followed
         self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
 
-    def _media(self, field) -> str | None:
-        return self._file(field.storage, field.name) if field else None
-
-    def _original(self, storage, name: str, author_id: int) -> str | None:
+    def _original(self, name: str, author_id: int) -> str | None:
         """The private original's signed, short-lived URL: its author's and staff's only."""
         if not name or not may_see_original(self.viewer, author_id):
             return None
-        return self._absolute(storage.url(name))  # local: a path of this app; S3: a presigned URL
-
-    def _image(self, image, author_id: int) -> dict:
-        return {
-            "url": self._media(image.display),
-            "thumb_url": self._media(image.thumb),
-            "original_url": self._original(image.original.storage, image.original.name, author_id),
-            "width": image.width,
-            "height": image.height,
-            "thumb_width": image.thumb_width,
-            "thumb_height": image.thumb_height,
-        }
-
-    def _image_row(self, row: tuple, author_id: int) -> dict:
-        """`_image` for a `selectors.card_images` row."""
-        display, thumb, original, width, height, thumb_width, thumb_height = row
-        return {
-            "url": self._file(self.image_storages[0], display),
-            "thumb_url": self._file(self.image_storages[1], thumb),
-            "original_url": self._original(self.image_storages[2], original, author_id),
-            "width": width,
-            "height": height,
-            "thumb_width": thumb_width,
-            "thumb_height": thumb_height,
-        }
+        return self._absolute(self.image_storages[2].url(name))  # local: a path of this app; S3: a presigned URL
 
     def _file(self, storage, name: str) -> str | None:
         return self._absolute(storage_url(storage, name)) if name else None
@@ -203,65 +171,70 @@ class NoteCards:
         """A stored file's URL: a path on this site (local disk) or already absolute (object store, CDN)."""
         return self.origin + url if url.startswith("/") else url
 
-    def _product(self, product: selectors.ProductCard) -> dict:
+    def _image(self, image: CardImage, author_id: int) -> dict:
+        display, thumb = self.image_storages[:2]
+        return {
+            "url": self._file(display, image.display),
+            "thumb_url": self._file(thumb, image.thumb),
+            "original_url": self._original(image.original, author_id),
+            "width": image.width,
+            "height": image.height,
+            "thumb_width": image.thumb_width,
+            "thumb_height": image.thumb_height,
+        }
+
+    def _product(self, product: ProductCard) -> dict:
         return {
             "id": product.id,
             "name": product.name,
             "price_min": self._price.to_representation(product.price_min),
             "price_max": self._price.to_representation(product.price_max),
             "currency": product.currency,
-            "image": self.product_thumb_urls.get(product.id),
+            "image": self._file(self.product_thumb_storage, product.thumb),
             "brand": product.brand,
         }
 
-    def _images(self, note: Note) -> list[dict]:
-        rows = getattr(note, "card_images", None)  # set by feeds' hydration, else prefetched
-        if rows is None:
-            return [self._image(image, note.author_id) for image in note.images.all()]
-        return [self._image_row(row, note.author_id) for row in rows]
-
-    def _location(self, note: Note) -> dict:
-        place_url = self.origin + self.place_url(note.place_id) if note.place_id else None
+    def _location(self, card: NoteCard) -> dict:
+        place_url = self.origin + self.place_url(card.place_id) if card.place_id else None
         return {
-            "lat": note.lat,
-            "lng": note.lng,
-            "place_name": note.place_name,
-            "place_id": note.place_id,
+            "lat": card.lat,
+            "lng": card.lng,
+            "place_name": card.place_name,
+            "place_id": card.place_id,
             "place_url": place_url,
         }
 
-    def render(self, note: Note) -> dict:
-        has_location = note.has_location or note.place_name
+    def render(self, card: NoteCard) -> dict:
+        has_location = card.has_location or card.place_name
         return {
-            "id": note.pk,
-            "author": dict(self.authors[note.author_id]),
-            "title": note.title,
-            "body": note.body,
-            "images": self._images(note),
-            "tags": self.tags[note.pk],
-            "location": self._location(note) if has_location else None,
-            "products": [self._product(product) for product in self.products[note.pk]],
-            "like_count": note.like_count,
-            "save_count": note.save_count,
-            "comment_count": note.comment_count,
-            "view_count": note.view_count + self.pending_views.get(note.pk, 0),
-            "share_count": note.share_count,
-            "reshare_count": note.reshare_count,
-            "liked_by_me": note.pk in self.liked,
-            "saved_by_me": note.pk in self.saved,
-            "status": note.status,
-            "share_url": self.origin + self.share_url(note.pk),
-            "created_at": self._datetime.to_representation(note.created_at),
-            "published_at": self._datetime.to_representation(note.published_at),
+            "id": card.id,
+            "author": dict(self.authors[card.author_id]),
+            "title": card.title,
+            "body": card.body,
+            "images": [self._image(image, card.author_id) for image in card.images],
+            "tags": list(card.tags),
+            "location": self._location(card) if has_location else None,
+            "products": [self._product(product) for product in card.products],
+            "like_count": card.like_count,
+            "save_count": card.save_count,
+            "comment_count": card.comment_count,
+            "view_count": card.view_count + self.pending_views.get(card.id, 0),
+            "share_count": card.share_count,
+            "reshare_count": card.reshare_count,
+            "liked_by_me": card.id in self.marks.liked,
+            "saved_by_me": card.id in self.marks.saved,
+            "status": card.status,
+            "share_url": self.origin + self.share_url(card.id),
+            "created_at": self._datetime.to_representation(card.created_at),
+            "published_at": self._datetime.to_representation(card.published_at),
         }
 
 
-def serialize_notes(notes, *, request) -> list[dict]:
-    """Notes from `selectors.note_cards` as API dicts: up to six more queries (details,
-    interactions, followed authors) and one Redis call for the whole list."""
-    notes = list(notes)
-    cards = NoteCards(notes, request=request)
-    return [cards.render(note) for note in notes]
+def serialize_notes(cards: list[NoteCard], *, request) -> list[dict]:
+    """Cards from `posts.cards.note_cards` as API dicts: one query (the viewer's marks) and
+    one Redis call for the whole list."""
+    renderer = NoteCards(cards, request=request)
+    return [renderer.render(card) for card in cards]
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -407,8 +380,8 @@ def _note_input(request, *, partial: bool) -> dict:
 
 
 def _note_response(request, note_id, *, status_code=status.HTTP_200_OK) -> Response:
-    note = selectors.note_get(viewer=request.user, note_id=note_id, details=False)
-    return Response(serialize_notes([note], request=request)[0], status=status_code)
+    note = selectors.note_get_visible(viewer=request.user, note_id=note_id)
+    return Response(serialize_notes(cards_of([note.pk]), request=request)[0], status=status_code)
 
 
 def _paginated(view, request, queryset, *, ordering, serialize):
@@ -416,6 +389,19 @@ def _paginated(view, request, queryset, *, ordering, serialize):
     paginator.ordering = ordering
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serialize(page, request=request))
+
+
+def paginated_notes(view, request, notes, *, ordering, drafts: bool = False):
+    """A page of a note list: its ids by keyset over `ordering`, then their cards
+    (`drafts`: the list is the requester's own drafts, see `note_cards`)."""
+    keys = dict.fromkeys(["id", *(name.lstrip("-") for name in ordering)])
+    rows = notes.values(*keys)
+
+    def serialize(page, *, request):
+        ids = [row["id"] for row in page]
+        return serialize_notes(note_cards(ids, request.user, drafts=drafts), request=request)
+
+    return _paginated(view, request, rows, ordering=ordering, serialize=serialize)
 
 
 # --- Views -----------------------------------------------------------------------------------
@@ -434,6 +420,8 @@ class NoteCreateView(APIView):
 
 
 class NoteDetailView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     parser_classes = (MultiPartParser, FormParser, JSONObjectParser)
 
     @extend_schema(responses={200: NoteSerializer})
@@ -657,19 +645,23 @@ class CollectionDetailView(APIView):
 
 
 class CollectionNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, collection_id):
         board = selectors.collection_get(viewer=request.user, collection_id=collection_id)
         notes = selectors.collection_notes(collection=board, viewer=request.user)
-        return _paginated(self, request, notes, ordering=("-saved_id",), serialize=serialize_notes)
+        return paginated_notes(self, request, notes, ordering=("-saved_id",))
 
 
 class TagNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, name):
         sort = request.query_params.get("sort", "hot")
         notes = selectors.tag_notes(name=name, viewer=request.user, sort=sort)
-        return _paginated(self, request, notes, ordering=selectors.SORTS[sort], serialize=serialize_notes)
+        return paginated_notes(self, request, notes, ordering=selectors.SORTS[sort])
 
 
 class PlaceSerializer(serializers.Serializer):
@@ -690,38 +682,45 @@ class PlaceView(APIView):
 class PlaceNotesView(APIView):
     """The notes at a place, nearest its centre first (those with no coordinates last)."""
 
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, place_id):
         place = selectors.place_get(place_id=place_id)
         notes = selectors.place_notes(place=place, viewer=request.user)
-        return _paginated(self, request, notes, ordering=selectors.PLACE_ORDERING, serialize=serialize_notes)
+        return paginated_notes(self, request, notes, ordering=selectors.PLACE_ORDERING)
 
 
 class UserNotesView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, username):
         author = account_selectors.user_get_visible(username=username, viewer=request.user)
         drafts = request.query_params.get("status") == "draft"
         notes = selectors.user_notes(author=author, viewer=request.user, drafts=drafts)
-        return _paginated(self, request, notes, ordering=("-id",), serialize=serialize_notes)
+        return paginated_notes(self, request, notes, ordering=("-id",), drafts=drafts)
 
 
 class MyDraftsView(APIView):
     """GET: the signed-in author's drafts, newest first (the profile's Drafts tab)."""
 
+    renderer_classes = HOT_RENDERERS
     permission_classes = (permissions.IsAuthenticated,)
 
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request):
         drafts = selectors.user_notes(author=request.user, viewer=request.user, drafts=True)
-        return _paginated(self, request, drafts, ordering=("-id",), serialize=serialize_notes)
+        return paginated_notes(self, request, drafts, ordering=("-id",), drafts=True)
 
 
 class UserLikesView(APIView):
     """The notes a user liked, most recent like first: 403 `likes_private` unless they show them."""
 
+    renderer_classes = HOT_RENDERERS
+
     @extend_schema(responses={200: page_schema(NoteSerializer)})
     def get(self, request, username):
         owner = account_selectors.user_get_visible(username=username, viewer=request.user)
         notes = selectors.user_liked_notes(owner=owner, viewer=request.user)
-        return _paginated(self, request, notes, ordering=("-liked_id",), serialize=serialize_notes)
+        return paginated_notes(self, request, notes, ordering=("-liked_id",))

@@ -1,20 +1,331 @@
-"""A grid card's values (templates/posts/_card.html) built in Python, and cheap URLs for them.
+"""The note read model: `NoteCard`, built by `note_cards(ids, viewer)`, rendered as JSON or HTML.
 
-A feed page renders twenty cards: reversing two URLs, formatting a number and resolving
-some forty template lookups per card cost more CPU than the page's queries, so
-`CardBuilder` reverses each URL once per page and hands the template a flat dict.
+Every list of notes (Follow, Explore, Nearby, search, tag, place, profile, likes, board,
+product and brand lists, in the API and on the pages) finds its note ids first (feeds
+from their stores, the others by keyset or page over an ids-only query) and then asks
+`note_cards(ids, viewer)` for the cards, in that order. A card holds everything a list
+shows of a note that is the same for every viewer: the note's row, its author, its images,
+tags and listed products. What differs per viewer (liked, saved, author followed) is
+read by `viewer_marks` in one query per page; buffered views in one Redis call.
+
+Two renderers draw a card: `posts.api.NoteCards` (the API's Note JSON) and `CardBuilder`
+(the dict templates/posts/_card.html shows). There is no other form of a listed note.
+
+Cost: one query checks which of the ids `viewer` may see (compiled once per process,
+`redbook.prepared`), one reads the page's tags (see `_page_tags`); the rest of each card
+comes from the cache (`NOTE_CARD_CACHE_SECONDS`, the same for every viewer), and the
+missing ones cost three queries for the whole page (notes with their author, images,
+products) and a fourth when a product shows. A card is dropped from the cache on edit,
+like, save, re-share, share, comment, view flush and delete (`forget_cards`); the author's
+profile (counts, name, avatar) and a product's name and price are otherwise at most the
+cache's lifetime old. Visibility is never cached: hiding, deleting, blocking or
+suspending takes a note out of every list at the next request, whatever the cache holds.
 """
 
 import re
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
+from taggit.models import Tag
 
 from accounts.avatars import generated_avatar_url
-from posts.models import Note, NoteImage
+from accounts.models import Block, Follow, User
+from posts.models import Like, Note, NoteImage, Save, TaggedNote
+from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
+from shop.models import Product, ProductImage
+
+# --- The card -------------------------------------------------------------------------
+
+
+class CardImage(NamedTuple):
+    """A note image's stored file names and sizes (renderers turn names into URLs)."""
+
+    display: str
+    thumb: str
+    original: str
+    width: int
+    height: int
+    thumb_width: int
+    thumb_height: int
+
+
+class ProductCard(NamedTuple):
+    """What a note card shows of a product it links."""
+
+    id: int
+    name: str
+    price_min: Decimal
+    price_max: Decimal
+    currency: str
+    brand: str  # the brand's username
+    thumb: str  # the first image's thumb file name, "" without one
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCard:
+    """A listed note as every viewer sees it. The cache holds its values but `tags` (the
+    last field) as a plain tuple: pickling dataclasses and model-free tuples of tuples is
+    several times cheaper for the former (see `_cached`)."""
+
+    id: int
+    author: User  # its row as of the card's reading (name, avatar, counts)
+    title: str
+    body: str
+    status: str
+    like_count: int
+    save_count: int
+    comment_count: int
+    view_count: int  # flushed views; renderers add the buffered ones
+    share_count: int
+    reshare_count: int
+    lat: float | None
+    lng: float | None
+    place_name: str
+    place_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    images: tuple[CardImage, ...]
+    products: tuple[ProductCard, ...]
+    tags: tuple[str, ...]  # last: not cached, see `_page_tags`
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def author_id(self) -> int:
+        return self.author.pk
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+# --- Which ids a viewer may see -------------------------------------------------------
+
+
+def _prepared_listable(viewer_kind: str) -> PreparedQuery:
+    """The ids among `ids` a list shows to "anonymous", "staff" or "member" viewers: the
+    published notes they may open (drafts open to their author, but list nowhere)."""
+
+    def build():
+        notes = Note.objects.all()
+        if viewer_kind == "member":
+            notes = notes.visible_to_member(Arg("viewer"), Arg("hidden"))
+        else:
+            # Every anonymous viewer sees the same notes, and so does every staff account.
+            notes = notes.visible_to(AnonymousUser() if viewer_kind == "anonymous" else User(is_staff=True))
+        return notes.filter(InList(F("pk"), Arg("ids")), status=Note.Status.PUBLISHED).values_list("pk")
+
+    return PreparedQuery(build)
+
+
+_LISTABLE = {kind: _prepared_listable(kind) for kind in ("anonymous", "staff", "member")}
+_OWN_DRAFTS = PreparedQuery(
+    lambda: Note.objects.filter(
+        InList(F("pk"), Arg("ids")), author_id=Arg("viewer"), status=Note.Status.DRAFT
+    ).values_list("pk")
+)
+
+
+def _listable_ids(viewer, ids: list[int], drafts: bool) -> set[int]:
+    if not ids:
+        return set()
+    if viewer is None or not viewer.is_authenticated:
+        rows = [] if drafts else _LISTABLE["anonymous"].rows(ids=ids)
+    elif drafts:
+        rows = _OWN_DRAFTS.rows(ids=ids, viewer=viewer.pk)
+    elif viewer.is_staff:
+        rows = _LISTABLE["staff"].rows(ids=ids)
+    else:
+        hidden = Block.objects.hidden_user_ids(viewer)
+        rows = _LISTABLE["member"].rows(ids=ids, viewer=viewer.pk, hidden=hidden)
+    return {pk for (pk,) in rows}
+
+
+# --- Reading cards --------------------------------------------------------------------
+
+_NOTES = PreparedInstances(Note, lambda: Note.objects.filter(InList(F("pk"), Arg("ids"))), related="author")
+_IMAGE_FIELDS = ("display", "thumb", "original", "width", "height", "thumb_width", "thumb_height")
+_IMAGES = PreparedQuery(
+    lambda: (
+        NoteImage.objects.filter(InList(F("note_id"), Arg("notes")))
+        .order_by("position", "id")
+        .values_list("note_id", *_IMAGE_FIELDS)
+    )
+)
+# The SQL of taggit's `prefetch_related("tags")` (DISTINCT, no ORDER BY: the tag order the
+# pages always showed), its note id list as one parameter.
+_TAGS = PreparedQuery(
+    lambda: (
+        Tag.objects.filter(InList(F(f"{TaggedNote.tag_relname()}__content_object"), Arg("notes")))
+        .distinct()
+        .extra(select={"note_id": f'"{TaggedNote._meta.db_table}"."content_object_id"'})
+        .values_list("note_id", "id", "name", "slug")
+    )
+)
+_PRODUCTS = PreparedQuery(
+    lambda: (
+        Product.objects.listed()
+        .filter(InList(F("notes"), Arg("notes")))
+        .values_list("notes", "id", "name", "price_min", "price_max", "currency", "brand__username")
+    )
+)
+_PRODUCT_THUMBS = PreparedQuery(
+    lambda: (
+        ProductImage.objects.filter(InList(F("product_id"), Arg("products")))
+        .order_by("product_id", "position", "id")
+        .values_list("product_id", "thumb")
+    )
+)
+
+
+def _page_tags(ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """note id -> its tag names, read for a whole page at once (one query).
+
+    Not cached with the card: the statement has no ORDER BY (the order the API always
+    showed), so Postgres returns a note's tags in an order that depends on which notes
+    are read with it; reading them per page, as before, keeps every page byte-identical.
+    """
+    tags: dict[int, list[str]] = {pk: [] for pk in ids}
+    for note_id, _pk, name, _slug in _TAGS.rows(notes=ids):
+        tags[note_id].append(name)
+    return {pk: tuple(names) for pk, names in tags.items()}
+
+
+def _read_cards(ids: list[int]) -> dict[int, tuple]:
+    """The cards of these notes from the database, as `_cached` values (no tags): three
+    queries, a fourth when a product shows."""
+    notes = {note.pk: note for note in _NOTES.objects(ids=ids)}
+    if not notes:
+        return {}
+    found = list(notes)
+    images: dict[int, list[CardImage]] = {pk: [] for pk in found}
+    for note_id, *row in _IMAGES.rows(notes=found):
+        images[note_id].append(CardImage(*row))
+    product_rows = _PRODUCTS.rows(notes=found)
+    thumbs: dict[int, str] = {}
+    if product_rows:
+        for product_id, thumb in _PRODUCT_THUMBS.rows(products={row[1] for row in product_rows}):
+            thumbs.setdefault(product_id, thumb)  # the first image is the cover
+    products: dict[int, list[ProductCard]] = {pk: [] for pk in found}
+    for note_id, *product in product_rows:
+        products[note_id].append(ProductCard(*product, thumb=thumbs.get(product[0], "")))
+    return {pk: _cached(note, images[pk], products[pk]) for pk, note in notes.items()}
+
+
+# NoteCard's fields but the last (`tags`), in order: what the cache holds of a card.
+_CACHED_FIELDS = [field.name for field in fields(NoteCard)][:-1]
+
+
+def _cached(note: Note, images, products) -> tuple:
+    """A card's values but its tags, in `_CACHED_FIELDS` order: `NoteCard(*values, tags)`."""
+    values = {"author": note.author, "images": tuple(images), "products": tuple(products)}
+    return tuple(values[name] if name in values else getattr(note, name) for name in _CACHED_FIELDS)
+
+
+def _cache_key(note_id: int) -> str:
+    return f"notecard:v2:{note_id}"
+
+
+def note_cards(ids, viewer, *, drafts: bool = False) -> list[NoteCard]:
+    """The cards of the notes `ids` that `viewer` may see in a list, in the order of `ids`
+    (duplicates once): published notes they may open, or with `drafts` their own drafts."""
+    ids = list(dict.fromkeys(ids))
+    visible = _listable_ids(viewer, ids, drafts)
+    return cards_of([pk for pk in ids if pk in visible])
+
+
+def cards_of(ids: list[int]) -> list[NoteCard]:
+    """The cards of notes whose visibility the caller checked (`note_cards` does), in order:
+    from the cache, the missing ones read in one go and cached."""
+    if not ids:
+        return []
+    seconds = settings.NOTE_CARD_CACHE_SECONDS
+    values: dict[int, tuple] = {}
+    if seconds:
+        values = {row[0]: row for row in cache.get_many([_cache_key(pk) for pk in ids]).values()}
+    missing = [pk for pk in ids if pk not in values]
+    if missing:
+        read = _read_cards(missing)
+        values.update(read)
+        if seconds and read:
+            cache.set_many({_cache_key(pk): row for pk, row in read.items()}, seconds)
+    found = [pk for pk in ids if pk in values]
+    tags = _page_tags(found) if found else {}
+    return [NoteCard(*values[pk], tags[pk]) for pk in found]
+
+
+def forget_cards(note_ids) -> None:
+    """Drop these notes' cards from the cache: call on any change a card shows. Now, and
+    again once the transaction commits: a reader between the two may have cached the row
+    as it was before the commit."""
+    keys = [_cache_key(pk) for pk in note_ids]
+    if keys and settings.NOTE_CARD_CACHE_SECONDS:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+# --- Per viewer -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerMarks:
+    """What one viewer's page marks on its cards."""
+
+    liked: frozenset[int] = frozenset()  # note ids
+    saved: frozenset[int] = frozenset()  # note ids
+    followed: frozenset[int] = frozenset()  # author ids
+
+
+def _marks_sql() -> str:
+    """Likes, saves and follows of one viewer among a page's notes and authors, as one statement."""
+    like, save, follow = Like._meta.db_table, Save._meta.db_table, Follow._meta.db_table
+    return (
+        f'SELECT 0, "note_id" FROM "{like}" WHERE "user_id" = %(viewer)s AND "note_id" = ANY(%(notes)s) '
+        f'UNION ALL SELECT 1, "note_id" FROM "{save}" WHERE "user_id" = %(viewer)s AND "note_id" = ANY(%(notes)s) '
+        f'UNION ALL SELECT 2, "followee_id" FROM "{follow}" '
+        f'WHERE "follower_id" = %(viewer)s AND "followee_id" = ANY(%(users)s)'
+    )
+
+
+def viewer_marks(viewer, cards: list[NoteCard]) -> ViewerMarks:
+    """Which of these cards `viewer` liked and saved, and which authors they follow: one query
+    for the page (none for anonymous viewers or an empty page)."""
+    if viewer is None or not viewer.is_authenticated or not cards:
+        return ViewerMarks()
+    note_ids = [card.id for card in cards]
+    author_ids = list({card.author_id for card in cards})
+    if connection.vendor != "postgresql":  # the embedded default: three plain queries
+        return ViewerMarks(
+            liked=frozenset(Like.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True)),
+            saved=frozenset(Save.objects.filter(user=viewer, note_id__in=note_ids).values_list("note_id", flat=True)),
+            followed=frozenset(
+                Follow.objects.filter(follower=viewer, followee_id__in=author_ids).values_list("followee_id", flat=True)
+            ),
+        )
+    found: tuple[set[int], set[int], set[int]] = (set(), set(), set())
+    with connection.cursor() as cursor:
+        cursor.execute(_marks_sql(), {"viewer": viewer.pk, "notes": note_ids, "users": author_ids})
+        for kind, pk in cursor.fetchall():
+            found[kind].add(pk)
+    return ViewerMarks(*(frozenset(ids) for ids in found))
+
+
+# --- URLs, cheaply --------------------------------------------------------------------
 
 # A stored file name of plain segments: FileSystemStorage.url() (quote, then urljoin onto
 # base_url) gives base_url + name for it, so cards skip both per image URL.
@@ -42,9 +353,12 @@ class UrlPattern:
         return f"{self.prefix}{quote(str(value), safe=_URL_SAFE)}{self.suffix}"
 
 
+# --- The HTML card --------------------------------------------------------------------
+
+
 class CardBuilder:
-    """The cards of one page: `card(note)` for notes from `posts.selectors.note_cards` (images
-    prefetched) or the feeds' hydration (images as `card_images` rows); `liked_ids` marks hearts."""
+    """The values templates/posts/_card.html shows for the cards of one page (URLs reversed
+    once per page); `liked_ids` marks hearts."""
 
     def __init__(self, *, liked_ids=()):
         self.liked_ids = liked_ids
@@ -52,32 +366,32 @@ class CardBuilder:
         self.profile_url = UrlPattern("accounts:profile", "username")
         self.thumb_storage = NoteImage._meta.get_field("thumb").storage
 
-    def _cover(self, note: Note) -> dict | None:
-        rows = getattr(note, "card_images", None)
-        if rows is None:
-            image = next(iter(note.images.all()), None)
-            return image and {"url": image.thumb.url, "width": image.thumb_width, "height": image.thumb_height}
-        if not rows:
+    def _cover(self, card: NoteCard) -> dict | None:
+        if not card.images:
             return None
-        _display, thumb, _original, _width, _height, thumb_width, thumb_height = rows[0]
-        return {"url": storage_url(self.thumb_storage, thumb), "width": thumb_width, "height": thumb_height}
+        image = card.images[0]
+        return {
+            "url": storage_url(self.thumb_storage, image.thumb),
+            "width": image.thumb_width,
+            "height": image.thumb_height,
+        }
 
-    def card(self, note: Note) -> dict:
-        author = note.author
+    def card(self, card: NoteCard) -> dict:
+        author = card.author
         avatar = author.avatar
         if avatar:
             avatar_url = storage_url(avatar.storage, avatar.name)
         else:
             avatar_url = generated_avatar_url(username=author.username, name=author.name)
         return {
-            "id": note.pk,
-            "url": self.note_url(note.pk),
-            "title": note.title,
-            "cover": self._cover(note),
-            "author_id": note.author_id,
+            "id": card.id,
+            "url": self.note_url(card.id),
+            "title": card.title,
+            "cover": self._cover(card),
+            "author_id": card.author_id,
             "author_url": self.profile_url(author.username),
             "author_name": author.name,
             "avatar_url": avatar_url,
-            "liked": note.pk in self.liked_ids,
-            "like_count": intcomma(note.like_count),
+            "liked": card.id in self.liked_ids,
+            "like_count": intcomma(card.like_count),
         }

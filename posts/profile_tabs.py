@@ -5,18 +5,24 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from accounts.models import User
 from accounts.profile_tabs import ProfileTab
 from posts import selectors
+from posts.cards import note_cards
 
 PROFILE_NOTES = 60  # the first screenfuls; the API pages further
 
 
+def _cards(notes, viewer, *, drafts: bool = False) -> list:
+    """The first cards of a profile tab's note list (posts.cards.NoteCard)."""
+    return note_cards(notes.values_list("pk", flat=True)[:PROFILE_NOTES], viewer, drafts=drafts)
+
+
 def profile_notes(*, profile: User, viewer) -> list:
     """The note grid of a profile's "Notes" tab: cards ready for `posts/_note_card.html`."""
-    return list(selectors.user_notes(author=profile, viewer=viewer)[:PROFILE_NOTES])
+    return _cards(selectors.user_notes(author=profile, viewer=viewer), viewer)
 
 
 def profile_drafts(*, profile: User, viewer) -> list:
     """The "Drafts" tab, shown to the profile's owner alone (empty for anyone else)."""
-    return list(selectors.user_notes(author=profile, viewer=viewer, drafts=True)[:PROFILE_NOTES])
+    return _cards(selectors.user_notes(author=profile, viewer=viewer, drafts=True), viewer, drafts=True)
 
 
 def profile_collections(*, profile: User, viewer) -> list:
@@ -28,7 +34,7 @@ def profile_likes(*, profile: User, viewer) -> list | None:
     """The "Likes" tab's cards, or None when the profile keeps its likes private."""
     if not selectors.likes_visible(owner=profile, viewer=viewer):
         return None
-    return list(selectors.user_liked_notes(owner=profile, viewer=viewer)[:PROFILE_NOTES])
+    return _cards(selectors.user_liked_notes(owner=profile, viewer=viewer), viewer)
 
 
 TABS = (

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Block, User
 from outbox.services import enqueue_on_commit
 from posts import signals, tasks, text
+from posts.cards import forget_cards
 from posts.models import (
     MAX_IMAGES,
     TITLE_MAX_LENGTH,
@@ -59,8 +60,10 @@ def _ensure_can_write(user: User) -> None:
 
 
 def _add(model, pk: int, field: str, delta: int) -> None:
-    """counter += delta by an F-expression; never below zero."""
+    """counter += delta by an F-expression; never below zero. A note's card shows its counts."""
     model.objects.filter(pk=pk).update(**{field: Greatest(F(field) + delta, 0)})
+    if model is Note:
+        forget_cards([pk])
 
 
 def _insert_once(model, **fields):
@@ -372,6 +375,7 @@ def note_update(
         if held:
             signals.content_held.send(sender=Note, target_type="note", target=note)
         signals.note_changed.send(sender=Note, note_id=note.pk)
+        forget_cards([note.pk])
     return note
 
 
@@ -387,6 +391,7 @@ def note_delete(*, note: Note, actor: User) -> None:
             _add(User, note.author_id, "notes_count", -1)
             product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
         signals.note_changed.send(sender=Note, note_id=note.pk)
+        forget_cards([note.pk])
 
 
 # --- Likes, saves, collections, reshares, shares -------------------------------------

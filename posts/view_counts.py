@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from posts.cards import forget_cards
 from posts.models import Note, NoteView
 from redbook import buffers
 from redbook.redis import get_redis
@@ -59,6 +60,7 @@ def _record_in_db(*, note_id, viewer_id, viewer_key, day) -> bool:
         with transaction.atomic():
             NoteView.objects.create(note_id=note_id, viewer_id=viewer_id, viewer_key=viewer_key, day=day)
             Note.objects.filter(pk=note_id).update(view_count=F("view_count") + 1)
+        forget_cards([note_id])
     except IntegrityError:  # already counted today (or the note is gone)
         return False
     return True
@@ -142,3 +144,6 @@ def _add_counts(per_note: Counter) -> None:
         by_increment[increment].append(note_id)
     for increment, note_ids in by_increment.items():
         Note.objects.filter(pk__in=note_ids).update(view_count=F("view_count") + increment)
+    # Cards add the buffered views to the stored count: a card cached before this flush
+    # would show these views no more.
+    forget_cards(per_note)

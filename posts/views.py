@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from posts import places, selectors, services, view_counts
+from posts.cards import note_cards, viewer_marks
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
 from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
@@ -80,16 +81,16 @@ def _form_page(request, *, note=None, status=200):
 
 
 def _page(request, queryset) -> tuple[list, int | None]:
-    """One page of a grid by ?page=N (a bounded slice), and the next page number."""
+    """One page of a grid by ?page=N (a bounded slice of ids), its cards and the next page number."""
     number = numbers.request_page(request, last=50)
     start = (number - 1) * GRID_PAGE_SIZE
-    rows = list(queryset[start : start + GRID_PAGE_SIZE + 1])
-    return rows[:GRID_PAGE_SIZE], number + 1 if len(rows) > GRID_PAGE_SIZE else None
+    ids = list(queryset.values_list("pk", flat=True)[start : start + GRID_PAGE_SIZE + 1])
+    cards = note_cards(ids[:GRID_PAGE_SIZE], request.user)
+    return cards, number + 1 if len(ids) > GRID_PAGE_SIZE else None
 
 
-def _grid_context(request, notes: list) -> dict:
-    liked = selectors.liked_ids(viewer=request.user, note_ids=[n.pk for n in notes])
-    return {"notes": notes, "liked_ids": liked}
+def _grid_context(request, cards: list) -> dict:
+    return {"notes": cards, "liked_ids": viewer_marks(request.user, cards).liked}
 
 
 @login_required

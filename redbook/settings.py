@@ -481,3 +481,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
     }
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("messaging.context_processors.messages_badge")
+# Note read model (posts/cards.py): how long a note's card (the same for every viewer) is
+# cached; edits, likes, saves, comments, hides and deletes drop it sooner. 0 turns it off.
+NOTE_CARD_CACHE_SECONDS = env.int("NOTE_CARD_CACHE_SECONDS", default=60)

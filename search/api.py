@@ -18,6 +18,7 @@ from accounts.selectors import followed_ids
 from posts.api import serialize_notes
 from redbook import cursors, numbers
 from redbook.exceptions import Invalid
+from redbook.renderers import HOT_RENDERERS
 from search import querylog, selectors
 from shop.serializers import ProductSerializer
 
@@ -94,6 +95,7 @@ SUGGESTION = inline_serializer(
 class SearchView(APIView):
     """GET `?q=&type=notes|products|users|tags&sort=&cursor=&page_size=`: ranked results."""
 
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -118,8 +120,7 @@ class SearchView(APIView):
         )
         cursor = request.query_params.get("cursor", "")
         offset, limit = decode_cursor(cursor), page_size(request)
-        # Images as plain rows: serialize_notes needs no image instances.
-        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit, image_rows=True)
+        page = selectors.search(viewer=request.user, params=params, offset=offset, limit=limit)
         if not cursor:  # a new search, not a next page
             querylog.search_log(user=request.user, query=params.query)
         next_url = None
@@ -137,6 +138,7 @@ class SuggestView(APIView):
     queries), shown by clients when the box is empty.
     """
 
+    renderer_classes = HOT_RENDERERS
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(

@@ -22,8 +22,8 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from accounts.models import Block, User
+from posts.cards import note_cards
 from posts.models import Note
-from posts.selectors import published_card_notes
 from redbook.exceptions import Invalid
 from redbook.prepared import Arg, InList, PreparedQuery
 from search import querylog, ranking
@@ -439,10 +439,10 @@ def _in_order(objects: Iterable, ids: list[int]) -> list:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def search(*, viewer, params: SearchParams, offset: int, limit: int, image_rows: bool = False) -> Page:
+def search(*, viewer, params: SearchParams, offset: int, limit: int) -> Page:
     """One page of results: Note / Product / User / TagStat objects, best first.
 
-    Notes come from posts' card hydration (`image_rows` as there) and products from
+    Notes are `posts.cards.NoteCard`s (`note_cards` over the page's ids) and products from
     shop's list queryset, so a page costs a fixed number of queries whatever its length.
     """
     if params.kind in ("notes", "products") and not params.terms:
@@ -450,8 +450,7 @@ def search(*, viewer, params: SearchParams, offset: int, limit: int, image_rows:
     if params.kind == "notes":
         page = note_ids_search(viewer=viewer, terms=params.terms, sort=params.sort, offset=offset, limit=limit)
         # The ids are searchable (public, blocks applied): hydrate them as anyone sees them.
-        notes = published_card_notes(viewer=None, ids=page.items, image_rows=image_rows)
-        return Page(items=[notes[pk] for pk in page.items if pk in notes], has_more=page.has_more)
+        return Page(items=note_cards(page.items, None), has_more=page.has_more)
     if params.kind == "products" and (by_gtin := product_find_by_gtin(params.query)) is not None:
         return Page(items=[by_gtin] if offset == 0 else [], has_more=False)  # a barcode names one product
     if params.kind == "products":

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import followed_ids
-from posts.selectors import liked_ids
+from posts.cards import viewer_marks
 from redbook import numbers
 from redbook.exceptions import Invalid
 from search import querylog, selectors
@@ -41,8 +41,7 @@ def _start_page(request, *, error: str = "", status: int = 200):
 
 def _results_context(request, params: selectors.SearchParams, items: list) -> dict:
     if params.kind == "notes":
-        liked = liked_ids(viewer=request.user, note_ids=[note.pk for note in items])
-        return {"notes": items, "liked_ids": liked}
+        return {"notes": items, "liked_ids": viewer_marks(request.user, items).liked}
     if params.kind == "users":
         return {"users": items, "followed_ids": followed_ids(viewer=request.user, user_ids=[u.pk for u in items])}
     return {params.kind: items}

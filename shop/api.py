@@ -10,8 +10,10 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from posts.api import serialize_notes
+from posts.cards import note_cards
 from redbook.exceptions import Forbidden, Invalid
 from redbook.pagination import CursorPagination, page_schema
+from redbook.renderers import HOT_RENDERERS
 from redbook.throttling import CheckoutThrottle
 from redbook.visitors import visitor_key
 from shop import addresses, orders, payment_flow, selectors, services
@@ -43,13 +45,10 @@ def _user_context(request, users) -> dict:
     return {"request": request, "followed_ids": ids}
 
 
-def _notes_data(request, notes) -> list:
-    return serialize_notes(notes, request=request)
-
-
-def _product_notes_data(request, notes: list, *, product) -> list:
+def _product_notes_data(request, note_ids: list[int], *, product) -> list:
     """Notes about a product, each marked `verified_buyer` and `from_brand` (its brand's own)."""
-    data = _notes_data(request, notes)
+    notes = note_cards(note_ids, request.user)
+    data = serialize_notes(notes, request=request)
     verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product.pk)
     for note, row in zip(notes, data, strict=True):
         row["verified_buyer"] = note.pk in verified
@@ -80,6 +79,8 @@ def _product_write_args(request) -> dict:
 
 
 class ProductListView(APIView):
+    renderer_classes = HOT_RENDERERS
+
     pagination_class = ProductPagination
 
     @extend_schema(
@@ -111,8 +112,8 @@ def _product_response(
         product_viewed.send(sender=ProductDetailView, product=product, request=request)
     data = ProductSerializer(product, context=_user_context(request, [product.brand])).data
     if with_notes:
-        notes = list(selectors.product_notes(product=product, viewer=request.user)[:PRODUCT_NOTES_ON_DETAIL])
-        data["notes"] = _product_notes_data(request, notes, product=product)
+        notes = selectors.product_notes(product=product, viewer=request.user).values_list("pk", flat=True)
+        data["notes"] = _product_notes_data(request, list(notes[:PRODUCT_NOTES_ON_DETAIL]), product=product)
     return Response(data, status=code)
 
 
@@ -131,6 +132,8 @@ class ProductDetailView(APIView):
 class ProductNotesView(APIView):
     """The notes about a product, most helpful first; `?buyers=1` for buyers' only, `?from=community|brand`."""
 
+    renderer_classes = HOT_RENDERERS
+
     def get(self, request, product_id):
         product = selectors.product_get_visible(product_id=product_id, viewer=request.user)
         notes = selectors.product_notes(
@@ -141,8 +144,9 @@ class ProductNotesView(APIView):
         )
         paginator = CursorPagination()
         paginator.ordering = ("-helpfulness", "-id")  # a keyset cursor pages by one sort key: use ?from= to split
-        page = paginator.paginate_queryset(notes, request, view=self)
-        return paginator.get_paginated_response(_product_notes_data(request, page, product=product))
+        page = paginator.paginate_queryset(notes.values("id", "helpfulness"), request, view=self)
+        note_ids = [row["id"] for row in page]
+        return paginator.get_paginated_response(_product_notes_data(request, note_ids, product=product))
 
 
 class CategoryListView(APIView):

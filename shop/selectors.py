@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from posts.models import Note
-from posts.selectors import note_cards
 from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
 from shop.gtin import gtin_parse
@@ -166,7 +165,7 @@ def product_notes(*, product: Product, viewer, buyers_only: bool = False, source
         raise Invalid(message, code="invalid_source")
     from_brand = Q(author_id=product.brand_id)
     notes = (
-        note_cards(viewer=viewer)
+        Note.objects.visible_to(viewer)
         .filter(products=product)
         .annotate(
             helpfulness=F("like_count") + F("save_count") + F("comment_count"),
@@ -189,7 +188,7 @@ def product_notes(*, product: Product, viewer, buyers_only: bool = False, source
 def brand_notes(*, brand, viewer) -> QuerySet:
     """Community notes about any of the brand's products, most helpful first."""
     tags = Note.products.through.objects.filter(product__brand=brand)
-    return note_cards(viewer=viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
+    return Note.objects.visible_to(viewer).filter(pk__in=tags.values("note_id")).order_by(F("like_count").desc(), "-id")
 
 
 # --- Cart ------------------------------------------------------------------------------

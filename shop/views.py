@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from posts.selectors import interaction_sets
+from posts.cards import note_cards, viewer_marks
 from redbook import numbers
 from redbook.exceptions import Forbidden, NotFound, ServiceError
 from redbook.visitors import visitor_key
@@ -46,10 +46,18 @@ def _back(request, fallback: str):
     return redirect(target)
 
 
-def _note_card_context(request, notes: list, product_id: int | None = None) -> dict:
-    liked_ids, saved_ids = interaction_sets(viewer=request.user, note_ids=[n.pk for n in notes])
-    verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product_id)
-    return {"notes": notes, "liked_ids": liked_ids, "saved_ids": saved_ids, "verified_note_ids": verified}
+def _note_card_context(request, note_ids, product=None) -> dict:
+    """The cards of these notes (`posts.cards.NoteCard`), hearts, and buyer or brand ribbons."""
+    notes = note_cards(note_ids, request.user)
+    marks = viewer_marks(request.user, notes)
+    verified = selectors.verified_buyer_note_ids(notes=notes, product_id=product and product.pk)
+    return {
+        "notes": notes,
+        "liked_ids": marks.liked,
+        "saved_ids": marks.saved,
+        "verified_note_ids": verified,
+        "brand_author_id": product and product.brand_id,  # the brand's own notes get a ribbon
+    }
 
 
 # --- Catalog ---------------------------------------------------------------------------
@@ -80,8 +88,9 @@ def store(request, username):
         raise_for_page(exc)
     products = selectors.products_listed(brand=brand.username).order_by("-notes_count", "-id")
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(numbers.request_page(request))
-    notes = list(selectors.brand_notes(brand=brand, viewer=request.user)[:NOTES_ON_STORE_PAGE])
-    return render(request, "shop/store.html", {"brand": brand, "page": page, **_note_card_context(request, notes)})
+    notes = selectors.brand_notes(brand=brand, viewer=request.user).values_list("pk", flat=True)
+    context = {"brand": brand, "page": page, **_note_card_context(request, notes[:NOTES_ON_STORE_PAGE])}
+    return render(request, "shop/store.html", context)
 
 
 # The product page's note filters: ?notes=<key> -> (label, product_notes arguments).
@@ -108,8 +117,9 @@ def product_detail(request, product_id):
     notes_filter = _notes_filter(request)
     _label, arguments = NOTE_FILTERS[notes_filter]
     notes_qs = selectors.product_notes(product=product, viewer=request.user, **arguments)
-    notes_page = Paginator(notes_qs, NOTES_ON_PRODUCT_PAGE).get_page(numbers.request_page(request))
-    notes = list(notes_page.object_list)
+    notes_page = Paginator(notes_qs.values_list("pk", flat=True), NOTES_ON_PRODUCT_PAGE).get_page(
+        numbers.request_page(request)
+    )
     first_in_stock = next((v for v in product.variants.all() if v.in_stock), None)
     product_viewed.send(sender=product_detail, product=product, request=request)
     return render(
@@ -122,7 +132,7 @@ def product_detail(request, product_id):
             "notes_page": notes_page,
             "selected_variant": first_in_stock,
             "form": AddToCartForm(initial={"variant_id": first_in_stock.pk if first_in_stock else None}),
-            **_note_card_context(request, notes, product_id=product.pk),
+            **_note_card_context(request, list(notes_page.object_list), product=product),
         },
     )
 

@@ -27,5 +27,5 @@ def ratio_class(width: int, height: int) -> str:
 
 @register.simple_tag(takes_context=True)
 def note_card(context, note):
-    """posts/_card.html's values for one note, `liked_ids` (optional) from the context."""
+    """posts/_card.html's values for one `posts.cards.NoteCard`, `liked_ids` (optional) from the context."""
     return CardBuilder(liked_ids=context.get("liked_ids") or ()).card(note)

@@ -25,7 +25,7 @@ import time
 
 import django
 
-ENDPOINTS = ("explore", "follow", "nearby", "home", "search", "suggest")
+ENDPOINTS = ("explore", "follow", "nearby", "home", "search", "products", "suggest")
 WARMUP = 20
 
 

@@ -56,6 +56,7 @@ def build(seed: int = 7) -> list[Endpoint]:
         Endpoint(
             "search", "/api/v1/search/?q= (notes)", [f"/api/v1/search/?q={quote(q)}" for q in SEARCH_QUERIES], tokens
         ),
+        Endpoint("products", "/api/v1/products/ (list)", ["/api/v1/products/"], tokens),
         Endpoint(
             "suggest",
             "/api/v1/search/suggest/?q=",
