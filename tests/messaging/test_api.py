@@ -9,7 +9,7 @@ from accounts.services import block_create, follow_create, user_suspend
 from messaging.models import Membership, Message
 from moderation.models import AuditLogEntry, SpamKeyword
 from moderation.services import target_take_down
-from posts.models import Notification
+from notifications.models import Notification
 from tests.conftest import client_for
 from tests.factories import BrandFactory, UserFactory
 from tests.messaging.conftest import send, start

@@ -12,7 +12,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from accounts.services import block_create, follow_create
-from posts.notifications import notifications_mark_read
+from notifications.services import notifications_mark_read
 from posts.tasks import notify_follow
 from redbook.asgi import application
 from tests.conftest import client_for, requires_redis
