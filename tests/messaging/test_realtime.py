@@ -13,7 +13,7 @@ from django.conf import settings
 
 from accounts.services import block_create, follow_create
 from notifications.services import notifications_mark_read
-from posts.tasks import notify_follow
+from notifications.tasks import notify_follow
 from redbook.asgi import application
 from tests.conftest import client_for, requires_redis
 from tests.factories import UserFactory
