@@ -37,6 +37,9 @@ KINDS = {
     "order_shipped": gettext_lazy("Order %(number)s has shipped (tracking number %(tracking)s)."),
     "order_refunded": gettext_lazy("Order %(number)s was refunded: %(amount)s is on its way back to you."),
     "order_received": gettext_lazy("New paid order %(number)s from @%(buyer)s: %(amount)s."),
+    # Video notes: to the author, once transcoding finished (posts/videos.py).
+    "video_ready": gettext_lazy("Your video is ready: your note is published."),
+    "video_failed": gettext_lazy("Your video could not be processed: open the note to see why."),
 }
 
 

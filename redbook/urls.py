@@ -1,8 +1,6 @@
 from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
@@ -11,6 +9,7 @@ from moderation import urls as moderation_urls
 from posts import urls as posts_urls
 from redbook import health
 from redbook.exceptions import api_not_found
+from redbook.media_files import serve_media
 from search import urls as search_urls
 from shop import urls as shop_urls
 
@@ -47,14 +46,9 @@ urlpatterns = [
 
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
-# image is re-encoded by the upload pipeline). A CDN or django-storages backend can
-# take this over in front without code changes.
-def media(request, path):
-    # MEDIA_ROOT read per request, so a test's temporary media folder is served too.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
-
-urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
+# image and video is re-encoded by its pipeline), answering Range requests for video
+# seeking (redbook/media_files.py). nginx, a CDN or django-storages can take this over.
+urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 # A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
 handler500 = "redbook.db_errors.server_error"

@@ -15,6 +15,9 @@ requires_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Private originals (video notes) in the test's folder too; a new dict so storages reset.
+    originals = {**settings.STORAGES["originals"], "OPTIONS": {"location": tmp_path / "originals", "base_url": None}}
+    settings.STORAGES = {**settings.STORAGES, "originals": originals}
 
 
 @pytest.fixture(autouse=True)
