@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from accounts.models import User
 from accounts.services import user_suspend, user_unsuspend
 from moderation.models import AuditLogEntry, TargetType
+from posts import video_takedown
 from posts.models import Comment, Note
 from redbook import numbers
 from search import services as search_services
@@ -36,6 +37,13 @@ def _note_counts(note: Note, delta: int) -> None:
     if note.status == Note.Status.PUBLISHED:
         _add(User, note.author_id, "notes_count", delta)
         product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
+
+
+def _note_changed(note: Note, delta: int) -> None:
+    _note_counts(note, delta)
+    if note.media_type == Note.MediaType.VIDEO:
+        # A taken-down video's files stop being served; a restored one is transcoded again.
+        (video_takedown.video_reinstate if delta > 0 else video_takedown.video_withdraw)(note_id=note.pk)
 
 
 def _comment_counts(comment: Comment, delta: int) -> None:
@@ -111,7 +119,7 @@ SPECS: dict[str, TargetSpec] = {
         preview=_note_preview,
         label=lambda note: note.title,
         url=lambda note: reverse("posts:note-detail", args=[note.pk]),
-        on_change=_note_counts,
+        on_change=_note_changed,
         reindex=lambda pk: search_services.note_index_soon(note_id=pk),
     ),
     TargetType.COMMENT: TargetSpec(

@@ -80,4 +80,14 @@ class CardBuilder:
             "avatar_url": avatar_url,
             "liked": note.pk in self.liked_ids,
             "like_count": intcomma(note.like_count),
+            "video": video_badge(note),
         }
+
+
+def video_badge(note: Note) -> dict | None:
+    """A video note card's play badge and length (posts/_video_badge.html), from the note's
+    row alone; None for photo notes."""
+    if note.media_type != Note.MediaType.VIDEO:
+        return None
+    seconds = note.video_seconds or 0
+    return {"duration": f"{seconds // 60}:{seconds % 60:02d}", "seconds": seconds}

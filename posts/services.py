@@ -419,6 +419,8 @@ def note_update(
     was_published = note.status == Note.Status.PUBLISHED
     published = was_published if publish is None else publish
     images = images or []
+    if note.media_type == Note.MediaType.VIDEO and (images or image_order is not None):
+        raise Invalid(_("A note carries photos or one video, not both."), code="images_and_video")
     layout = _image_layout(note, image_order=image_order, new_count=len(images))
     if layout is not None:
         _check_image_count(layout, required=published)
@@ -436,7 +438,10 @@ def note_update(
             for name, value in location.items():
                 setattr(note, name, value)
             note.place = place_for(**location)
-        note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
+        if note.status == Note.Status.PROCESSING:
+            published = False  # its video publishes it once ready (note_video_ready)
+        else:
+            note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
         if published and not note.published_at:
             note.published_at = timezone.now()
         note.save()

@@ -182,24 +182,6 @@ def video_process(*, note_id: int) -> str:
     return "ready" if done else "skipped"
 
 
-def video_withdraw(*, note_id: int) -> None:
-    """A taken-down video's renditions leave the public storage (the original stays private)."""
-    video = NoteVideo.objects.filter(note_id=note_id).first()
-    if video is None:
-        return
-    for rendition in video.renditions:
-        default_storage.delete(rendition["name"])
-
-
-def video_reinstate(*, note_id: int) -> bool:
-    """A restored video is transcoded again from its original; True when a run is needed."""
-    return bool(
-        NoteVideo.objects.filter(note_id=note_id, status=NoteVideo.Status.READY).update(
-            status=NoteVideo.Status.PROCESSING
-        )
-    )
-
-
 def original_discard(name: str) -> None:
     originals().delete(name)
 
@@ -240,7 +222,12 @@ def video_dict(video: NoteVideo, *, origin: str, poster_url: str | None) -> dict
     return data
 
 
-def format_duration(seconds: float | int | None) -> str:
-    """A card's badge: 0:07, 1:05, 10:00."""
-    seconds = round(seconds or 0)
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def video_for_page(note: Note) -> dict | None:
+    """The note page's player: `video_dict` with site paths (None for a photo note)."""
+    if note.media_type != Note.MediaType.VIDEO:
+        return None
+    video = NoteVideo.objects.filter(note_id=note.pk).first()
+    if video is None:
+        return None
+    cover = next(iter(note.images.all()), None)  # prefetched by the page's selector
+    return video_dict(video, origin="", poster_url=cover.display.url if cover else None)

@@ -9,10 +9,12 @@ only with the same frames), so responses are cacheable for a year. In production
 """
 
 import mimetypes
+import posixpath
 import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
 from django.utils._os import safe_join
 from django.utils.http import http_date, parse_http_date_safe
@@ -20,6 +22,14 @@ from django.utils.http import http_date, parse_http_date_safe
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
+# What we store, named even where the system has no mime.types (a slim container).
+_TYPES = {
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
 
 
 def _byte_range(header: str, size: int) -> tuple[int, int] | bool | None:
@@ -67,13 +77,13 @@ def _headers(response, *, content_type: str, mtime: float) -> HttpResponse:
 def serve_media(request, path: str):
     """GET/HEAD one file under MEDIA_ROOT (read per request: tests swap it)."""
     try:
-        full = Path(safe_join(settings.MEDIA_ROOT, path))
-    except ValueError as exc:  # outside MEDIA_ROOT
+        full = Path(safe_join(settings.MEDIA_ROOT, posixpath.normpath(path).lstrip("/")))
+    except (SuspiciousFileOperation, ValueError) as exc:  # outside MEDIA_ROOT
         raise Http404 from exc
     if not full.is_file():
         raise Http404
     stat = full.stat()
-    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+    content_type = _TYPES.get(full.suffix.lower()) or mimetypes.guess_type(full.name)[0] or "application/octet-stream"
     since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
     if since is not None and int(stat.st_mtime) <= since and "Range" not in request.headers:
         return _headers(HttpResponseNotModified(), content_type=content_type, mtime=stat.st_mtime)
