@@ -10,9 +10,11 @@ once (acks_late): a run starts by checking the status and does nothing for a not
 is no longer processing.
 """
 
+import contextlib
 import logging
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import av
@@ -118,6 +120,20 @@ ERRORS = {
 }
 
 
+_WORKDIR_PREFIX = "rb-video-"
+_STALE_WORKDIR_SECONDS = 3600  # far longer than a run: a worker killed mid-run left it
+
+
+def _sweep_stale_workdirs() -> None:
+    """Remove what runs killed mid-transcode left in the work folder (never a live run's)."""
+    root = Path(settings.VIDEO_WORK_DIR or tempfile.gettempdir())
+    cutoff = time.time() - _STALE_WORKDIR_SECONDS
+    for folder in root.glob(f"{_WORKDIR_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
 def _download(name: str, target: Path) -> None:
     with originals().open(name, "rb") as source, open(target, "wb") as local:
         shutil.copyfileobj(source, local, _COPY_CHUNK)
@@ -162,7 +178,8 @@ def video_process(*, note_id: int) -> str:
     if video is None or video.status != NoteVideo.Status.PROCESSING or video.note.status == Note.Status.DELETED:
         return "skipped"
     NoteVideo.objects.filter(pk=video.pk).update(attempts=F("attempts") + 1)
-    with tempfile.TemporaryDirectory(prefix="rb-video-", dir=settings.VIDEO_WORK_DIR) as work:
+    _sweep_stale_workdirs()
+    with tempfile.TemporaryDirectory(prefix=_WORKDIR_PREFIX, dir=settings.VIDEO_WORK_DIR) as work:
         work = Path(work)
         source = work / "source"
         _download(video.original, source)

@@ -27,16 +27,21 @@ def make_video(
         out.metadata.update(metadata or {})
         video = out.add_stream(vcodec, rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
+        if vcodec == "libx264":
+            video.options = {"preset": "ultrafast"}  # test sources: made fast, size does not matter
         if rotation is not None:
             video.set_display_rotation(rotation)
         audio = out.add_stream(acodec, rate=48000) if acodec else None
-        frames = int(seconds * fps)
-        for index in range(frames):
-            picture = np.zeros((height, width, 3), np.uint8)
-            for bar in range(8):
-                picture[:, bar * width // 8 : (bar + 1) * width // 8] = ((bar * 37) % 256, (bar * 91) % 256, 200)
-            picture[: height // 3, (index * 5) % width :] = (255, 255, 255)
-            out.mux(video.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        # Planar YUV 4:2:0 made directly (no colour conversion per frame): bars of grey
+        # levels in Y, a tint in U and V, and a bright edge that moves.
+        bars = np.full((height * 3 // 2, width), 128, np.uint8)
+        for bar in range(8):
+            bars[:height, bar * width // 8 : (bar + 1) * width // 8] = 30 + bar * 25
+        bars[height : height + height // 4, : width // 2] = 90
+        for index in range(int(seconds * fps)):
+            picture = bars.copy()
+            picture[: height // 3, (index * 5) % width :] = 235
+            out.mux(video.encode(av.VideoFrame.from_ndarray(picture, format="yuv420p")))
         out.mux(video.encode(None))
         if audio is not None:
             _tone(out, audio, seconds)
