@@ -11,6 +11,7 @@ from accounts.models import User
 from demo.bulk import StageLog, Timer, relax_foreign_key_checks
 from demo.counters import refresh_counters
 from demo.images import pool_size, seed_image_pool
+from demo.videos import seed_videos
 from demo.interactions import seed_comments, seed_likes, seed_saves, seed_views
 from demo.notes import seed_notes
 from demo.shop import seed_catalog, seed_orders
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             seed_views(world)
             seed_orders(world)
             refresh_counters(world)
+        seed_videos(world)  # after the bulk load: files and a real transcode per clip
         self._analyze(log)
         seconds = time.perf_counter() - started
         if not options["skip_post"]:
