@@ -11,11 +11,11 @@ from accounts.models import User
 from demo.bulk import StageLog, Timer, relax_foreign_key_checks
 from demo.counters import refresh_counters
 from demo.images import pool_size, seed_image_pool
-from demo.videos import seed_videos
 from demo.interactions import seed_comments, seed_likes, seed_saves, seed_views
 from demo.notes import seed_notes
 from demo.shop import seed_catalog, seed_orders
 from demo.users import DEMO_PASSWORD, seed_follows, seed_users
+from demo.videos import seed_videos
 from demo.world import World
 
 FOLLOWS_PER_USER = 20  # 2M follows for 100k users
