@@ -21,7 +21,7 @@ import django
 import psycopg
 import redis
 
-from tests.bench import report, wrk
+from tests.bench import report, video, wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv/bin/python")
@@ -185,6 +185,8 @@ def main() -> int:
                 f"{results['explore'][0].p99_ms:.1f} ms / {during.p99_ms:.1f} ms "
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
+        # Video notes: a 60 s 1080p clip transcoded by a niced process while Explore is driven.
+        figures.update(video.bench(server, explore, args.seconds, results["explore"][0]))
     # Other work on the machine inflates every latency: say how busy it was.
     figures["host load (1 min avg) per endpoint"] = f"{min(loads):.1f}-{max(loads):.1f}, {os.cpu_count()} CPUs"
     memory, lists = ranking_memory()
