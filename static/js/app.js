@@ -89,6 +89,7 @@
       request.upload.addEventListener("progress", function (event) {
         if (event.lengthComputable) onUploadProgress(event.loaded / event.total);
       });
+      request.upload.addEventListener("load", function () { onUploadProgress(1); }); // sent: processing next
       request.addEventListener("load", function () {
         var isJson = (request.getResponseHeader("Content-Type") || "").indexOf("application/json") !== -1;
         var data = null;

@@ -653,7 +653,6 @@
     field.addEventListener("blur", function () { window.setTimeout(close, 100); });
   });
 
-  // Submit through the API: a refused upload shows its message and nothing typed is lost.
   /* A video upload can take minutes: its percentage in the form's progress bar. */
   var progress = noteForm.querySelector("[data-upload-progress]");
   function showUploadProgress(fraction) {
@@ -664,6 +663,7 @@
     progress.querySelector("[data-upload-percent]").textContent = percent + "%";
   }
 
+  // Submit through the API: a refused upload shows its message and nothing typed is lost.
   noteForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var data = new FormData(noteForm, event.submitter);
