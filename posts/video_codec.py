@@ -31,6 +31,8 @@ MAX_FPS = 30
 RENDITIONS = ((720, 2500), (360, 800))
 AUDIO_KBPS = 128
 POSTER_AT_SECONDS = 1.0
+# What a transcode of a file that probed well can still raise (a damaged stream further in).
+TRANSCODE_ERRORS = (av.error.FFmpegError, OSError, ValueError)
 
 
 @dataclass(frozen=True)

@@ -10,27 +10,41 @@ once (acks_late): a run starts by checking the status and does nothing for a not
 is no longer processing.
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage, storages
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from posts import services, video_codec
+from posts import services
 from posts.cards import storage_url
 from posts.models import Note, NoteImage, NoteVideo
 from redbook.exceptions import Invalid, ServiceError, TooLarge
 from redbook.images import make_rendition
 
+if TYPE_CHECKING:
+    from posts.video_codec import RenditionFile, VideoInfo
+
 logger = logging.getLogger(__name__)
+
+
+def _codec():
+    """posts.video_codec, imported on first use: PyAV loads FFmpeg's libraries (about 20 MB),
+    which a web process that never receives a video should not carry."""
+    from posts import video_codec
+
+    return video_codec
+
 
 _EXTENSIONS = {"mov,mp4,m4a,3gp,3g2,mj2": "mp4", "matroska,webm": "webm"}
 _COPY_CHUNK = 1024 * 1024
@@ -56,7 +70,7 @@ def _check_size(upload) -> None:
         raise TooLarge(_("Videos are at most %(mb)s MB.") % {"mb": mb}, code="video_too_large")
 
 
-def probe_upload(upload) -> video_codec.VideoInfo:
+def probe_upload(upload) -> VideoInfo:
     """Probe an uploaded file before anything is saved; 400/413/415 with a reason otherwise.
 
     A large upload is already a temporary file on disk (Django's upload handlers); a small
@@ -64,15 +78,15 @@ def probe_upload(upload) -> video_codec.VideoInfo:
     """
     _check_size(upload)
     if hasattr(upload, "temporary_file_path"):
-        return video_codec.probe(Path(upload.temporary_file_path()))
+        return _codec().probe(Path(upload.temporary_file_path()))
     with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
         upload.seek(0)
         shutil.copyfileobj(upload, copy, _COPY_CHUNK)
         copy.flush()
-        return video_codec.probe(Path(copy.name))
+        return _codec().probe(Path(copy.name))
 
 
-def video_attach(*, note: Note, upload, info: video_codec.VideoInfo, has_cover: bool) -> NoteVideo:
+def video_attach(*, note: Note, upload, info: VideoInfo, has_cover: bool) -> NoteVideo:
     """Keep the original privately and record the video, inside the note's transaction
     (`services.note_create` deletes the original again if that transaction fails)."""
     name = original_name(note.pk, info)
@@ -88,7 +102,7 @@ def video_attach(*, note: Note, upload, info: video_codec.VideoInfo, has_cover: 
     )
 
 
-def original_name(note_id: int, info: video_codec.VideoInfo) -> str:
+def original_name(note_id: int, info: VideoInfo) -> str:
     return f"{_folder(note_id)}/original.{_EXTENSIONS[info.container]}"
 
 
@@ -139,7 +153,7 @@ def _download(name: str, target: Path) -> None:
         shutil.copyfileobj(source, local, _COPY_CHUNK)
 
 
-def _publish_renditions(note_id: int, renditions: list[video_codec.RenditionFile]) -> list[dict]:
+def _publish_renditions(note_id: int, renditions: list[RenditionFile]) -> list[dict]:
     published = []
     for rendition in renditions:
         name = f"{_folder(note_id)}/{rendition.path.name}"
@@ -184,12 +198,12 @@ def video_process(*, note_id: int) -> str:
         source = work / "source"
         _download(video.original, source)
         try:
-            info = video_codec.probe(source)
-            renditions, poster = video_codec.transcode(source, work, info)
+            info = _codec().probe(source)
+            renditions, poster = _codec().transcode(source, work, info)
         except ServiceError as exc:
             services.note_video_failed(note_id=note_id, error=exc.code if exc.code in ERRORS else "invalid_video")
             return "failed"
-        except (av.error.FFmpegError, OSError, ValueError) as exc:
+        except _codec().TRANSCODE_ERRORS as exc:
             logger.warning("transcoding note %s failed: %s", note_id, exc)
             services.note_video_failed(note_id=note_id, error="transcode_failed")
             return "failed"
