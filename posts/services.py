@@ -419,8 +419,10 @@ def note_update(
     was_published = note.status == Note.Status.PUBLISHED
     published = was_published if publish is None else publish
     images = images or []
-    if note.media_type == Note.MediaType.VIDEO and (images or image_order is not None):
-        raise Invalid(_("A note carries photos or one video, not both."), code="images_and_video")
+    if note.media_type == Note.MediaType.VIDEO:
+        if images:
+            raise Invalid(_("A note carries photos or one video, not both."), code="images_and_video")
+        image_order = None  # a video note's one image is its poster: nothing to reorder
     layout = _image_layout(note, image_order=image_order, new_count=len(images))
     if layout is not None:
         _check_image_count(layout, required=published)

@@ -139,3 +139,19 @@ def test_a_taken_down_video_is_no_longer_served_and_comes_back_restored(video_di
     assert NoteVideo.objects.get(note=note).status == "processing"
     assert videos.video_process(note_id=note.pk) == "ready"
     assert client.get(path).status_code == 200
+
+
+def test_the_author_edits_a_video_notes_words_from_the_page(video_dir):
+    note = _video_note(UserFactory(), video_dir)
+    videos.video_process(note_id=note.pk)
+    browser = _browser(note.author)
+    assert b'name="video"' not in browser.get(f"/notes/{note.pk}/edit/").content  # no photo or video pickers
+    response = browser.post(f"/notes/{note.pk}/edit/", {"title": "Sunset, edited"})
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.title == "Sunset, edited" and note.status == "published" and note.images.count() == 1
+    # The composer's script edits through the API, sending an empty photo order: ignored for a video.
+    patched = client_for(note.author).patch(
+        f"/api/v1/notes/{note.pk}/", {"title": "Sunset again", "image_order": ""}, format="multipart"
+    )
+    assert patched.status_code == 200 and patched.json()["video"]["status"] == "ready"
