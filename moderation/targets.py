@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.services import user_suspend, user_unsuspend
 from accounts.signals import user_changed
 from moderation.models import AuditLogEntry, TargetType
+from posts import video_takedown
 from posts.cards import forget_cards
 from posts.models import Comment, Note
 from posts.signals import note_changed
@@ -39,6 +40,13 @@ def _note_counts(note: Note, delta: int) -> None:
     if note.status == Note.Status.PUBLISHED:
         _add(User, note.author_id, "notes_count", delta)
         product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
+
+
+def _note_changed(note: Note, delta: int) -> None:
+    _note_counts(note, delta)
+    if note.media_type == Note.MediaType.VIDEO:
+        # A taken-down video's files stop being served; a restored one is transcoded again.
+        (video_takedown.video_reinstate if delta > 0 else video_takedown.video_withdraw)(note_id=note.pk)
 
 
 def _comment_counts(comment: Comment, delta: int) -> None:
@@ -120,7 +128,7 @@ SPECS: dict[str, TargetSpec] = {
         preview=_note_preview,
         label=lambda note: note.title,
         url=lambda note: reverse("posts:note-detail", args=[note.pk]),
-        on_change=_note_counts,
+        on_change=_note_changed,
         reindex=lambda pk: note_changed.send(sender=Note, note_id=pk),
     ),
     TargetType.COMMENT: TargetSpec(

@@ -40,6 +40,9 @@ KINDS = {
     "order_received": gettext_lazy("New paid order %(number)s from @%(buyer)s: %(amount)s."),
     # Messages: the first message of a conversation.
     "message_new": gettext_lazy("%(name)s sent you a message."),
+    # Video notes: to the author, once transcoding finished (posts/videos.py).
+    "video_ready": gettext_lazy("Your video is ready: your note is published."),
+    "video_failed": gettext_lazy("Your video could not be processed: open the note to see why."),
 }
 
 

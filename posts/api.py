@@ -19,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
 from accounts.api import UserSerializer, user_card
-from posts import selectors, services, view_counts
+from posts import selectors, services, videos, view_counts
 from posts.cards import CardImage, NoteCard, ProductCard, UrlPattern, cards_of, note_cards, storage_url, viewer_marks
 from posts.models import Collection, Comment, Note, NoteImage
 from redbook import input_fields, numbers
@@ -76,6 +76,24 @@ class NoteLocationSerializer(serializers.Serializer):
     place_url = serializers.CharField(allow_null=True, help_text="The place page, where the note has a place name.")
 
 
+class VideoRenditionSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bitrate_kbps = serializers.IntegerField()
+
+
+class NoteVideoSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["processing", "ready", "failed"])
+    error = serializers.CharField(required=False, help_text="Why processing failed, in the reader's language.")
+    error_code = serializers.CharField(required=False)
+    duration_s = serializers.FloatField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    poster_url = serializers.CharField(allow_null=True)
+    renditions = VideoRenditionSerializer(many=True, help_text="H.264/AAC MP4, fast start, largest first.")
+
+
 class NoteListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         return serialize_notes(data, request=self.context.get("request"))
@@ -89,6 +107,8 @@ class NoteSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     location = NoteLocationSerializer(read_only=True, allow_null=True)
     products = ProductSummarySerializer(many=True, read_only=True)
+    media_type = serializers.ChoiceField(choices=["image", "video"], read_only=True)
+    video = NoteVideoSerializer(read_only=True, allow_null=True)
     liked_by_me = serializers.BooleanField(read_only=True)
     saved_by_me = serializers.BooleanField(read_only=True)
     share_url = serializers.CharField(read_only=True)
@@ -105,7 +125,9 @@ class NoteSerializer(serializers.ModelSerializer):
             "author",
             "title",
             "body",
+            "media_type",
             "images",
+            "video",
             "tags",
             "location",
             "products",
@@ -154,6 +176,7 @@ class NoteCards:
         self.share_url = UrlPattern("posts:note-detail", "note_id")
         self.place_url = UrlPattern("posts:place", "place_id")
         self.image_storages = [NoteImage._meta.get_field(name).storage for name in ("display", "thumb", "original")]
+        self.videos = videos.videos_of(cards)  # one query, only when a video note is on the page
         authors = {card.author_id: card.author for card in cards}
         followed = self.marks.followed
         self.authors = {pk: user_card(user, request=request, followed=pk in followed) for pk, user in authors.items()}
@@ -204,6 +227,17 @@ class NoteCards:
             "place_url": place_url,
         }
 
+    def _media_fields(self, card: NoteCard) -> dict:
+        """`media_type`, `images` and `video`: a video note's poster is stored as its cover
+        image (posts/videos.py), shown as `video.poster_url`, not as a photo."""
+        images = [self._image(image, card.author_id) for image in card.images]
+        video = self.videos.get(card.id)
+        if video is None:
+            return {"media_type": card.media_type, "images": images, "video": None}
+        poster = images[0]["url"] if images else None
+        video_data = videos.video_dict(video, origin=self.origin, poster_url=poster)
+        return {"media_type": card.media_type, "images": [], "video": video_data}
+
     def render(self, card: NoteCard) -> dict:
         has_location = card.has_location or card.place_name
         return {
@@ -211,7 +245,7 @@ class NoteCards:
             "author": dict(self.authors[card.author_id]),
             "title": card.title,
             "body": card.body,
-            "images": [self._image(image, card.author_id) for image in card.images],
+            **self._media_fields(card),
             "tags": list(card.tags),
             "location": self._location(card) if has_location else None,
             "products": [self._product(product) for product in card.products],
@@ -305,6 +339,10 @@ class NoteWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["draft", "published"], required=False)
     # Plain files here: redbook.images decides what is an image (415/413/400 with a message).
     images = serializers.ListField(child=serializers.FileField(), required=False, max_length=20)
+    video = serializers.FileField(
+        required=False, help_text="POST only, instead of images: one MP4, MOV or WebM (500 MB, 10 minutes at most)."
+    )
+    cover = serializers.FileField(required=False, help_text="With a video: the cover image (else a frame of it).")
     image_order = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -344,7 +382,7 @@ def _product_ids(data) -> list[int] | None:
 
 # Read apart from the serializer: files from request.FILES (a browser's empty file input
 # sends an empty part, which is no photo rather than a bad one), the order by `_list_param`.
-_READ_APART = {"images", "image_order"}
+_READ_APART = {"images", "image_order", "video", "cover"}
 
 
 def _serializer_input(data):
@@ -376,6 +414,9 @@ def _note_input(request, *, partial: bool) -> dict:
     fields.update({name: value for name, value in lists.items() if value is not None})
     if "images" in request.FILES:
         fields["images"] = request.FILES.getlist("images")
+    for name in ("video", "cover"):  # a new note's only (PATCH ignores them)
+        if not partial and request.FILES.get(name):
+            fields[name] = request.FILES[name]
     return fields
 
 

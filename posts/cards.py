@@ -97,6 +97,8 @@ class NoteCard:
     created_at: datetime
     updated_at: datetime
     published_at: datetime | None
+    media_type: str  # Note.MediaType: "image", or "video" (its poster is images[0])
+    video_seconds: int | None
     images: tuple[CardImage, ...]
     products: tuple[ProductCard, ...]
     tags: tuple[str, ...]  # last: not cached, see `_page_tags`
@@ -238,7 +240,7 @@ def _cached(note: Note, images, products) -> tuple:
 
 
 def _cache_key(note_id: int) -> str:
-    return f"notecard:v2:{note_id}"
+    return f"notecard:v3:{note_id}"
 
 
 def note_cards(ids, viewer, *, drafts: bool = False) -> list[NoteCard]:
@@ -394,4 +396,13 @@ class CardBuilder:
             "avatar_url": avatar_url,
             "liked": card.id in self.liked_ids,
             "like_count": intcomma(card.like_count),
+            "video": video_badge(card),
         }
+
+
+def video_badge(card: NoteCard) -> dict | None:
+    """A video note card's play badge and length (posts/_video_badge.html); None for photo notes."""
+    if card.media_type != Note.MediaType.VIDEO:
+        return None
+    seconds = card.video_seconds or 0
+    return {"duration": f"{seconds // 60}:{seconds % 60:02d}", "seconds": seconds}

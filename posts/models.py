@@ -84,11 +84,21 @@ class Note(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         DELETED = "deleted", _("Deleted")
+        # A video note waiting for its video (posts/videos.py): published once it is ready,
+        # so every list, feed and search (all filter on PUBLISHED) leaves it out until then.
+        PROCESSING = "processing", _("Processing")
+
+    class MediaType(models.TextChoices):
+        IMAGE = "image", _("Photos")
+        VIDEO = "video", _("Video")
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes")
     title = models.CharField(_("title"), max_length=TITLE_MAX_LENGTH)
     body = models.TextField(_("body"), max_length=5000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    media_type = models.CharField(max_length=5, choices=MediaType.choices, default=MediaType.IMAGE)
+    # A video note's length in whole seconds, on the row so a card's badge needs no query.
+    video_seconds = models.PositiveIntegerField(null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden by moderation"), default=False)
     hidden_reason = models.CharField(max_length=300, blank=True)
 
@@ -146,6 +156,33 @@ class NoteImage(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["note", "position"], name="noteimage_unique_position")]
+
+
+class NoteVideo(models.Model):
+    """A video note's video: the private original, then its renditions and poster (posts/videos.py).
+
+    The poster is stored as the note's cover image (a NoteImage at position 0, in the image
+    pipeline's sizes), so every card and widget shows it like a photo note's cover.
+    """
+
+    class Status(models.TextChoices):
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, related_name="video")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROCESSING)
+    error = models.CharField(max_length=300, blank=True)
+    original = models.CharField(max_length=200)  # a name in storages["originals"], never served
+    has_cover = models.BooleanField(default=False)  # the author gave a cover image
+    duration_s = models.FloatField()
+    width = models.PositiveIntegerField()  # as displayed (rotation applied)
+    height = models.PositiveIntegerField()
+    # [{"name", "width", "height", "bitrate_kbps"}], largest first; names in default_storage.
+    renditions = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # transcoding runs started
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
 
 class Like(models.Model):

@@ -14,12 +14,15 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Block, User
+from notifications.services import notifications_save
+from notifications.system import system_notification
 from outbox.services import enqueue_on_commit
-from posts import signals, tasks, text
+from posts import signals, tasks, text, videos
 from posts.cards import forget_cards
 from posts.models import (
     MAX_IMAGES,
@@ -30,6 +33,7 @@ from posts.models import (
     Like,
     Note,
     NoteImage,
+    NoteVideo,
     Reshare,
     Save,
 )
@@ -271,15 +275,29 @@ def note_create(
     place_name: str = "",
     product_ids: Iterable[int] = (),
     draft: bool = False,
+    video=None,
+    cover=None,
 ) -> Note:
     """A note with its images stored and visible as soon as this returns.
 
-    Drafts may be saved without images; publishing needs 1 to 9.
+    Drafts may be saved without images; publishing needs 1 to 9. With `video` (and
+    optionally a `cover` image) instead, the note is "processing", seen by its author
+    alone, until Celery has transcoded it (`note_video_ready` publishes it).
     """
     _ensure_can_write(author)
     title, body = _clean_fields(title=title, body=body)
     held = _screen(f"{title}\n{body}")  # staff keywords: 400 "spam", or publish hidden for review
     location = _clean_location(lat=lat, lng=lng, place_name=place_name)
+    if video is not None:
+        return _video_note_create(
+            author=author,
+            fields={"title": title, "body": body, **location},
+            held=held,
+            tags=tags,
+            products=_video_note_checks(images=images, draft=draft, product_ids=product_ids),
+            video=video,
+            cover=cover,
+        )
     _check_image_count(images, required=not draft)
     products = _listed_products(product_ids)
     rendered = _render_images(images)
@@ -305,6 +323,96 @@ def note_create(
             signals.content_held.send(sender=Note, target_type="note", target=note)
         signals.note_changed.send(sender=Note, note_id=note.pk)
     return note
+
+
+def _video_note_checks(*, images: Sequence, draft: bool, product_ids: Iterable[int]) -> list[Product]:
+    if images:
+        raise Invalid(_("A note carries photos or one video, not both."), code="images_and_video")
+    if draft:
+        raise Invalid(_("Video notes are published once their video is ready; drafts take photos."), code="video_draft")
+    return _listed_products(product_ids)
+
+
+def _video_note_create(*, author: User, fields: dict, held: bool, tags, products, video, cover) -> Note:
+    """The processing note, its cover (if given) and private original; transcoding after commit."""
+    info = videos.probe_upload(video)
+    rendered_cover = _render_images([cover]) if cover is not None else []
+    original = None
+    try:
+        with transaction.atomic():
+            note = Note.objects.create(
+                author=author,
+                status=Note.Status.PROCESSING,
+                media_type=Note.MediaType.VIDEO,
+                video_seconds=round(info.duration_s),
+                place=place_for(lat=fields["lat"], lng=fields["lng"], place_name=fields["place_name"]),
+                **fields,
+            )
+            _store_images(note, rendered_cover)
+            original = videos.original_name(note.pk, info)
+            videos.video_attach(note=note, upload=video, info=info, has_cover=bool(rendered_cover))
+            _set_tags(note, tags)
+            note.products.set(products)
+            if held:
+                signals.content_held.send(sender=Note, target_type="note", target=note)
+            enqueue_on_commit(tasks.transcode_video, note_id=note.pk)
+    except Exception:
+        if original is not None:
+            videos.original_discard(original)  # the note rolled back: no private file left behind
+        raise
+    return note
+
+
+def _notify_author(note: Note, kind: str) -> None:
+    row = system_notification(
+        recipient_id=note.author_id,
+        kind=kind,
+        data={"label": note.title, "url": reverse("posts:note-detail", args=[note.pk])},
+        dedupe_key=f"{kind}:{note.pk}",
+        note_id=note.pk,
+    )
+    notifications_save([row])
+
+
+def note_video_ready(*, note_id: int, info, renditions: list[dict], poster: NoteImage | None) -> bool:
+    """Record a finished transcode and publish the note (the first time); False when another
+    run got there first. Call only once every rendition is stored."""
+    with transaction.atomic():
+        note = Note.objects.select_for_update().filter(pk=note_id).first()
+        video = NoteVideo.objects.select_for_update().filter(note_id=note_id).first()
+        if note is None or video is None or video.status != NoteVideo.Status.PROCESSING:
+            return False
+        video.status, video.error, video.renditions = NoteVideo.Status.READY, "", renditions
+        video.duration_s, video.width, video.height = info.duration_s, info.width, info.height
+        video.save()
+        if poster is not None:
+            NoteImage.objects.filter(note_id=note_id).delete()  # an earlier run's poster row
+            poster.save()
+        note.video_seconds = round(info.duration_s)
+        first_time = note.status == Note.Status.PROCESSING
+        if first_time:
+            note.status, note.published_at = Note.Status.PUBLISHED, timezone.now()
+        note.save(update_fields=["video_seconds", "status", "published_at", "updated_at"])
+        if first_time:
+            if not note.is_hidden:
+                _add(User, note.author_id, "notes_count", 1)
+            product_notes_count_refresh(product_ids=note.products.values_list("pk", flat=True))
+            _after_publish(note)
+            _notify_author(note, "video_ready")
+        signals.note_changed.send(sender=Note, note_id=note.pk)
+        forget_cards([note.pk])
+    return True
+
+
+def note_video_failed(*, note_id: int, error: str) -> None:
+    """The video could not be processed: its author sees why (the note stays theirs alone)."""
+    with transaction.atomic():
+        updated = NoteVideo.objects.filter(note_id=note_id, status=NoteVideo.Status.PROCESSING).update(
+            status=NoteVideo.Status.FAILED, error=error
+        )
+        note = Note.objects.filter(pk=note_id).first()
+        if updated and note is not None:
+            _notify_author(note, "video_failed")
 
 
 def note_update(
@@ -339,6 +447,10 @@ def note_update(
     was_published = note.status == Note.Status.PUBLISHED
     published = was_published if publish is None else publish
     images = images or []
+    if note.media_type == Note.MediaType.VIDEO:
+        if images:
+            raise Invalid(_("A note carries photos or one video, not both."), code="images_and_video")
+        image_order = None  # a video note's one image is its poster: nothing to reorder
     layout = _image_layout(note, image_order=image_order, new_count=len(images))
     if layout is not None:
         _check_image_count(layout, required=published)
@@ -356,7 +468,10 @@ def note_update(
             for name, value in location.items():
                 setattr(note, name, value)
             note.place = place_for(**location)
-        note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
+        if note.status == Note.Status.PROCESSING:
+            published = False  # its video publishes it once ready (note_video_ready)
+        else:
+            note.status = Note.Status.PUBLISHED if published else Note.Status.DRAFT
         if published and not note.published_at:
             note.published_at = timezone.now()
         note.save()

@@ -34,3 +34,13 @@ def notify_note_mentions(*, note_id: int) -> None:
 @shared_task(name="posts.flush_views", **RETRY_TRANSIENT)
 def flush_views() -> int:
     return view_counts.views_flush()
+
+
+# Queue "media" (settings CELERY_TASK_ROUTES): the niced worker. A worker killed mid-run
+# leaves the message unacknowledged; the re-run rewrites the same files (posts/videos.py).
+@shared_task(name="posts.transcode_video", **RETRY_TRANSIENT)
+def transcode_video(*, note_id: int) -> str:
+    # Imported here: posts.videos builds on posts.services, which imports this module.
+    from posts import videos
+
+    return videos.video_process(note_id=note_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from posts import places, selectors, services, view_counts
+from posts import places, selectors, services, videos, view_counts
 from posts.cards import note_cards, viewer_marks
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
@@ -101,11 +101,15 @@ def note_new(request):
         fields = _form_fields(request)
         draft = request.POST.get("status") == "draft"
         images = request.FILES.getlist("images")
-        note = services.note_create(author=request.user, images=images, draft=draft, **fields)
+        media = {name: request.FILES[name] for name in ("video", "cover") if request.FILES.get(name)}
+        note = services.note_create(author=request.user, images=images, draft=draft, **media, **fields)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _form_page(request, status=exc.status_code)
-    messages.success(request, _("Saved as a draft.") if draft else _("Your note is live."))
+    if note.status == note.Status.PROCESSING:
+        messages.success(request, _("Your video is processing: the note is published once it is ready."))
+    else:
+        messages.success(request, _("Saved as a draft.") if draft else _("Your note is live."))
     return redirect("posts:note-detail", note_id=note.pk)
 
 
@@ -153,6 +157,7 @@ def note_detail(request, note_id):
     context = {
         "note": note,
         "images": note.images.all(),
+        "video": videos.video_for_page(note),
         "liked": note.pk in liked,
         "saved": note.pk in saved,
         "comments": comments,

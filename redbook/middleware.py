@@ -11,7 +11,8 @@ a PNG and HTML can never run script on our origin.
 from django.conf import settings
 from django.http import HttpResponseBadRequest, JsonResponse, QueryDict
 
-SAFE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif"})
+# Video: only the MP4 renditions our transcoder writes (posts/videos.py) are stored publicly.
+SAFE_MEDIA_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "image/avif", "video/mp4"})
 MEDIA_CSP = "default-src 'none'; img-src 'self'; style-src 'none'; sandbox"
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
@@ -31,7 +32,7 @@ class SecurityHeadersMiddleware:
     @staticmethod
     def harden_media(response) -> None:
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if response.status_code == 200 and content_type not in SAFE_MEDIA_TYPES:
+        if response.status_code in (200, 206) and content_type not in SAFE_MEDIA_TYPES:
             response.headers["Content-Type"] = "application/octet-stream"
             response.headers["Content-Disposition"] = "attachment"
         response.headers["Content-Security-Policy"] = MEDIA_CSP

@@ -212,10 +212,12 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 # Each with its own routing key: without one, Celery binds a queue with the default key
 # ("celery"), and a message sent to that key would land in both.
-CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking")]
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "ranking", "media")]
 CELERY_TASK_ROUTES = {
     "feeds.rank_active_users": {"queue": "ranking"},
     "feeds.rank_batch": {"queue": "ranking"},  # a full run's batches (feeds/runs.py)
+    # Video transcoding holds a core for up to a minute: the niced worker of scripts/run.sh.
+    "posts.transcode_video": {"queue": "media"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat sends per deployment, whatever runs: a leader lock in Redis (redbook/beat.py).
@@ -351,6 +353,20 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+# --- Video notes (posts/videos.py) ----------------------------------------------------
+# The original video goes to the private "originals" store above; renditions to "default".
+VIDEO_MAX_BYTES = env.int("VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
+VIDEO_MAX_SECONDS = env.int("VIDEO_MAX_SECONDS", default=10 * 60)
+# Where the worker transcodes (a local copy of the original and the renditions in progress).
+VIDEO_WORK_DIR = env("VIDEO_WORK_DIR", default=None)
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file (Django's own
+# handlers); the first handler refuses, while it streams, a file over VIDEO_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "posts.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Decoding costs memory and CPU by pixels, not bytes (redbook/images.py): at most this
 # many per image as stored (a 50 MP phone photo), per image as decoded (a JPEG decodes at
 # a reduced scale; PNG, WebP and HEIC in full, 4 bytes a pixel), and decoded per request.

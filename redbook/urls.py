@@ -1,8 +1,6 @@
 from csp.decorators import csp_update
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import urls as accounts_urls
@@ -15,8 +13,6 @@ from partners import urls as partners_urls
 from posts import urls as posts_urls
 from redbook import health
 from redbook.exceptions import api_not_found
-from redbook.media_settings import PUBLIC_CACHE_CONTROL
-from redbook.storage import serve_original
 from search import urls as search_urls
 from shop import urls as shop_urls
 
@@ -61,21 +57,6 @@ urlpatterns = [
 
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
-# image is re-encoded by the upload pipeline). A CDN or django-storages backend can
-# take this over in front without code changes.
-def media(request, path):
-    # MEDIA_ROOT read per request, so a test's temporary media folder is served too.
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    # Written once under random names (redbook/images.py): a browser or CDN keeps them.
-    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    return response
-
-
-urlpatterns += [
-    re_path(r"^media/(?P<path>.*)$", media),
-    # Private originals on the local disk, by signed short-lived URL (redbook/storage.py).
-    re_path(r"^originals/(?P<name>.+)$", serve_original, name="original"),
-]
 
 # A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
 handler500 = "redbook.db_errors.server_error"

@@ -31,7 +31,8 @@ if [ -n "${REDIS_URL:-}" ]; then
   # Explore ranking (queue "ranking") on a worker of its own at the lowest CPU priority,
   # so a run yields the cores to the web and the short tasks (redbook/settings.py).
   .venv/bin/celery -A redbook worker -Q celery -n default@%h --loglevel=INFO --concurrency=2 & pids+=($!)
-  nice -n 19 .venv/bin/celery -A redbook worker -Q ranking -n ranking@%h --loglevel=INFO --concurrency=1 & pids+=($!)
+  # Video transcoding (queue "media") shares that niced worker: it never slows the web.
+  nice -n 19 .venv/bin/celery -A redbook worker -Q ranking,media -n ranking@%h --loglevel=INFO --concurrency=1 & pids+=($!)
 else
   .venv/bin/celery -A redbook worker --loglevel=INFO --concurrency=2 & pids+=($!)  # every queue
 fi

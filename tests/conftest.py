@@ -15,6 +15,7 @@ requires_redis = pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Private originals (redbook/storage.py) follow: MEDIA_ROOT/../originals.
 
 
 @pytest.fixture(autouse=True)

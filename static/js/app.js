@@ -1,9 +1,11 @@
 /* RedBook shared front-end helpers (no dependencies).
  *
- * window.RedBook.api(path, {method, body}) -> Promise<data|null>
+ * window.RedBook.api(path, {method, body, onUploadProgress}) -> Promise<data|null>
  *   fetch against /api/v1/ with the session's CSRF token; JSON in and out, FormData
  *   sent as-is; rejects with an Error carrying .status and .data on a non-2xx, whose
- *   .message is the API's sentences (never a serialised object).
+ *   .message is the API's sentences (never a serialised object). With onUploadProgress
+ *   (a video upload) it sends by XMLHttpRequest, which reports the upload's progress
+ *   (fetch does not): onUploadProgress(fraction sent, 0 to 1).
  * window.RedBook.errorMessage(error, form)
  *   that message with each field error led by the form's label for the field.
  * window.RedBook.actions.register(name, handler)
@@ -61,18 +63,41 @@
       body = JSON.stringify(body);
     }
     var url = path.charAt(0) === "/" ? path : "/api/v1/" + path;
+    if (options.onUploadProgress) return sendWithProgress(method, url, headers, body, options.onUploadProgress);
     return fetch(url, { method: method, headers: headers, body: body, credentials: "same-origin" }).then(function (response) {
       var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") !== -1;
       var parsed = response.status === 204 || !isJson ? Promise.resolve(null) : response.json();
-      return parsed.then(function (data) {
-        if (!response.ok) {
-          var error = new Error(errorSentences(data).join(" ") || response.statusText);
-          error.status = response.status;
-          error.data = data;
-          throw error;
-        }
-        return data;
+      return parsed.then(function (data) { return settle(response.ok, response.status, response.statusText, data); });
+    });
+  }
+
+  function settle(ok, status, statusText, data) {
+    if (!ok) {
+      var error = new Error(errorSentences(data).join(" ") || statusText);
+      error.status = status;
+      error.data = data;
+      throw error;
+    }
+    return data;
+  }
+
+  function sendWithProgress(method, url, headers, body, onUploadProgress) {
+    return new Promise(function (resolve, reject) {
+      var request = new XMLHttpRequest();
+      request.open(method, url);
+      Object.keys(headers).forEach(function (name) { request.setRequestHeader(name, headers[name]); });
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) onUploadProgress(event.loaded / event.total);
       });
+      request.upload.addEventListener("load", function () { onUploadProgress(1); }); // sent: processing next
+      request.addEventListener("load", function () {
+        var isJson = (request.getResponseHeader("Content-Type") || "").indexOf("application/json") !== -1;
+        var data = null;
+        try { data = isJson && request.status !== 204 ? JSON.parse(request.responseText) : null; } catch (e) { data = null; }
+        try { resolve(settle(request.status >= 200 && request.status < 300, request.status, request.statusText, data)); } catch (error) { reject(error); }
+      });
+      request.addEventListener("error", function () { reject(new Error(request.statusText || "Network error")); });
+      request.send(body);
     });
   }
 

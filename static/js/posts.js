@@ -653,6 +653,16 @@
     field.addEventListener("blur", function () { window.setTimeout(close, 100); });
   });
 
+  /* A video upload can take minutes: its percentage in the form's progress bar. */
+  var progress = noteForm.querySelector("[data-upload-progress]");
+  function showUploadProgress(fraction) {
+    if (!progress) return;
+    var percent = Math.round(fraction * 100);
+    progress.hidden = false;
+    progress.querySelector("progress").value = percent;
+    progress.querySelector("[data-upload-percent]").textContent = percent + "%";
+  }
+
   // Submit through the API: a refused upload shows its message and nothing typed is lost.
   noteForm.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -664,7 +674,11 @@
     ["lat", "lng"].forEach(function (name) { if (data.get(name) === "") data.delete(name); });
     noteForm.setAttribute("aria-busy", "true");
     showError("");
-    RB.api(noteForm.dataset.apiPath, { method: noteForm.dataset.apiMethod, body: data }).then(function (note) {
+    var video = data.get("video");
+    var options = { method: noteForm.dataset.apiMethod, body: data };
+    if (video && video.size) options.onUploadProgress = showUploadProgress;
+    else { data.delete("video"); data.delete("cover"); }
+    RB.api(noteForm.dataset.apiPath, options).then(function (note) {
       window.location.href = "/notes/" + note.id + "/";
     }).catch(function (error) {
       showError(RB.errorMessage(error, noteForm));

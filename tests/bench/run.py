@@ -21,7 +21,7 @@ import django
 import psycopg
 import redis
 
-from tests.bench import report, wrk
+from tests.bench import report, video, wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv/bin/python")
@@ -201,6 +201,8 @@ def main() -> int:
                 f"(x{during.p99_ms / results['explore'][0].p99_ms:.2f}; that rank_explore took {ranking_seconds:.1f} s)"
             )
         figures.update(messaging_bench.realtime_figures(server.base_url))  # WebSockets, delivery latency
+        # Video notes: a 60 s 1080p clip transcoded by a niced process while Explore is driven.
+        figures.update(video.bench(server, explore, args.seconds, results["explore"][0]))
     # Explore's full run spread over ranking workers (feeds/runs.py), with the web stopped.
     ranking_runs = {}
     if "rank_explore" in get_commands():

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Follow, User
 from demo import vocab
-from posts.models import TITLE_COMPOSER_LENGTH, Collection, Comment, Like, Note, NoteImage, NoteView, Save
+from posts.models import TITLE_COMPOSER_LENGTH, Collection, Comment, Like, Note, NoteImage, NoteVideo, NoteView, Save
 from shop.models import Order, Product, Variant
 
 USERS, NOTES = 60, 150
@@ -184,9 +184,20 @@ def test_seeding_is_bulk_not_per_row(db, django_assert_max_num_queries):
 
 def test_a_notes_photos_are_drawn_for_its_topic(world):
     """Pooled files are named by topic (-tNN-), and every note carries its topic's slug as a tag."""
-    notes = Note.objects.prefetch_related("images", "tags")
+    notes = Note.objects.filter(media_type="image").prefetch_related("images", "tags")  # videos: their poster
     for note in notes:
         tags = {tag.name for tag in note.tags.all()}
         for image in note.images.all():
             topic = vocab.TOPICS[int(re.search(r"-t(\d\d)-", image.display.name).group(1))]
             assert topic.slug in tags, (note.title, image.display.name, tags)
+
+
+def test_a_few_notes_are_playable_videos(world):
+    """Generated clips through the real pipeline: ready, with renditions and a poster on disk."""
+    videos = list(NoteVideo.objects.select_related("note"))
+    assert len(videos) == 6
+    for video in videos:
+        assert video.status == "ready" and 2 <= video.duration_s <= 4.1
+        assert video.note.media_type == "video" and video.note.status == "published"
+        assert video.renditions and all(default_storage.exists(r["name"]) for r in video.renditions)
+        assert [image.display.name for image in video.note.images.all()] == [f"videos/{video.note_id}/poster.jpg"]

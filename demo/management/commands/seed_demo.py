@@ -16,6 +16,7 @@ from demo.interactions import seed_comments, seed_likes, seed_saves, seed_views
 from demo.notes import seed_notes
 from demo.shop import seed_catalog, seed_orders
 from demo.users import DEMO_PASSWORD, seed_follows, seed_users
+from demo.videos import seed_videos
 from demo.world import World
 
 FOLLOWS_PER_USER = 20  # 2M follows for 100k users
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             seed_orders(world)
             refresh_counters(world)
             seed_analytics(world)
+        seed_videos(world)  # after the bulk load: files and a real transcode per clip
         self._analyze(log)
         seconds = time.perf_counter() - started
         if not options["skip_post"]:
