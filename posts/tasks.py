@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from posts import notifications, view_counts
+from posts import notifications, videos, view_counts
 from redbook.celery import RETRY_TRANSIENT
 
 
@@ -40,7 +40,4 @@ def flush_views() -> int:
 # leaves the message unacknowledged; the re-run rewrites the same files (posts/videos.py).
 @shared_task(name="posts.transcode_video", **RETRY_TRANSIENT)
 def transcode_video(*, note_id: int) -> str:
-    # Imported here: posts.videos builds on posts.services, which imports this module.
-    from posts import videos
-
     return videos.video_process(note_id=note_id)

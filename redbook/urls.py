@@ -13,6 +13,8 @@ from partners import urls as partners_urls
 from posts import urls as posts_urls
 from redbook import health
 from redbook.exceptions import api_not_found
+from redbook.media_files import serve_media
+from redbook.storage import serve_original
 from search import urls as search_urls
 from shop import urls as shop_urls
 
@@ -57,6 +59,14 @@ urlpatterns = [
 
 
 # Media is served by Django itself (nosniff via SecurityMiddleware; every stored
+# image and video is re-encoded by its pipeline), answering Range requests for video
+# seeking (redbook/media_files.py), with a long cache life (names are written once).
+# nginx, a CDN or django-storages can take this over.
+urlpatterns += [
+    re_path(r"^media/(?P<path>.*)$", serve_media),
+    # Private originals on the local disk, by signed short-lived URL (redbook/storage.py).
+    re_path(r"^originals/(?P<name>.+)$", serve_original, name="original"),
+]
 
 # A database error raised outside a view (e.g. by a middleware) is a 503, not a 500.
 handler500 = "redbook.db_errors.server_error"
