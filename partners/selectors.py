@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.avatars import generated_avatar_url
 from partners.models import Partner, PartnerOrigin
-from posts.cards import storage_url
+from posts.cards import NoteCard, note_cards, storage_url
+from posts.models import NoteImage
 from redbook.exceptions import NotFound
 from shop import selectors as shop_selectors
 from shop.gtin import gtin_display, gtin_parse
@@ -27,7 +28,7 @@ RECENCY_DAYS = 30  # a note this old has half its recency bonus left
 
 @dataclass(frozen=True)
 class RankedNote:
-    note: object  # posts.models.Note, images prefetched
+    note: NoteCard
     verified_buyer: bool
 
 
@@ -71,8 +72,9 @@ def _score(ranked: RankedNote, now) -> float:
 def best_notes(*, product: Product, limit: int = NOTES_SHOWN) -> list[RankedNote]:
     """The community's public notes about the product, best first: helpful (likes, saves,
     comments), written by verified buyers, recent. Never the brand's own, never a hidden,
-    removed or unpublished note (public notes only). Four queries whatever the counts."""
-    candidates = list(shop_selectors.product_notes(product=product, viewer=None, source="community")[:CANDIDATES])
+    removed or unpublished note (public notes only). A fixed number of queries whatever the counts."""
+    ids = shop_selectors.product_notes(product=product, viewer=None, source="community").values_list("pk", flat=True)
+    candidates = note_cards(list(ids[:CANDIDATES]), None)
     verified = shop_selectors.verified_buyer_note_ids(notes=candidates, product_id=product.pk)
     ranked = [RankedNote(note=note, verified_buyer=note.pk in verified) for note in candidates]
     now = timezone.now()
@@ -99,11 +101,13 @@ def product_link(partner: Partner, product_id: int) -> str:
 # --- The API body -----------------------------------------------------------------------
 
 
-def _cover(note, absolute) -> dict | None:
-    image = next(iter(note.images.all()), None)
-    if image is None:
+def note_cover(card: NoteCard, absolute) -> dict | None:
+    """The card's first image (a video note's poster) as a thumbnail."""
+    if not card.images:
         return None
-    return {"url": absolute(image.thumb.url), "width": image.thumb_width, "height": image.thumb_height}
+    image = card.images[0]
+    url = storage_url(NoteImage._meta.get_field("thumb").storage, image.thumb)
+    return {"url": absolute(url), "width": image.thumb_width, "height": image.thumb_height}
 
 
 def _author(user, absolute) -> dict:
@@ -125,7 +129,7 @@ def note_summary(ranked: RankedNote, *, partner: Partner, absolute) -> dict:
         "id": note.pk,
         "title": note.title,
         "url": absolute(note_link(partner, note.pk)),
-        "cover": _cover(note, absolute),
+        "cover": note_cover(note, absolute),
         "author": _author(note.author, absolute),
         "like_count": note.like_count,
         "save_count": note.save_count,

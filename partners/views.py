@@ -80,7 +80,12 @@ def embed_product(request, gtin):
         context = {
             "product": product,
             "cards": [
-                {"note": r.note, "verified_buyer": r.verified_buyer, "url": selectors.note_link(partner, r.note.pk)}
+                {
+                    "note": r.note,
+                    "cover": selectors.note_cover(r.note, absolute=str),  # the frame is on RedBook's origin
+                    "verified_buyer": r.verified_buyer,
+                    "url": selectors.note_link(partner, r.note.pk),
+                }
                 for r in notes
             ],
             "product_url": product and selectors.product_link(partner, product.pk),

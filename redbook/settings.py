@@ -465,9 +465,9 @@ ORDER_HOLD = timedelta(minutes=env.int("ORDER_HOLD_MINUTES", default=30))
 # 0 builds every response afresh. Clients are told max-age=60 either way.
 PARTNER_CACHE_SECONDS = env.int("PARTNER_CACHE_SECONDS", default=30)
 # --- Messages and real time (messaging/) ------------------------------------------
-# daphne first: it makes `runserver` an ASGI server, so the embedded default serves
-# HTTP and the WebSocket at /ws/ in one process (redbook/asgi.py).
-INSTALLED_APPS = ["daphne", *INSTALLED_APPS, "channels", "messaging"]
+# Served by an ASGI server (daphne, redbook/asgi.py): `make run` starts one. daphne is not an
+# installed app: that would load Twisted (about 30 MB) into every gunicorn and Celery process.
+INSTALLED_APPS = [*INSTALLED_APPS, "channels", "messaging"]
 ASGI_APPLICATION = "redbook.asgi.application"
 # Pushes to users' sockets. With Redis: channels-redis on CHANNELS_REDIS_URL (default
 # REDIS_URL) under its own key prefix, shared by every web and ASGI process; without:

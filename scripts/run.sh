@@ -45,8 +45,8 @@ if [ -n "${DATABASE_URL:-}" ]; then
   .venv/bin/daphne -b 127.0.0.1 -p "$WS_PORT" redbook.asgi:application & pids+=($!)
   GUNICORN_BIND="${GUNICORN_BIND:-127.0.0.1:$PORT}" .venv/bin/gunicorn redbook.wsgi & pids+=($!)
 else
-  # daphne is in INSTALLED_APPS: runserver is ASGI, serving pages and /ws/ on one port.
-  $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
+  # One ASGI server for pages and /ws/ (static files through whitenoise's finders in DEBUG).
+  .venv/bin/daphne -b 127.0.0.1 -p "$PORT" redbook.asgi:application & pids+=($!)
 fi
 # The demo partner shop (partners/): static pages on a second origin showing RedBook's widget.
 PARTNER_PORT="${PARTNER_PORT:-8010}"

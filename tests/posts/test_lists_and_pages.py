@@ -139,8 +139,9 @@ def test_note_page_visibility(make_note, user, other_user):
 def test_grid_pages_queries_are_bounded(many_notes, user, other_user, django_assert_max_num_queries, path):
     board = other_user.collections.get(is_default=True)
     browser = browser_for(user)
-    # A cold card cache (posts.cards): visibility, notes and authors, images, products, tags, the viewer's marks.
-    with django_assert_max_num_queries(15):
+    # A cold card cache (posts.cards): visibility, notes and authors, images, products, tags, the viewer's marks;
+    # the header's notification and message badges.
+    with django_assert_max_num_queries(16):
         response = browser.get(path.format(board=board.pk, user=other_user.username))
     assert response.status_code == 200
     assert response.content.decode().count('class="card"') >= 4

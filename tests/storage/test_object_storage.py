@@ -78,7 +78,7 @@ def test_a_failed_note_creation_leaves_no_file_in_the_store(bucket, user, monkey
     def index_fails(**kwargs):
         raise RuntimeError("the last step of the transaction fails")
 
-    monkeypatch.setattr(services.search_services, "note_index_soon", index_fails)
+    monkeypatch.setattr(services.signals.note_changed, "send", index_fails)  # its last step
     with pytest.raises(RuntimeError):
         services.note_create(author=user, title="t", images=[upload("a.jpg"), upload("b.jpg")])
     assert not Note.objects.exists()
@@ -88,7 +88,7 @@ def test_a_failed_note_creation_leaves_no_file_in_the_store(bucket, user, monkey
 def test_a_failed_edit_leaves_no_new_file_and_keeps_the_old_ones(bucket, user, monkeypatch):
     note = services.note_create(author=user, title="t", images=[upload("a.jpg")])
     before = bucket.keys()
-    monkeypatch.setattr(services.search_services, "note_index_soon", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(services.signals.note_changed, "send", lambda **kwargs: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         services.note_update(note=note, editor=user, images=[upload("b.jpg")])
     assert bucket.keys() == before and len(before) == 3
