@@ -1,14 +1,18 @@
 """Cities offered on the Nearby page when the browser does not share its location."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 
 @dataclass(frozen=True)
 class City:
     slug: str
-    name: str
+    name: "_StrOrPromise"  # a lazy translation, rendered in the active language
     lat: float
     lng: float
 

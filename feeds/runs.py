@@ -24,6 +24,7 @@ coordinator killed while planning holds the lock only PLAN_SECONDS.
 import logging
 import pickle
 import time
+from typing import cast
 
 import numpy as np
 import redis
@@ -54,13 +55,21 @@ DONE_KEY = "explore:run:{run}:done"  # set of finished batch indexes
 _loaded: dict[str, tuple[World, ItemModel]] = {}
 
 
+def _client() -> redis.Redis:
+    """The ranking Redis. This module runs only with one: `services.explore_rank_all_once` starts
+    a run only when `get_ranking_redis()` is not None, and batches come from such a run."""
+    client = get_ranking_redis()
+    assert client is not None, "a distributed ranking run needs RANKING_REDIS_URL"
+    return client
+
+
 def run_lock(client: redis.Redis) -> redis.lock.Lock:
     return client.lock(RUN_LOCK, timeout=PLAN_SECONDS, thread_local=False)
 
 
 def run_start() -> dict | None:
     """Start a distributed run, unless one is still going (a big world can outlast beat's period)."""
-    client = get_ranking_redis()
+    client = _client()
     lock = run_lock(client)
     if not lock.acquire(blocking=False):
         logger.info("explore ranking: previous run still going, skipped")
@@ -109,7 +118,7 @@ def _plan(client: redis.Redis, run: str, lock: redis.lock.Lock) -> dict:
 
 def run_batch(*, run: str, index: int, user_ids: list[int]) -> int | None:
     """Rank one batch of a run and record it; the batch that completes the run finishes it."""
-    client = get_ranking_redis()
+    client = _client()
     shared = _shared_model(client, run)
     if shared is None:
         logger.warning("explore ranking: run %s is over, batch %s dropped", run, index)
@@ -128,7 +137,8 @@ def _shared_model(client: redis.Redis, run: str) -> tuple[World, ItemModel] | No
         _loaded.pop(run, None)
         return None
     if run not in _loaded:
-        blob = client.get(MODEL_KEY.format(run=run))
+        # The client has no decode_responses: replies are bytes.
+        blob = cast(bytes | None, client.get(MODEL_KEY.format(run=run)))
         if blob is None:
             return None
         _loaded.clear()
@@ -149,7 +159,7 @@ def _mark_done(client: redis.Redis, run: str, index: int) -> None:
 
 
 def _finish(client: redis.Redis, run: str) -> None:
-    state = client.hgetall(STATE_KEY.format(run=run))
+    state = cast(dict[bytes, bytes], client.hgetall(STATE_KEY.format(run=run)))  # no decode_responses
     client.delete(MODEL_KEY.format(run=run), STATE_KEY.format(run=run), DONE_KEY.format(run=run))
     _release(client, run)
     started = float(state.get(b"started", 0) or 0)
@@ -174,7 +184,7 @@ def _release(client: redis.Redis, run: str) -> None:
 
 def run_state(run: str) -> dict:
     """Batches planned and finished (empty once the run is over): for tests and the bench."""
-    client = get_ranking_redis()
+    client = _client()
     state = client.hgetall(STATE_KEY.format(run=run))
     if not state:
         return {}

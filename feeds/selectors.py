@@ -9,7 +9,10 @@ import functools
 import logging
 import math
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import cast
 
 import numpy as np
 import redis
@@ -49,14 +52,15 @@ def follow_cursor(raw: str | None) -> dict | None:
 
 
 def explore_cursor(raw: str | None) -> dict | None:
-    return cursors.cursor_decode(raw, fields={"p": int, "s": float | None, "x": list}, optional=("x",))
+    # cursor_decode checks each field with isinstance, which takes a union too (`fields` says `type`)
+    return cursors.cursor_decode(raw, fields={"p": int, "s": cast(type, float | None), "x": list}, optional=("x",))
 
 
 def nearby_cursor(raw: str | None) -> dict | None:
     return cursors.cursor_decode(raw, fields={"d": float, "i": int})
 
 
-def _hidden_users(viewer) -> set[int]:
+def _hidden_users(viewer) -> Set[int]:
     return Block.objects.hidden_user_ids(viewer) if viewer is not None and viewer.is_authenticated else set()
 
 
@@ -115,9 +119,10 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int):
     notes = _followed_notes(size + 1, keyset=before_note is not None).rows(viewer=viewer.pk, before=before_note)
     reshares = _followed_reshares(size + 1, keyset=before_reshare is not None)
     note_rows = [("n", pk, at, None) for pk, at in notes]
-    reshare_rows = [
+    reshare_rows: list[tuple[str, int, datetime, Reshare | None]] = [
         ("r", reshare.pk, reshare.created_at, reshare)
-        for reshare in reshares.objects(viewer=viewer.pk, before=before_reshare)
+        # PreparedInstances(Reshare, ...) reads Reshare rows (`objects` says list[Model])
+        for reshare in cast(list[Reshare], reshares.objects(viewer=viewer.pk, before=before_reshare))
     ]
     events = sorted(note_rows + reshare_rows, key=lambda event: event[2], reverse=True)
     page, rest = events[:size], events[size:]
@@ -126,7 +131,8 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int):
         next_cursor = dict(cursor)
         for kind, pk, _at, _reshare in page:
             next_cursor[kind] = pk  # rows are newest first per stream, so the last one wins
-    note_ids = [pk if kind == "n" else reshare.note_id for kind, pk, _at, reshare in page]
+    # a "r" row carries its Reshare, a "n" row None
+    note_ids = [pk if kind == "n" else cast(Reshare, reshare).note_id for kind, pk, _at, reshare in page]
     notes_by_id = _cards_by_id(note_ids, viewer)
     items, shown = [], set()
     for (_kind, _pk, _at, reshare), note_id in zip(page, note_ids, strict=True):
@@ -183,7 +189,7 @@ class _ExploreFilter:
 
     viewer: User | None
     channel_tag_ids: list[int]
-    hidden_users: set[int] = field(default_factory=set)
+    hidden_users: Set[int] = field(default_factory=set)
     muted: list[str] = field(default_factory=list)
 
     @classmethod
@@ -265,6 +271,8 @@ class _ExplorePage:
 
     def __init__(self, *, viewer, channel, keys: list[str], cursor: dict | None, size: int):
         self.store, self.channel, self.keys, self.size = get_store(), channel, keys, size
+        self.phase: int
+        self.below: float | None
         self.phase, self.below = (cursor["p"], cursor.get("s")) if cursor else (0, None)
         if not 0 <= self.phase < len(keys):
             raise Invalid(_("Invalid cursor."), code="invalid_cursor")

@@ -180,7 +180,7 @@ def explore_rank(
     """
     started = time.monotonic()
     everyone = user_ids is None
-    user_ids = active_user_ids() if everyone else _personalized(user_ids)
+    user_ids = active_user_ids() if user_ids is None else _personalized(user_ids)
     if recent_world and len(user_ids) == 1:
         world, items = world_for_user(user_ids[0])
     else:

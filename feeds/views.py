@@ -4,6 +4,8 @@ Each tab renders its first page; static/js/feeds.js fetches the next ones from t
 URL with `?cursor=…&partial=1` (the API's cursor), which returns just the cards.
 """
 
+from typing import TYPE_CHECKING, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
@@ -18,6 +20,9 @@ from feeds.models import MutedKeyword
 from posts.cards import CardBuilder, viewer_marks
 from redbook import cursors, numbers
 from redbook.exceptions import ServiceError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 PAGE_SIZE = 20
 NEARBY_RADIUS_KM = 25.0  # a city and its suburbs
@@ -93,7 +98,7 @@ def topic_follow_toggle(request, name):
         else:
             services.topic_follow_create(user=request.user, tag_name=name)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, cast("_StrOrPromise", exc.message))  # a str or a lazy translation
     target = request.POST.get("next", "")
     return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/")
 
@@ -105,7 +110,7 @@ def feed_settings(request):
         try:
             _apply_settings(request)
         except ServiceError as exc:
-            messages.error(request, exc.message)
+            messages.error(request, cast("_StrOrPromise", exc.message))  # a str or a lazy translation
         return redirect("feeds:settings")
     keywords = MutedKeyword.objects.filter(user=request.user)
     return render(request, "feeds/settings.html", {"keywords": keywords})

@@ -7,6 +7,7 @@ read only for them, so the cost follows the candidate window, not the whole hist
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -124,8 +125,8 @@ def _load_items(max_candidates: int) -> _Loaded:
         .order_by("-id")
         .values_list("id", "author_id", "created_at", "city", "author__followers_count")[:max_candidates]
     )
-    note_ids, authors, created, cities, followers = _columns(notes, 5)
-    note_ids, authors = _ids(note_ids), _ids(authors)
+    note_col, author_col, created, cities, followers = _columns(notes, 5)
+    note_ids, authors = _ids(note_col), _ids(author_col)
     items = _Index(note_ids)
     min_id = int(note_ids.min()) if len(note_ids) else 0
     tagged = _rows(TaggedNote.objects.filter(content_object_id__gte=min_id).values_list("content_object_id", "tag_id"))
@@ -207,7 +208,7 @@ def _group(pairs):
 
 
 # (model, user column, time column, kind, endorses: counts as "liked" for followers, extra filters)
-_SOURCES = [
+_SOURCES: list[tuple[type[Like] | type[Save] | type[Comment] | type[NoteView], str, str, str, bool, dict[str, Any]]] = [
     (Like, "user_id", "created_at", "like", True, {}),
     (Save, "user_id", "created_at", "save", True, {}),
     (Comment, "author_id", "created_at", "comment", False, {"is_removed": False}),
@@ -220,7 +221,7 @@ def _interactions(min_id: int, items: _Index, *, user_id: int | None = None):
     since = timezone.now().date() - timedelta(days=VIEW_WINDOW_DAYS)
     parts = []
     for model, user_field, time_field, kind, endorses, extra in _SOURCES:
-        lookups = {"note_id__gte": min_id, **extra}
+        lookups: dict[str, Any] = {"note_id__gte": min_id, **extra}
         if kind == "view":
             lookups["day__gte"] = since
         if user_id is not None:

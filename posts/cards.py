@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -211,7 +211,8 @@ def _page_tags(ids: list[int]) -> dict[int, tuple[str, ...]]:
 def _read_cards(ids: list[int]) -> dict[int, tuple]:
     """The cards of these notes from the database, as `_cached` values (no tags): three
     queries, a fourth when a product shows."""
-    notes = {note.pk: note for note in _NOTES.objects(ids=ids)}
+    # PreparedInstances(Note, ...) reads Note rows (`objects` says list[Model])
+    notes = {note.pk: note for note in cast(list[Note], _NOTES.objects(ids=ids))}
     if not notes:
         return {}
     found = list(notes)
@@ -225,7 +226,9 @@ def _read_cards(ids: list[int]) -> dict[int, tuple]:
             thumbs.setdefault(product_id, thumb)  # the first image is the cover
     products: dict[int, list[ProductCard]] = {pk: [] for pk in found}
     for note_id, *product in product_rows:
-        products[note_id].append(ProductCard(*product, thumb=thumbs.get(product[0], "")))
+        # the row holds ProductCard's fields but `thumb` (see _PRODUCTS)
+        known = cast(tuple[int, str, Decimal, Decimal, str, str], product)
+        products[note_id].append(ProductCard(*known, thumb=thumbs.get(product[0], "")))
     return {pk: _cached(note, images[pk], products[pk]) for pk, note in notes.items()}
 
 
@@ -268,7 +271,8 @@ def cards_of(ids: list[int]) -> list[NoteCard]:
             cache.set_many({_cache_key(pk): row for pk, row in read.items()}, seconds)
     found = [pk for pk in ids if pk in values]
     tags = _page_tags(found) if found else {}
-    return [NoteCard(*values[pk], tags[pk]) for pk in found]
+    # mypy cannot count a splatted tuple: `_cached` holds every field but the last, `tags`
+    return [NoteCard(*values[pk], tags[pk]) for pk in found]  # type: ignore[call-arg]
 
 
 def forget_cards(note_ids) -> None:
@@ -382,7 +386,8 @@ class CardBuilder:
         author = card.author
         avatar = author.avatar
         if avatar:
-            avatar_url = storage_url(avatar.storage, avatar.name)
+            # a truthy FieldFile has a name; the stubs type it `str | None` regardless
+            avatar_url = storage_url(avatar.storage, avatar.name)  # type: ignore[arg-type]
         else:
             avatar_url = generated_avatar_url(username=author.username, name=author.name)
         return {

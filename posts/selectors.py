@@ -6,7 +6,7 @@ ids only (`.values("id", ...)`, keyset or ?page=): the cards themselves come fro
 """
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from django.db.models import (
     Count,
@@ -141,6 +141,7 @@ def place_notes(*, place: Place, viewer) -> QuerySet:
     notes = listed_notes(viewer=viewer).filter(place=place)
     if not place.has_location:
         return notes.annotate(place_distance=Value(0.0, output_field=FloatField())).order_by(*PLACE_ORDERING)
+    assert place.lat is not None and place.lng is not None  # has_location: both are set
     east = (F("lng") - place.lng) * math.cos(math.radians(place.lat))
     north = F("lat") - place.lat
     squared = ExpressionWrapper(east * east + north * north, output_field=FloatField())
@@ -246,7 +247,7 @@ def user_collections(*, owner: User, viewer) -> QuerySet:
 # --- Comments --------------------------------------------------------------------------
 
 
-def _visible_comments(viewer, hidden: set[int] | None = None) -> QuerySet:
+def _visible_comments(viewer, hidden: Set[int] | None = None) -> QuerySet:
     qs = Comment.objects.filter(is_removed=False, author__is_active=True, author__is_suspended=False)
     if _authenticated(viewer):
         hidden = Block.objects.hidden_user_ids(viewer) if hidden is None else hidden

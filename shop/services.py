@@ -167,7 +167,7 @@ def _gtins_claim(*, gtin: str, product_id: int | None, variants: list[dict]) -> 
     """The GTINs being written (the product's and its variants') are distinct and no other
     product's or variant's: one code names one article, so a product's own variants may not
     repeat its GTIN either. Inside the write's transaction, before the rows are written."""
-    claimed = [(gtin, "gtin", None)] if gtin else []
+    claimed: list[tuple[str, str, int | None]] = [(gtin, "gtin", None)] if gtin else []
     claimed += [(v["gtin"], "variants", numbers.parse_id(v.get("id"))) for v in variants if v.get("gtin")]
     codes = [gtin for gtin, _field, _variant_id in claimed]
     if len(set(codes)) < len(codes):
