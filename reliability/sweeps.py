@@ -101,7 +101,7 @@ def _decisions_catch_up(*, since, until) -> int:
     # Two queries per decision: bounded by BATCH (decisions are far rarer than likes).
     entries = AuditLogEntry.objects.filter(created_at__gte=since, created_at__lt=until).order_by("-pk")[:BATCH]
     lost = unnotified_decisions(entries)
-    Notification.objects.bulk_create([n for due in lost.values() for n in due], ignore_conflicts=True)
+    notification_services.notifications_save([n for due in lost.values() for n in due])
     return len(lost)
 
 

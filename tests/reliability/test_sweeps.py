@@ -2,9 +2,12 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from moderation.services import target_take_down
 from notifications.models import Notification
+from notifications.signals import notifications_changed
 from posts.models import Like, Note
 from reliability.sweeps import notifications_catch_up
+from tests.factories import UserFactory
 
 
 def _note_by(author):
@@ -35,3 +38,19 @@ def test_catch_up_leaves_old_events_and_self_likes_alone(user, other_user):
     notifications_catch_up(grace=timedelta(0))
 
     assert not Notification.objects.exists()
+
+
+def test_catch_up_of_a_decision_announces_its_notifications(user, other_user):
+    note = _note_by(other_user)
+    target_take_down(target_type="note", target_id=note.pk, moderator=UserFactory(is_staff=True, is_superuser=True))
+    announced = []
+
+    def receiver(sender, recipient_ids, **kwargs):
+        announced.append(recipient_ids)
+
+    notifications_changed.connect(receiver)
+    try:
+        assert notifications_catch_up(grace=timedelta(0))["AuditLogEntry"] == 1
+    finally:
+        notifications_changed.disconnect(receiver)
+    assert [other_user.pk] in announced  # the unread badge of the author's open pages moves
