@@ -446,6 +446,8 @@ def note_update(
     )
     was_published = note.status == Note.Status.PUBLISHED
     published = was_published if publish is None else publish
+    if note.status == Note.Status.PROCESSING:
+        published = False  # its video publishes it once ready: no image is required yet
     images = images or []
     if note.media_type == Note.MediaType.VIDEO:
         if images:
