@@ -7,6 +7,7 @@ file-system Celery broker, a file cache) so that `make run` works with Python al
 from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -379,6 +380,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def ws_origin(url: str) -> str:
+    """scheme://host[:port] of a socket URL (REALTIME_WS_URL), "" when there is none."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" if parts.scheme and parts.netloc else ""
+
+
 # No inline script or style anywhere: JS in static/js, CSS in static/css. Swagger UI
 # (/api/docs/) alone relaxes style-src, by decorator in redbook/urls.py.
 CONTENT_SECURITY_POLICY = {
@@ -388,6 +397,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", "blob:", *filter(None, [public_media_origin(STORAGES)])],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # Plus the socket's own origin when it is served apart (`make run`: daphne on PORT+1).
+        "connect-src": ["'self'", *filter(None, [ws_origin(env("REALTIME_WS_URL", default=""))])],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
