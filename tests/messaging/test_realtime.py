@@ -22,6 +22,7 @@ from tests.messaging.conftest import send, start
 pytestmark = [pytest.mark.django_db(transaction=True), requires_redis]
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+HOST = (b"host", b"127.0.0.1:8000")  # the socket's own: the page's origin
 
 
 def test_the_channel_layer_is_redis():
@@ -136,12 +137,16 @@ def test_the_session_opens_a_socket_only_from_an_allowed_origin(pair, client):
     cookie = (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session}".encode())
 
     async def scenario():
-        good, ok = await _connect("/ws/", [cookie, ORIGIN])
+        good, ok = await _connect("/ws/", [cookie, HOST, ORIGIN])
         assert ok
-        _evil, evil_ok = await _connect("/ws/", [cookie, (b"origin", b"https://evil.example")])
-        _no_origin, no_origin_ok = await _connect("/ws/", [cookie])
-        _anonymous, anonymous_ok = await _connect("/ws/", [ORIGIN])
-        assert not (evil_ok or no_origin_ok or anonymous_ok)
+        _evil, evil_ok = await _connect("/ws/", [cookie, HOST, (b"origin", b"https://evil.example")])
+        # The demo partner shop: the same host on another port is another site.
+        shop = (b"origin", b"http://127.0.0.1:8010")
+        _shop, shop_ok = await _connect("/ws/", [cookie, HOST, shop])
+        _tls, tls_ok = await _connect("/ws/", [cookie, HOST, (b"origin", b"https://127.0.0.1:8000")])
+        _no_origin, no_origin_ok = await _connect("/ws/", [cookie, HOST])
+        _anonymous, anonymous_ok = await _connect("/ws/", [HOST, ORIGIN])
+        assert not (evil_ok or shop_ok or tls_ok or no_origin_ok or anonymous_ok)
         cid = await sync_to_async(start)(a, "bob")
         await sync_to_async(send)(a, cid, "via session")
         assert (await _next_event(good, kind="message"))["message"]["body"] == "via session"
