@@ -173,10 +173,14 @@ def _publish_poster(note_id: int, poster) -> NoteImage:
     for key, rendition in (("display", display), ("thumb", thumb)):
         names[key] = f"{_folder(note_id)}/{POSTER_NAMES[key]}"
         _replace(default_storage, names[key], rendition.content)
+    # The full-size frame is the cover's original: private, like every note image's.
+    names["original"] = f"{_folder(note_id)}/{POSTER_NAMES['original']}"
+    full = make_rendition(poster, max_size=max(poster.size), fmt="JPEG", quality=92)
+    _replace(originals(), names["original"], full.content)
     return NoteImage(
         note_id=note_id,
         position=0,
-        original=names["display"],
+        original=names["original"],
         display=names["display"],
         thumb=names["thumb"],
         width=display.width,

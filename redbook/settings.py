@@ -395,6 +395,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         # Plus the object store or CDN that serves public media, when there is one.
         "img-src": ["'self'", "data:", "blob:", *filter(None, [public_media_origin(STORAGES)])],
+        "media-src": ["'self'", *filter(None, [public_media_origin(STORAGES)])],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         # Plus the socket's own origin when it is served apart (`make run`: daphne on PORT+1).

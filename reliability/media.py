@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
@@ -32,6 +32,7 @@ from redbook.storage import OriginalsFileStorage, originals_storage
 logger = logging.getLogger(__name__)
 
 ORPHAN_AGE = timedelta(days=1)
+VIDEO_PREFIX = "videos/"  # public renditions and posters of video notes, one folder per note
 NAMES_PER_QUERY = 500
 
 
@@ -151,6 +152,9 @@ def public_prefixes() -> list[str]:
         for media in media_fields()
         if not media.is_original and isinstance(media.field.upload_to, str)
     }
+    # Video renditions and posters (posts/videos.py) are named by no file field; the
+    # video originals live in the originals store, which this policy never opens.
+    prefixes.add(VIDEO_PREFIX)
     return sorted(prefixes)
 
 
@@ -207,15 +211,44 @@ def field_names(media: MediaField) -> models.QuerySet:
 
 def migrate_name(media: MediaField, name: str, count: MigrationCount) -> None:
     """Copy one file into its field's store unless it is there; unpublish a public original."""
-    target = media.storage
     sources, leave = _sources(media)
+    if name.startswith(VIDEO_PREFIX):
+        leave = None  # a video's folder is public: an old poster row named its display file
+    _copy(name, media.storage, sources, leave, f"{media.model._meta.label}.{media.name}", count)
+
+
+def video_files() -> Iterator[tuple[str, str, bool]]:
+    """(label, name, is_original) of every file a NoteVideo row names: its original (a
+    CharField in the originals store) and its renditions (JSON, public store). Posters
+    are NoteImage rows, migrated with the file fields."""
+    from posts.models import NoteVideo
+
+    rows = NoteVideo.objects.order_by("pk").values_list("original", "renditions")
+    for original, renditions in rows.iterator():
+        if original:
+            yield "posts.NoteVideo.original", original, True
+        for rendition in renditions or []:
+            if rendition.get("name"):
+                yield "posts.NoteVideo.renditions", rendition["name"], False
+
+
+def migrate_video_file(name: str, is_original: bool, count: MigrationCount, label: str = "posts.NoteVideo") -> None:
+    """Copy one video file into its store (originals or public) unless it is there."""
+    public = FileSystemStorage(location=settings.MEDIA_ROOT)
+    if is_original:
+        _copy(name, resolved(originals_storage()), [OriginalsFileStorage()], None, label, count)
+    else:
+        _copy(name, resolved(default_storage), [public], None, label, count)
+
+
+def _copy(name: str, target, sources, leave, label: str, count: MigrationCount) -> None:
     if target.exists(name):
         count.present += 1
     else:
         source = next((s for s in sources if not _same_place(target, s) and s.exists(name)), None)
         if source is None:
             count.missing += 1
-            logger.warning("media_migrate: %s.%s file %s is nowhere", media.model._meta.label, media.name, name)
+            logger.warning("media_migrate: %s file %s is nowhere", label, name)
             return
         with source.open(name) as content:
             saved = target.save(name, content)

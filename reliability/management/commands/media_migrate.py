@@ -10,7 +10,14 @@ nowhere.
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from reliability.media import MigrationCount, field_names, media_fields, migrate_name
+from reliability.media import (
+    MigrationCount,
+    field_names,
+    media_fields,
+    migrate_name,
+    migrate_video_file,
+    video_files,
+)
 
 
 class Command(BaseCommand):
@@ -26,6 +33,8 @@ class Command(BaseCommand):
             label = f"{media.model._meta.label}.{media.name}"
             for name in tqdm(names.iterator(), total=names.count(), desc=label, unit="file", disable=no_progress):
                 migrate_name(media, name, count)
+        for label, name, is_original in tqdm(video_files(), desc="posts.NoteVideo", unit="file", disable=no_progress):
+            migrate_video_file(name, is_original, count, label)
         self.stdout.write(
             f"copied {count.copied}, already there {count.present}, "
             f"originals removed from public media {count.unpublished}, missing {count.missing}"
