@@ -6,6 +6,7 @@ from rest_framework.fields import DateTimeField
 
 from accounts.api import user_card
 from messaging.models import Membership, Message
+from posts.models import Note
 
 _TIME = DateTimeField()
 
@@ -14,9 +15,10 @@ def _absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request is not None else url
 
 
-def note_summary(note, *, request) -> dict | None:
-    """A shared note's card, or null once it is not public (hidden, deleted, draft)."""
-    if note is None or note.status != note.Status.PUBLISHED or note.is_hidden:
+def note_summary(note, *, request, visible: bool = True) -> dict | None:
+    """A shared note's card, or null (unavailable) once it is not public (hidden, deleted,
+    draft) or not `visible` to the reader (a block either way, a suspended author)."""
+    if note is None or not visible or note.status != note.Status.PUBLISHED or note.is_hidden:
         return None
     covers = list(note.images.all()[:1])
     return {
@@ -43,8 +45,19 @@ def product_summary(product, *, request) -> dict | None:
     }
 
 
+def _note_visible(message: Message, request) -> bool:
+    """Whether the reader may open the shared note: the selectors' `note_visible`
+    annotation (one query per page), else asked here for the one message."""
+    visible = getattr(message, "note_visible", None)
+    if visible is not None or message.note_id is None:
+        return visible is not False
+    viewer = getattr(request, "user", None)
+    return Note.objects.visible_to(viewer).filter(pk=message.note_id).exists()
+
+
 def message_card(message: Message, *, request, other_read_id: int, followed: frozenset | set = frozenset()) -> dict:
-    """`other_read_id`: how far the other side of the conversation has read (read receipts)."""
+    """`other_read_id`: how far the other side of the conversation has read (read receipts).
+    `message.note_visible`, when set, says whether the reader may see the shared note."""
     image = None
     if message.image:
         image = {
@@ -57,7 +70,7 @@ def message_card(message: Message, *, request, other_read_id: int, followed: fro
         "conversation_id": message.conversation_id,
         "sender": user_card(message.sender, request=request, followed=message.sender_id in followed),
         "body": message.body,
-        "note": note_summary(message.note, request=request),
+        "note": note_summary(message.note, request=request, visible=_note_visible(message, request)),
         "product": product_summary(message.product, request=request),
         "image": image,
         "created_at": _TIME.to_representation(message.created_at),
@@ -67,6 +80,8 @@ def message_card(message: Message, *, request, other_read_id: int, followed: fro
 
 def conversation_card(membership: Membership, *, request, followed: set) -> dict:
     last = membership.last_message
+    if last is not None and hasattr(membership, "last_note_visible"):
+        last.note_visible = membership.last_note_visible
     return {
         "id": membership.conversation_id,
         "other": user_card(membership.other, request=request, followed=membership.other_id in followed),

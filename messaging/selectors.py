@@ -1,11 +1,11 @@
 """Reads of conversations and messages: one query per list, whatever its size."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Block, User
 from messaging.models import Membership, Message
-from posts.models import NoteImage
+from posts.models import Note, NoteImage
 from redbook import numbers
 from redbook.exceptions import NotFound
 from shop.models import ProductImage
@@ -29,6 +29,12 @@ def visible_messages() -> QuerySet:
     )
 
 
+def _note_visible(viewer: User, note_ref: str) -> Exists:
+    """Whether the shared note is one `viewer` may open (no block either way, its author
+    in good standing): in the list's own query, so a page costs no query per message."""
+    return Exists(Note.objects.visible_to(viewer).filter(pk=OuterRef(note_ref)))
+
+
 def _other_read_id() -> Subquery:
     other_side = Membership.objects.filter(conversation=OuterRef("conversation"), user=OuterRef("other"))
     return Subquery(other_side.values("last_read_id")[:1])
@@ -47,6 +53,7 @@ def membership_get(*, user: User, conversation_id) -> Membership:
     )
     if membership is None:
         raise NotFound(_("No such conversation."))
+    membership.user = user  # the reader, for the visibility of shared notes
     return membership
 
 
@@ -65,6 +72,7 @@ def inbox(*, user: User, folder: str) -> QuerySet:
     ordering). Blocked and suspended accounts' conversations leave the list."""
     return (
         _rows()
+        .annotate(last_note_visible=_note_visible(user, "last_message__note_id"))
         .filter(user=user, folder=folder, is_hidden=False)
         .exclude(other_id__in=Block.objects.hidden_user_ids(user))
         .filter(other__is_active=True, other__is_suspended=False)
@@ -74,7 +82,8 @@ def inbox(*, user: User, folder: str) -> QuerySet:
 def inbox_row(*, user: User, conversation_id) -> Membership:
     """One conversation as the inbox shows it, for its member; 404 for anyone else."""
     pk = numbers.parse_id(conversation_id)
-    row = _rows().filter(user=user, conversation_id=pk).first() if pk is not None else None
+    rows = _rows().annotate(last_note_visible=_note_visible(user, "last_message__note_id"))
+    row = rows.filter(user=user, conversation_id=pk).first() if pk is not None else None
     if row is None:
         raise NotFound(_("No such conversation."))
     return row
@@ -82,7 +91,11 @@ def inbox_row(*, user: User, conversation_id) -> Membership:
 
 def messages_before(*, membership: Membership) -> QuerySet:
     """The conversation's messages, for paging back by cursor (newest first)."""
-    return visible_messages().filter(conversation_id=membership.conversation_id)
+    return (
+        visible_messages()
+        .filter(conversation_id=membership.conversation_id)
+        .annotate(note_visible=_note_visible(membership.user, "note_id"))
+    )
 
 
 def messages_after(*, membership: Membership, after_id: int, limit: int) -> list[Message]:
@@ -91,6 +104,7 @@ def messages_after(*, membership: Membership, after_id: int, limit: int) -> list
     Safe by id because sends to one conversation are serialized by a row lock, so ids
     commit in order: nothing with a smaller id can appear after a client read past it."""
     rows = visible_messages().filter(conversation_id=membership.conversation_id, pk__gt=after_id)
+    rows = rows.annotate(note_visible=_note_visible(membership.user, "note_id"))
     return list(rows.order_by("id")[:limit])
 
 

@@ -225,11 +225,17 @@ def _deliver(message: Message, sender_side: Membership) -> None:
         folder=theirs.folder,
         unread_count=F("unread_count") + 1,
     )
-    card = message_card(message, request=None, other_read_id=0)
-    event = {"type": "message", "conversation_id": message.conversation_id, "message": card}
+    event = {"type": "message", "conversation_id": message.conversation_id}
+    message.note_visible = True  # the sender shared it, so could see it
+    sender_card = message_card(message, request=None, other_read_id=0)
     sender_unread = selectors.unread_total(user=message.sender)
-    realtime.push_on_commit([message.sender_id], {**event, "unread_count": sender_unread})
-    realtime.push_on_commit([recipient.pk], {**event, "unread_count": selectors.unread_total(user=recipient)})
+    realtime.push_on_commit([message.sender_id], {**event, "message": sender_card, "unread_count": sender_unread})
+    if message.note_id is not None:  # a block or a suspension the recipient must not see through
+        message.note_visible = Note.objects.visible_to(recipient).filter(pk=message.note_id).exists()
+    card = message_card(message, request=None, other_read_id=0)
+    del message.note_visible
+    recipient_unread = selectors.unread_total(user=recipient)
+    realtime.push_on_commit([recipient.pk], {**event, "message": card, "unread_count": recipient_unread})
     read = {"type": "read", "conversation_id": message.conversation_id, "up_to": message.pk}
     realtime.push_on_commit([recipient.pk], read)
     if first_message:  # after the message's push, so clients see the message first
