@@ -26,7 +26,10 @@ def readyz(request):
 
 
 def _replica_lines() -> list[str]:
-    """One line per read replica: its lag, and whether reads use it (a lagging one only slows the primary)."""
+    """One line per read replica: its lag, and whether reads use it (a lagging one only slows the primary).
+
+    The figure the router uses, cached per process (`replicas.lag_report`): a probe does not
+    measure every replica, so a dead replica cannot make every probe wait for its timeout."""
     bound = settings.REPLICA_MAX_LAG_SECONDS
     return [
         f"{alias} lag_seconds={lag:.2f} {'in use' if lag <= bound else 'skipped'}"

@@ -14,7 +14,9 @@ everything else goes to the primary ("default"):
 - anything outside a request (Celery tasks, commands, migrations).
 A replica whose replay lags more than REPLICA_MAX_LAG_SECONDS, or that does not answer,
 is skipped; its lag is measured on the replica itself (one cheap query) at most every
-REPLICA_LAG_CHECK_SECONDS per process. With no healthy replica, reads use the primary.
+REPLICA_LAG_CHECK_SECONDS per process (a replica that did not answer: every
+REPLICA_DOWN_RECHECK_SECONDS), by one thread while the others use the last figure.
+With no healthy replica, reads use the primary.
 """
 
 import contextvars
@@ -70,21 +72,44 @@ class _Lag:
     seconds: float
     checked_at: float = field(default_factory=time.monotonic)
 
+    def fresh(self) -> bool:
+        """Still good enough to route by: a lag for REPLICA_LAG_CHECK_SECONDS, a failure
+        (infinite lag) for REPLICA_DOWN_RECHECK_SECONDS, so that a dead replica costs one
+        failed connect per process that long, not one per request."""
+        down = math.isinf(self.seconds)
+        ttl = settings.REPLICA_DOWN_RECHECK_SECONDS if down else settings.REPLICA_LAG_CHECK_SECONDS
+        return time.monotonic() - self.checked_at < ttl
+
 
 _lags: dict[str, _Lag] = {}
-_lags_lock = threading.Lock()
+_measuring: dict[str, threading.Lock] = {}  # per replica: held by the one thread measuring it
+_measuring_guard = threading.Lock()
+
+
+def _measuring_lock(alias: str) -> threading.Lock:
+    with _measuring_guard:
+        return _measuring.setdefault(alias, threading.Lock())
 
 
 def replica_lag(alias: str) -> float:
-    """Seconds `alias` is behind the primary (infinite when it does not answer), cached briefly."""
+    """Seconds `alias` is behind the primary (infinite when it does not answer), cached.
+
+    Never waits for another thread: when the figure is stale, one thread of the process
+    measures it and the others meanwhile use the last known figure (infinite, i.e. skip
+    the replica, when there is none yet)."""
     known = _lags.get(alias)
-    if known is not None and time.monotonic() - known.checked_at < settings.REPLICA_LAG_CHECK_SECONDS:
+    if known is not None and known.fresh():
         return known.seconds
-    with _lags_lock:  # one thread of the process measures; the others use the fresh figure
+    lock = _measuring_lock(alias)
+    if not lock.acquire(blocking=False):  # another thread is measuring: do not queue behind it
+        return known.seconds if known is not None else math.inf
+    try:
         known = _lags.get(alias)
-        if known is None or time.monotonic() - known.checked_at >= settings.REPLICA_LAG_CHECK_SECONDS:
+        if known is None or not known.fresh():
             known = _lags[alias] = _Lag(_measure_lag(alias))
-    return known.seconds
+        return known.seconds
+    finally:
+        lock.release()
 
 
 def _measure_lag(alias: str) -> float:
@@ -92,7 +117,7 @@ def _measure_lag(alias: str) -> float:
         with connections[alias].cursor() as cursor:
             cursor.execute(LAG_SQL)
             return float(cursor.fetchone()[0])
-    except DatabaseError as exc:  # down or unreachable: skipped until the next check
+    except DatabaseError as exc:  # down, unreachable, or the pool timed out: skipped until rechecked
         logger.warning("replica %s unavailable: %s", alias, exc)
         return math.inf
 
@@ -102,8 +127,10 @@ def healthy_replicas() -> list[str]:
 
 
 def lag_report() -> dict[str, float]:
-    """Each replica's lag in seconds (inf: not answering), measured now: for /readyz."""
-    return {alias: _measure_lag(alias) for alias in replica_aliases()}
+    """Each replica's lag in seconds (inf: not answering) for /readyz: the figure the router
+    uses (`replica_lag`), not a fresh measurement per probe, so a probe never waits for a
+    dead replica more than once per REPLICA_DOWN_RECHECK_SECONDS."""
+    return {alias: replica_lag(alias) for alias in replica_aliases()}
 
 
 # --- Routing -----------------------------------------------------------------------

@@ -125,10 +125,19 @@ DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
 REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=5.0)
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=10.0)
 REPLICA_LAG_CHECK_SECONDS = env.float("REPLICA_LAG_CHECK_SECONDS", default=2.0)
+# A replica that did not answer is skipped this long before it is tried again.
+REPLICA_DOWN_RECHECK_SECONDS = env.float("REPLICA_DOWN_RECHECK_SECONDS", default=30.0)
 for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     _replica = env.db_url_config(_url)
     _replica["CONN_HEALTH_CHECKS"] = DATABASES["default"].get("CONN_HEALTH_CHECKS", False)
     _replica["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {}), **_replica.get("OPTIONS", {})}
+    if _replica["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast: a replica that is down must cost a request about a second, not the
+        # primary's 10 s pool wait (its reads then go to the primary). libpq's minimum
+        # connect_timeout is 2 s; the pool's 1 s wait bounds a request's wait anyway.
+        _replica["OPTIONS"].setdefault("connect_timeout", 2)
+        if isinstance(_replica["OPTIONS"].get("pool"), dict):
+            _replica["OPTIONS"]["pool"] = {**_replica["OPTIONS"]["pool"], "timeout": 1.0}
     _replica["TEST"] = {"MIRROR": "default"}  # a test database has no replica of its own
     DATABASES[f"replica{_number}"] = _replica
 if DATABASE_REPLICA_URLS:
