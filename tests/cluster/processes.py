@@ -1,6 +1,7 @@
 """The processes of a RedBook cluster on one machine, each on a free port of 127.0.0.1:
 a Postgres primary with a streaming replica, Redis, the S3-compatible server (moto, when
-installed), gunicorn web nodes, Celery workers and beat, and nginx balancing the nodes.
+installed), gunicorn web nodes, a daphne node for the WebSocket (/ws/), Celery workers
+(every queue) and beat, and nginx balancing the nodes.
 
 Used by `make cluster` (scripts/cluster.sh -> tests/cluster/stack.py) and by the tests
 that need a real replica or the whole cluster. Everything is started in a work folder of
@@ -181,6 +182,16 @@ def web_node(work: Path, name: str, env: dict, *, workers: int = 1, threads: int
     return node
 
 
+def asgi_node(work: Path, name: str, env: dict) -> Managed:
+    """daphne on a free port (the `url` attribute): the WebSocket at /ws/, as production runs it."""
+    port = free_port()
+    argv = [str(VENV_BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "redbook.asgi:application"]
+    node = managed(work, name, argv, env)
+    node.url = f"http://127.0.0.1:{port}"
+    node.port = port
+    return node
+
+
 def wait_healthy(url: str, *, timeout: float = 60) -> None:
     def answers() -> bool:
         try:
@@ -191,7 +202,12 @@ def wait_healthy(url: str, *, timeout: float = 60) -> None:
     wait_until(answers, timeout=timeout, what=f"{url} to answer")
 
 
-def celery_worker(work: Path, name: str, env: dict, *, queues: str = "celery,ranking", concurrency: int = 1) -> Managed:
+# Every queue of settings.CELERY_TASK_QUEUES: a task routed to a queue nobody consumes
+# (posts.transcode_video -> "media") would wait for ever.
+WORKER_QUEUES = "celery,ranking,media"
+
+
+def celery_worker(work: Path, name: str, env: dict, *, queues: str = WORKER_QUEUES, concurrency: int = 1) -> Managed:
     argv = [
         str(VENV_BIN / "celery"), "-A", "redbook", "worker", "-Q", queues, "--hostname", f"{name}@%h",
         "--concurrency", str(concurrency), "--without-mingle", "--without-gossip", "--loglevel", "INFO",
@@ -215,8 +231,9 @@ class Nginx:
 
     # No keepalive to the nodes: a node shutting down closes idle kept-alive connections,
     # and a POST sent on one of those could not be retried; a refused connect always can.
-    def __init__(self, work: Path, upstreams: list[str]):
+    def __init__(self, work: Path, upstreams: list[str], *, websocket: str | None = None):
         self.work = work
+        self.websocket = websocket  # address of the ASGI server that takes /ws/, if any
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.upstreams = upstreams
@@ -230,6 +247,21 @@ class Nginx:
             for address in self.upstreams
         )
         user = "user root;" if os.geteuid() == 0 else ""
+        websocket = ""
+        if self.websocket:
+            websocket = f"""
+                    location /ws/ {{
+                        proxy_pass http://{self.websocket};
+                        proxy_http_version 1.1;
+                        proxy_set_header Upgrade $http_upgrade;
+                        proxy_set_header Connection "upgrade";
+                        proxy_set_header Host $http_host;
+                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                        proxy_set_header X-Forwarded-Proto $scheme;
+                        proxy_connect_timeout 2s;
+                        proxy_read_timeout 1h;
+                        proxy_send_timeout 1h;
+                    }}"""
         return textwrap.dedent(
             f"""
             {user}
@@ -250,7 +282,7 @@ class Nginx:
             {servers}
                 }}
                 server {{
-                    listen 127.0.0.1:{self.port};
+                    listen 127.0.0.1:{self.port};{websocket}
                     location / {{
                         proxy_pass http://redbook;
                         proxy_set_header Host $http_host;

@@ -3,7 +3,9 @@
     nginx (balancer) -> web nodes A and B (gunicorn) -> Postgres primary (+ streaming replica)
                                                     -> Redis (cache, broker, Explore lists, limits)
                                                     -> S3-compatible store (moto), when installed
-    Celery workers 1 and 2 (both queues, so a full ranking run's batches spread over them), beat
+    nginx /ws/       -> daphne (the WebSocket; the web nodes' environment)
+    Celery workers 1 and 2 (every queue: celery, ranking, media; a full ranking run's
+    batches spread over them), beat
 
 Every process binds a free port of 127.0.0.1 and lives in a work folder of its own; both
 nodes share MEDIA_ROOT there, so media works without the object store too. The nodes run as
@@ -28,6 +30,7 @@ from tests.cluster.processes import (
     PostgresPair,
     RedisServer,
     app_environment,
+    asgi_node,
     celery_beat,
     celery_worker,
     free_port,
@@ -63,11 +66,16 @@ class Cluster:
         self.pg.start_replica()  # after migrating and seeding: the base backup copies them
         self.node_a = self._run(web_node(self.work, "web-a", self.env))
         self.node_b = self._run(web_node(self.work, "web-b", self.env))
-        for node in (self.node_a, self.node_b):
+        self.asgi = self._run(asgi_node(self.work, "asgi", self.env))  # /ws/ (real-time), same env
+        for node in (self.node_a, self.node_b, self.asgi):
             wait_healthy(node.url)
         self.workers = [self._run(celery_worker(self.work, f"worker{n}", self.env)) for n in (1, 2)]
         self.beat = self._run(celery_beat(self.work, self.env))
-        self.balancer = Nginx(self.work, [f"127.0.0.1:{self.node_a.port}", f"127.0.0.1:{self.node_b.port}"])
+        self.balancer = Nginx(
+            self.work,
+            [f"127.0.0.1:{self.node_a.port}", f"127.0.0.1:{self.node_b.port}"],
+            websocket=f"127.0.0.1:{self.asgi.port}",
+        )
         self._run(self.balancer.process())
         wait_healthy(self.balancer.url)
         for worker in self.workers:
@@ -146,6 +154,7 @@ class Cluster:
             f"  balancer (nginx)   {self.balancer.url.replace('127.0.0.1', 'localhost')}/",
             f"  web node A         {self.node_a.url}/",
             f"  web node B         {self.node_b.url}/",
+            f"  WebSocket (daphne) {self.asgi.url}/ws/ (through the balancer at /ws/)",
             f"  Postgres primary   {self.pg.primary.url}",
             f"  Postgres replica   {self.pg.replica.url}",
             f"  Redis              {self.redis.url}",
