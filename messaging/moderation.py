@@ -50,7 +50,8 @@ def _visible_to_reporter(message: Message, reporter) -> bool:
 
 
 def _sides_refresh(message: Message, delta: int) -> None:
-    message_sides_refresh(message=message)
+    # Called before moderation sets `is_hidden` on the instance: the delta says which way.
+    message_sides_refresh(message=message, restored=delta > 0)
 
 
 def register_message_target() -> None:

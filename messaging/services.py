@@ -9,7 +9,8 @@ in increasing order per conversation: a client that has read up to id N and asks
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -288,16 +289,54 @@ def conversation_read(*, user: User, conversation_id, up_to) -> int:
 # --- Moderation ----------------------------------------------------------------------
 
 
-def message_sides_refresh(*, message: Message) -> None:
+def message_sides_refresh(*, message: Message, restored: bool = False) -> None:
     """After a message was taken down or restored (moderation flips `is_hidden`): both
-    sides' inbox previews and unread counts are rebuilt from what is visible."""
-    for side in Membership.objects.filter(conversation_id=message.conversation_id):
-        _refresh_side(side)
+    sides' inbox previews and unread counts are rebuilt from what is visible.
+
+    A restored message (one a spam keyword held, say) was never delivered: the recipient
+    gets it as a send would give it (the conversation unhidden, moved up, into the inbox
+    if they follow the sender, the first message's notification), unless they had read
+    past it or a block now stands between the two."""
+    sides = list(Membership.objects.filter(conversation_id=message.conversation_id).select_related("user", "other"))
+    for side in sides:
+        deliver = (
+            restored
+            and side.user_id != message.sender_id
+            and message.pk > side.last_read_id
+            and not Block.objects.between(side.user, side.other)
+        )
+        _refresh_side(side, delivered=message if deliver else None)
 
 
-def _refresh_side(side: Membership) -> None:
+def _refresh_side(side: Membership, *, delivered: Message | None = None) -> None:
     visible = Message.objects.filter(conversation_id=side.conversation_id, is_hidden=False)
     last = visible.order_by("-id").first()
     unread = visible.filter(pk__gt=side.last_read_id).exclude(sender_id=side.user_id).count()
-    Membership.objects.filter(pk=side.pk).update(last_message=last, unread_count=unread)
+    fields: dict = {"last_message": last, "unread_count": unread}
+    if delivered is not None:
+        folder = side.folder
+        if folder == Membership.Folder.REQUESTS and _lands_in_inbox(recipient=side.user, sender=side.other):
+            folder = Membership.Folder.INBOX
+        later = Greatest(F("updated_at"), Value(delivered.created_at))
+        fields.update(is_hidden=False, folder=folder, updated_at=later)
+    Membership.objects.filter(pk=side.pk).update(**fields)
     _push_unread(side.user_id)
+    if delivered is None:
+        return
+    Membership.objects.filter(conversation_id=side.conversation_id, user_id=delivered.sender_id).update(
+        updated_at=Greatest(F("updated_at"), Value(delivered.created_at))
+    )
+    delivered.is_hidden = False
+    event = {"type": "message", "conversation_id": side.conversation_id}
+    delivered.note_visible = True  # the sender shared it, so could see it
+    realtime.push_on_commit(
+        [delivered.sender_id], {**event, "message": message_card(delivered, request=None, other_read_id=0)}
+    )
+    if delivered.note_id is not None:
+        delivered.note_visible = Note.objects.visible_to(side.user).filter(pk=delivered.note_id).exists()
+    realtime.push_on_commit(
+        [side.user_id], {**event, "message": message_card(delivered, request=None, other_read_id=0)}
+    )
+    del delivered.note_visible
+    if side.last_message_id is None:  # held since the first message: never announced
+        _notify_first_message(delivered, recipient_id=side.user_id)
