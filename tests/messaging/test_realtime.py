@@ -5,6 +5,7 @@ Transactional tests: a message is pushed only after its transaction commits.
 
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
@@ -20,6 +21,14 @@ from tests.factories import UserFactory
 from tests.messaging.conftest import send, start
 
 pytestmark = [pytest.mark.django_db(transaction=True), requires_redis]
+
+
+def _run(scenario):
+    """Run an async scenario from a thread of its own: the browser tests' Playwright (sync
+    API) may still hold a running event loop in this one, where async_to_sync refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(async_to_sync(scenario)).result()
+
 
 ORIGIN = (b"origin", b"http://127.0.0.1:8000")
 HOST = (b"host", b"127.0.0.1:8000")  # the socket's own: the page's origin
@@ -86,7 +95,7 @@ def test_a_message_is_pushed_to_every_socket_of_the_recipient_within_a_second(pa
         for socket in (phone, laptop, sender_tab):
             await socket.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_reconnecting_client_catches_up_with_nothing_lost_and_nothing_twice(pair):
@@ -109,7 +118,7 @@ def test_reconnecting_client_catches_up_with_nothing_lost_and_nothing_twice(pair
         await socket.disconnect()
         return seen, live
 
-    seen, live = async_to_sync(scenario)()
+    seen, live = _run(scenario)
     assert len(seen) == len(set(seen)) == 5
     assert seen == sorted(seen) and seen[-1] == live["id"]
 
@@ -127,7 +136,7 @@ def test_a_ticket_opens_one_socket_only(pair):
         assert not ok_forged
         await first.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_the_session_opens_a_socket_only_from_an_allowed_origin(pair, client):
@@ -152,7 +161,7 @@ def test_the_session_opens_a_socket_only_from_an_allowed_origin(pair, client):
         assert (await _next_event(good, kind="message"))["message"]["body"] == "via session"
         await good.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_blocked_sender_delivers_nothing(pair):
@@ -173,7 +182,7 @@ def test_blocked_sender_delivers_nothing(pair):
         assert event["message"]["body"] == "from carol"
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_notification_count_is_pushed_when_notifications_change(pair):
@@ -188,7 +197,7 @@ def test_notification_count_is_pushed_when_notifications_change(pair):
         assert await _next_event(socket) == {"type": "notification", "unread_count": 0}
         await socket.disconnect()
 
-    async_to_sync(scenario)()
+    _run(scenario)
 
 
 def test_concurrent_sends_keep_order_per_conversation(pair):
