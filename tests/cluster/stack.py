@@ -60,6 +60,8 @@ class Cluster:
         self._start_object_store()
         self.env = self._environment()
         manage(self.env, "migrate", "--noinput", "-v", "0")
+        if self.moto_url:
+            manage(self.env, "media_bucket")  # its policy: renditions public, originals private
         if seed:
             manage(self.env, "seed_demo", "--if-empty", "--users", "200", "--notes", "1500")
         manage(self.env, "collectstatic", "--noinput", "-v", "0")

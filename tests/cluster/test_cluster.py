@@ -31,6 +31,7 @@ def cluster(cluster_work):
     extra = {
         "THROTTLE_SIGNUP": "1000/hour",
         "THROTTLE_LOGIN_IP": "1000/hour",
+        "THROTTLE_COMMENT": "100000/hour",  # the load tests comment as fast as two nodes answer
         "EXPLORE_RUN_BATCH_USERS": "1",  # a batch per user: a kill meets one mid-run
         "CELERY_VISIBILITY_TIMEOUT": "10",  # a dead worker's task comes back in seconds (production: 5 min)
     }
