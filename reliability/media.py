@@ -27,6 +27,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
+from posts.models import NoteVideo
 from redbook.storage import OriginalsFileStorage, originals_storage
 
 logger = logging.getLogger(__name__)
@@ -221,8 +222,6 @@ def video_files() -> Iterator[tuple[str, str, bool]]:
     """(label, name, is_original) of every file a NoteVideo row names: its original (a
     CharField in the originals store) and its renditions (JSON, public store). Posters
     are NoteImage rows, migrated with the file fields."""
-    from posts.models import NoteVideo
-
     rows = NoteVideo.objects.order_by("pk").values_list("original", "renditions")
     for original, renditions in rows.iterator():
         if original:
