@@ -3,6 +3,7 @@ every Celery queue, and its nginx sends /ws/ (the WebSocket) to a daphne node.""
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import websockets
@@ -39,7 +40,9 @@ def test_the_balancer_sends_the_websocket_to_daphne(cluster_work):
         balancer = Nginx(cluster_work, [f"127.0.0.1:{free_port()}"], websocket=f"127.0.0.1:{daphne.port}")
         balancer.process().start()
         wait_until(lambda: balancer.conf.exists() and _listening(balancer.port), timeout=20, what="nginx")
-        status = asyncio.run(_handshake(balancer.url.replace("http", "ws") + "/ws/"))
+        # In a thread of its own: the browser tests' Playwright loop may still run in this one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            status = pool.submit(asyncio.run, _handshake(balancer.url.replace("http", "ws") + "/ws/")).result()
         # an anonymous socket reaches the consumer, which refuses it (403); not nginx's 502/404
         assert status == 403
         wait_until(lambda: "WSREJECT /ws/" in daphne.log.read_text(errors="replace"), timeout=10, what="daphne log")
