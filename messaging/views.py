@@ -5,12 +5,8 @@ the chat live over the socket. Looking changes nothing (a GET may be a prefetch)
 script marks what it shows as read, and sending a reply marks the conversation read.
 """
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,26 +15,11 @@ from accounts import selectors as account_selectors
 from messaging import selectors, services
 from messaging.models import Membership
 from messaging.throttles import ConversationThrottle, MessageThrottle
-from redbook.exceptions import Forbidden, NotFound, ServiceError
+from redbook.exceptions import Forbidden, ServiceError, page_errors
 from redbook.throttling import rate_limit
 
 INBOX_PAGE = 50
 CHAT_PAGE = 50
-
-
-def _page_errors(view):
-    """404 for what you may not see, 403 for what you may not do."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 @login_required
@@ -69,14 +50,14 @@ def _chat(request, conversation_id, *, draft: str = "", status: int = 200):
 
 
 @login_required
-@_page_errors
+@page_errors
 def chat_page(request, conversation_id):
     return _chat(request, conversation_id)
 
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 @rate_limit(MessageThrottle)
 def send(request, conversation_id):
     body = request.POST.get("body", "")
@@ -98,7 +79,7 @@ def send(request, conversation_id):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 @rate_limit(ConversationThrottle)
 def start(request):
     """Open (or find) the conversation with an account, optionally sending a note or a
@@ -131,7 +112,7 @@ def _safe_next(request) -> bool:
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def accept(request, conversation_id):
     services.conversation_accept(user=request.user, conversation_id=conversation_id)
     return redirect("messaging:chat", conversation_id=conversation_id)
@@ -139,7 +120,7 @@ def accept(request, conversation_id):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def delete(request, conversation_id):
     services.conversation_delete(user=request.user, conversation_id=conversation_id)
     messages.success(request, _("Conversation deleted."))

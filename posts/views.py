@@ -1,11 +1,7 @@
 """Note pages: thin views over the same services and selectors as the API."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,25 +12,10 @@ from posts import places, selectors, services, videos, view_counts
 from posts.cards import note_cards, viewer_marks
 from posts.models import MAX_IMAGES, TITLE_COMPOSER_LENGTH
 from redbook import numbers
-from redbook.exceptions import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from redbook.exceptions import Conflict, Forbidden, Invalid, ServiceError, page_errors
 from redbook.storage import may_see_original
 
 GRID_PAGE_SIZE = 40
-
-
-def _page_errors(view):
-    """Pages show 404 for what you may not see and 403 for what you may not do."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _float_or_none(value: str | None, label: str) -> float | None:
@@ -114,7 +95,7 @@ def note_new(request):
 
 
 @login_required
-@_page_errors
+@page_errors
 def note_edit(request, note_id):
     note = selectors.note_get(viewer=request.user, note_id=note_id)
     if note.author_id != request.user.pk:
@@ -140,14 +121,14 @@ def note_edit(request, note_id):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def note_delete(request, note_id):
     services.note_delete(note=selectors.note_get(viewer=request.user, note_id=note_id), actor=request.user)
     messages.success(request, _("Note deleted."))
     return redirect("accounts:profile", request.user.username)
 
 
-@_page_errors
+@page_errors
 def note_detail(request, note_id):
     note = selectors.note_get(viewer=request.user, note_id=note_id)
     note.view_count += view_counts.pending_views([note.pk]).get(note.pk, 0)
@@ -174,7 +155,7 @@ def note_detail(request, note_id):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def note_comment(request, note_id):
     """The comment form without JavaScript (static/js/posts.js posts to the API instead)."""
     note = selectors.note_get_commentable(viewer=request.user, note_id=note_id)
@@ -191,7 +172,7 @@ def note_comment(request, note_id):
     return redirect("posts:note-detail", note_id=note.pk)
 
 
-@_page_errors
+@page_errors
 def tag_page(request, name):
     sort = "new" if request.GET.get("sort") == "new" else "hot"
     notes, next_page = _page(request, selectors.tag_notes(name=name, viewer=request.user, sort=sort))
@@ -200,7 +181,7 @@ def tag_page(request, name):
     return render(request, "posts/tag.html", {**context, **_grid_context(request, notes)})
 
 
-@_page_errors
+@page_errors
 def place_page(request, place_id):
     """The notes at a place, nearest its centre first, under a map of where they were taken."""
     place = selectors.place_get(place_id=place_id)
@@ -209,7 +190,7 @@ def place_page(request, place_id):
     return render(request, "posts/place.html", {**context, **_grid_context(request, notes)})
 
 
-@_page_errors
+@page_errors
 def collection_page(request, collection_id):
     collection = selectors.collection_get(viewer=request.user, collection_id=collection_id)
     notes, next_page = _page(request, selectors.collection_notes(collection=collection, viewer=request.user))
@@ -223,7 +204,7 @@ def _boards_tab(user) -> str:
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def collection_new(request):
     """The "New board" form of one's own Boards tab (the save dialog uses the API)."""
     try:
@@ -238,7 +219,7 @@ def collection_new(request):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def collection_edit(request, collection_id):
     """Rename a board and set whether it is private (its owner only)."""
     selectors.collection_get(viewer=request.user, collection_id=collection_id)
@@ -254,7 +235,7 @@ def collection_edit(request, collection_id):
 
 @login_required
 @require_POST
-@_page_errors
+@page_errors
 def collection_delete(request, collection_id):
     selectors.collection_get(viewer=request.user, collection_id=collection_id)
     try:

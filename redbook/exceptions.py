@@ -5,6 +5,7 @@ Services raise `ServiceError` subclasses; the API turns them into
 """
 
 import logging
+from functools import wraps
 
 from django.core.exceptions import (
     BadRequest,
@@ -173,3 +174,19 @@ def bad_request_handler(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse(bad_input_error(exception)[0], status=400)
     return bad_request(request, exception)
+
+
+def page_errors(view):
+    """A page view decorator: 404 for what you may not see (NotFound), 403 for what you may
+    not do (Forbidden), as the services raise them."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+
+    return wrapper
