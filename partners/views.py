@@ -211,45 +211,45 @@ def oembed(request):
     return response
 
 
+def _rich_body(request, *, href: str, title: str, byline: str, author_url: str, thumb) -> dict:
+    """The oEmbed fields of a note or product page; `thumb` is (url, width, height) or None."""
+    body = {
+        "title": title,
+        "author_name": byline,
+        "author_url": request.build_absolute_uri(author_url),
+        "html": _blockquote(href=request.build_absolute_uri(href), title=title, byline=byline),
+    }
+    if thumb is not None:
+        url, width, height = thumb
+        body.update(thumbnail_url=request.build_absolute_uri(url), thumbnail_width=width, thumbnail_height=height)
+    return body
+
+
 def _note_oembed(request, note_id) -> dict | None:
     note = Note.objects.public().select_related("author").prefetch_related("images").filter(pk=note_id).first()
     if note is None:
         return None
-    href = request.build_absolute_uri(reverse("posts:note-detail", kwargs={"note_id": note.pk}))
-    author_url = request.build_absolute_uri(reverse("accounts:profile", kwargs={"username": note.author.username}))
-    body = {
-        "title": note.title,
-        "author_name": note.author.name,
-        "author_url": author_url,
-        "html": _blockquote(href=href, title=note.title, byline=note.author.name),
-    }
     image = next(iter(note.images.all()), None)
-    if image is not None:
-        body.update(
-            thumbnail_url=request.build_absolute_uri(image.thumb.url),
-            thumbnail_width=image.thumb_width,
-            thumbnail_height=image.thumb_height,
-        )
-    return body
+    return _rich_body(
+        request,
+        href=reverse("posts:note-detail", kwargs={"note_id": note.pk}),
+        title=note.title,
+        byline=note.author.name,
+        author_url=reverse("accounts:profile", kwargs={"username": note.author.username}),
+        thumb=(image.thumb.url, image.thumb_width, image.thumb_height) if image else None,
+    )
 
 
 def _product_oembed(request, product_id) -> dict | None:
     product = Product.objects.listed().select_related("brand").prefetch_related("images").filter(pk=product_id).first()
     if product is None:
         return None
-    href = request.build_absolute_uri(reverse("shop:product-detail", kwargs={"product_id": product.pk}))
-    author_url = request.build_absolute_uri(reverse("shop:store", kwargs={"username": product.brand.username}))
-    body = {
-        "title": product.name,
-        "author_name": product.brand.name,
-        "author_url": author_url,
-        "html": _blockquote(href=href, title=product.name, byline=product.brand.name),
-    }
     image = next(iter(product.images.all()), None)
-    if image is not None:
-        body.update(
-            thumbnail_url=request.build_absolute_uri(image.image.url),
-            thumbnail_width=image.width,
-            thumbnail_height=image.height,
-        )
-    return body
+    return _rich_body(
+        request,
+        href=reverse("shop:product-detail", kwargs={"product_id": product.pk}),
+        title=product.name,
+        byline=product.brand.name,
+        author_url=reverse("shop:store", kwargs={"username": product.brand.username}),
+        thumb=(image.image.url, image.width, image.height) if image else None,
+    )
