@@ -9,23 +9,24 @@ import functools
 import logging
 import math
 from collections import Counter
-from collections.abc import Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
 import numpy as np
 import redis
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import StrIndex, Upper
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
-from accounts.models import Block, Follow, User
+from accounts.models import Follow, User, unblocked
 from feeds.models import Channel, MutedKeyword, NotInterested
 from feeds.ranking import REASON_POPULAR
 from feeds.reasons import reason_text
 from feeds.store import get_store, trending_key, user_key
-from posts.cards import note_cards
+from posts.cards import cards_of, note_cards
 from posts.models import Like, Note, NoteView, Reshare, TaggedNote
 from redbook import cursors
 from redbook.exceptions import Invalid
@@ -58,10 +59,6 @@ def explore_cursor(raw: str | None) -> dict | None:
 
 def nearby_cursor(raw: str | None) -> dict | None:
     return cursors.cursor_decode(raw, fields={"d": float, "i": int})
-
-
-def _hidden_users(viewer) -> Set[int]:
-    return Block.objects.hidden_user_ids(viewer) if viewer is not None and viewer.is_authenticated else set()
 
 
 # --- Follow -------------------------------------------------------------------------
@@ -145,17 +142,34 @@ def follow_feed(*, viewer: User, cursor: dict | None, size: int):
 # --- Explore ------------------------------------------------------------------------
 
 
-def _allowed_notes(*, ids, viewer, viewer_key, hidden, channel_tags) -> QuerySet:
-    """(id, author id) of the public notes among `ids`: for a signed-in `viewer` (an id), minus
-    the `hidden` authors and the notes seen (by `viewer_key`), not wanted or liked; only those
-    tagged with one of `channel_tags` unless that is None. Each argument a value or an `Arg`."""
+def _muted_in(viewer) -> Exists:
+    """The note holds one of `viewer`'s muted keywords in its title, body or a tag name, as
+    `icontains` finds it (upper-cased substring): in SQL, so muting costs no query of its own."""
+    keyword = Upper(OuterRef("keyword"))
+    in_tags = TaggedNote.objects.filter(content_object_id=OuterRef(OuterRef("pk"))).filter(
+        GreaterThan(StrIndex(Upper("tag__name"), keyword), 0)
+    )
+    muted = MutedKeyword.objects.filter(user_id=viewer).filter(
+        GreaterThan(StrIndex(Upper(OuterRef("title")), Upper("keyword")), 0)
+        | GreaterThan(StrIndex(Upper(OuterRef("body")), Upper("keyword")), 0)
+        | Exists(in_tags)
+    )
+    return Exists(muted)
+
+
+def _allowed_notes(*, ids, viewer, viewer_key, channel_tags) -> QuerySet:
+    """(id, author id) of the public notes among `ids`: for a signed-in `viewer` (an id), not
+    their own, not by an account blocked either way, not seen (by `viewer_key`), not marked
+    not interested, not liked, not holding a muted keyword; only those tagged with one of
+    `channel_tags` unless that is None. Each argument a value or an `Arg`."""
     notes = Note.objects.public().filter(InList(F("pk"), ids))
     if viewer is not None:
         seen = NoteView.objects.filter(note_id=OuterRef("pk"), viewer_key=viewer_key)
         unwanted = NotInterested.objects.filter(note_id=OuterRef("pk"), user_id=viewer)
         liked = Like.objects.filter(note_id=OuterRef("pk"), user_id=viewer)
-        notes = notes.exclude(InList(F("author_id"), hidden))
+        notes = notes.exclude(author_id=viewer).filter(unblocked("author_id", viewer))
         notes = notes.exclude(Exists(seen)).exclude(Exists(unwanted)).exclude(Exists(liked))
+        notes = notes.exclude(_muted_in(viewer))
     if channel_tags is not None:
         tagged = TaggedNote.objects.filter(InList(F("tag_id"), channel_tags), content_object_id=OuterRef("pk"))
         notes = notes.filter(Exists(tagged))
@@ -168,7 +182,6 @@ def _prepared_allowed(*, signed_in: bool, in_channel: bool) -> PreparedQuery:
             ids=Arg("ids"),
             viewer=Arg("viewer") if signed_in else None,
             viewer_key=Arg("viewer_key"),
-            hidden=Arg("hidden"),
             channel_tags=Arg("channel_tags") if in_channel else None,
         )
     )
@@ -180,7 +193,6 @@ _ALLOWED = {
     for signed_in in (False, True)
     for in_channel in (False, True)
 }
-_MUTED = PreparedQuery(lambda: MutedKeyword.objects.filter(user_id=Arg("user")).values_list("keyword"))
 
 
 @dataclass
@@ -189,35 +201,25 @@ class _ExploreFilter:
 
     viewer: User | None
     channel_tag_ids: list[int]
-    hidden_users: Set[int] = field(default_factory=set)
-    muted: list[str] = field(default_factory=list)
 
     @classmethod
     def for_viewer(cls, viewer, channel: Channel | None):
         tag_ids = [tag.pk for tag in channel.tags.all()] if channel else []
-        if viewer is None or not viewer.is_authenticated:
-            return cls(viewer=None, channel_tag_ids=tag_ids)
-        muted = [keyword for (keyword,) in _MUTED.rows(user=viewer.pk)]
-        return cls(viewer=viewer, channel_tag_ids=tag_ids, hidden_users=_hidden_users(viewer), muted=muted)
+        signed_in = viewer is not None and viewer.is_authenticated
+        return cls(viewer=viewer if signed_in else None, channel_tag_ids=tag_ids)
 
     def allowed(self, ids: list[int], *, in_channel: bool) -> dict[int, int]:
         """note id -> author id of the visible, unseen, unmuted notes among `ids`."""
-        args = {
-            "ids": ids,
-            "viewer": self.viewer.pk if self.viewer else None,
-            "viewer_key": f"u:{self.viewer.pk}" if self.viewer else None,
-            "hidden": self.hidden_users | {self.viewer.pk} if self.viewer else set(),
-            "channel_tags": self.channel_tag_ids if in_channel and self.channel_tag_ids else None,
-        }
-        if not self.muted:
-            shape = (self.viewer is not None, args["channel_tags"] is not None)
-            return dict(_ALLOWED[shape].rows(**args))
-        # Muted keywords add a condition each: this query is built by the ORM every time.
-        notes = _allowed_notes(**args)
-        for keyword in self.muted:
-            tagged = TaggedNote.objects.filter(content_object_id=OuterRef("pk"), tag__name__icontains=keyword)
-            notes = notes.exclude(Q(title__icontains=keyword) | Q(body__icontains=keyword) | Q(Exists(tagged)))
-        return dict(notes)
+        channel_tags = self.channel_tag_ids if in_channel and self.channel_tag_ids else None
+        shape = (self.viewer is not None, channel_tags is not None)
+        return dict(
+            _ALLOWED[shape].rows(
+                ids=ids,
+                viewer=self.viewer.pk if self.viewer else None,
+                viewer_key=f"u:{self.viewer.pk}" if self.viewer else None,
+                channel_tags=channel_tags,
+            )
+        )
 
 
 def channel_get(slug: str | None) -> Channel | None:
@@ -239,16 +241,15 @@ def explore_lists(*, viewer, channel: Channel | None) -> list[str]:
 
     Before the first ranking run has written trending, a live popularity list stands in.
     """
-    store = get_store()
     trending = trending_key(channel.slug if channel else None)
+    personal = viewer is not None and viewer.is_authenticated and viewer.personalization_enabled
+    own = user_key(viewer.pk) if personal else None
     try:
-        lists = [trending if store.exists(trending) else LIVE_KEY]
-        if viewer is None or not viewer.is_authenticated or not viewer.personalization_enabled:
-            return lists
-        own = user_key(viewer.pk)
-        return [own, *lists] if store.exists(own) else lists
+        existing = get_store().existing([key for key in (own, trending) if key])  # one round trip
     except redis.RedisError:  # Redis away: the live database ranking keeps Explore answering
         return [LIVE_KEY]
+    lists = [trending if trending in existing else LIVE_KEY]
+    return [own, *lists] if own in existing else lists
 
 
 def _live_page(channel: Channel | None, *, below: float | None, limit: int) -> list[tuple[int, float, str]]:
@@ -353,7 +354,8 @@ def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: 
         logger.warning("explore store unavailable, serving the live list: %s", exc)
         page = _ExplorePage(viewer=viewer, channel=channel, keys=[LIVE_KEY], cursor=None, size=size)
         next_cursor = page.fill()
-    notes = _cards_by_id(list(page.picked), viewer)
+    # `allowed` picked only public notes the viewer may see: their visibility is checked.
+    notes = {card.id: card for card in cards_of(list(page.picked))}
     items = [
         (notes[note_id], {"reason": reason_text(code), "reason_code": code})
         for note_id, code in page.picked.items()
@@ -385,11 +387,12 @@ def _box(lat: float, lng: float, radius_km: float) -> dict:
     }
 
 
-# (id, lat, lng) of the public notes in a box, on the indexed (lat, lng) columns, minus `hidden` authors.
+# (id, lat, lng) of the public notes in a box, on the indexed (lat, lng) columns, minus the
+# authors blocked either way by `viewer` (None when signed out).
 _NEARBY_CANDIDATES = PreparedQuery(
     lambda: (
         Note.objects.public()
-        .exclude(InList(F("author_id"), Arg("hidden")))
+        .filter(unblocked("author_id", Arg("viewer")))
         .filter(lat__isnull=False, lat__range=(Arg("south"), Arg("north")), lng__range=(Arg("west"), Arg("east")))
         .values_list("pk", "lat", "lng")
     )
@@ -405,10 +408,10 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
     only for that candidate set. The cursor is the keyset (distance, id) of the last item.
     """
     after = (cursor["d"], cursor["i"]) if cursor else (-1.0, 0)
-    hidden = _hidden_users(viewer)
+    viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
     ring = min(radius_km, max(after[0], 0) + NEARBY_FIRST_RING_KM)
     while True:
-        rows = np.array(_NEARBY_CANDIDATES.rows(hidden=hidden, **_box(lat, lng, ring)), dtype=np.float64)
+        rows = np.array(_NEARBY_CANDIDATES.rows(viewer=viewer_id, **_box(lat, lng, ring)), dtype=np.float64)
         rows = rows.reshape(-1, 3)
         dist = haversine_km(lat, lng, rows[:, 1], rows[:, 2])
         ids = rows[:, 0].astype(np.int64)

@@ -96,8 +96,12 @@ class RedisStore:
             for (member, score), reason in zip(rows, reasons, strict=True)
         ]
 
-    def exists(self, key: str) -> bool:
-        return bool(self.client.exists(KEY_PREFIX + key))
+    def existing(self, keys: list[str]) -> set[str]:
+        """Which of these lists exist, in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        for key in keys:
+            pipe.exists(KEY_PREFIX + key)
+        return {key for key, found in zip(keys, pipe.execute(), strict=True) if found}
 
     def note_ids(self, key: str) -> set[int]:
         return {int(member) for member in self.client.zrange(KEY_PREFIX + key, 0, -1)}
@@ -124,8 +128,8 @@ class DatabaseStore:
             rows = rows.filter(score__lt=below)
         return list(rows.order_by("-score").values_list("note_id", "score", "reason")[:limit])
 
-    def exists(self, key: str) -> bool:
-        return RankedItem.objects.filter(list_key=key).exists()
+    def existing(self, keys: list[str]) -> set[str]:
+        return set(RankedItem.objects.filter(list_key__in=keys).values_list("list_key", flat=True).distinct())
 
     def note_ids(self, key: str) -> set[int]:
         return set(RankedItem.objects.filter(list_key=key).values_list("note_id", flat=True))

@@ -12,13 +12,12 @@ Two renderers draw a card: `posts.api.NoteCards` (the API's Note JSON) and `Card
 (the dict templates/posts/_card.html shows). There is no other form of a listed note.
 
 Cost: one query checks which of the ids `viewer` may see (compiled once per process,
-`redbook.prepared`), one reads the page's tags (see `_page_tags`); the rest of each card
-comes from the cache (`NOTE_CARD_CACHE_SECONDS`, the same for every viewer), and the
-missing ones cost three queries for the whole page (notes with their author, images,
-products) and a fourth when a product shows. A card is dropped from the cache on edit,
-like, save, re-share, share, comment, view flush and delete (`forget_cards`); the author's
-profile (counts, name, avatar) and a product's name and price are otherwise at most the
-cache's lifetime old. Visibility is never cached: hiding, deleting, blocking or
+`redbook.prepared`); the rest of each card comes from the cache (`NOTE_CARD_CACHE_SECONDS`,
+the same for every viewer), and the missing ones cost four queries for the whole page
+(notes with their author, images, tags, products) and a fifth when a product shows. A card
+is dropped from the cache on edit, like, save, re-share, share, comment, view flush and
+delete (`forget_cards`); the author's profile (counts, name, avatar) and a product's name
+and price are otherwise at most the cache's lifetime old. Visibility is never cached: hiding, deleting, blocking or
 suspending takes a note out of every list at the next request, whatever the cache holds.
 """
 
@@ -38,10 +37,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
-from taggit.models import Tag
 
 from accounts.avatars import generated_avatar_url
-from accounts.models import Block, Follow, User
+from accounts.models import Follow, User
 from posts.models import Like, Note, NoteImage, Save, TaggedNote
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
@@ -75,9 +73,8 @@ class ProductCard(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class NoteCard:
-    """A listed note as every viewer sees it. The cache holds its values but `tags` (the
-    last field) as a plain tuple: pickling dataclasses and model-free tuples of tuples is
-    several times cheaper for the former (see `_cached`)."""
+    """A listed note as every viewer sees it. The cache holds its values as a plain tuple:
+    pickling that is several times cheaper than pickling the dataclass (see `_cached`)."""
 
     id: int
     author: User  # its row as of the card's reading (name, avatar, counts)
@@ -101,7 +98,7 @@ class NoteCard:
     video_seconds: int | None
     images: tuple[CardImage, ...]
     products: tuple[ProductCard, ...]
-    tags: tuple[str, ...]  # last: not cached, see `_page_tags`
+    tags: tuple[str, ...]  # names, in the order the author gave them
 
     @property
     def pk(self) -> int:
@@ -126,7 +123,7 @@ def _prepared_listable(viewer_kind: str) -> PreparedQuery:
     def build():
         notes = Note.objects.all()
         if viewer_kind == "member":
-            notes = notes.visible_to_member(Arg("viewer"), Arg("hidden"))
+            notes = notes.visible_to_member(Arg("viewer"))
         else:
             # Every anonymous viewer sees the same notes, and so does every staff account.
             notes = notes.visible_to(AnonymousUser() if viewer_kind == "anonymous" else User(is_staff=True))
@@ -153,8 +150,7 @@ def _listable_ids(viewer, ids: list[int], drafts: bool) -> set[int]:
     elif viewer.is_staff:
         rows = _LISTABLE["staff"].rows(ids=ids)
     else:
-        hidden = Block.objects.hidden_user_ids(viewer)
-        rows = _LISTABLE["member"].rows(ids=ids, viewer=viewer.pk, hidden=hidden)
+        rows = _LISTABLE["member"].rows(ids=ids, viewer=viewer.pk)
     return {pk for (pk,) in rows}
 
 
@@ -169,14 +165,12 @@ _IMAGES = PreparedQuery(
         .values_list("note_id", *_IMAGE_FIELDS)
     )
 )
-# The SQL of taggit's `prefetch_related("tags")` (DISTINCT, no ORDER BY: the tag order the
-# pages always showed), its note id list as one parameter.
+# A note's tags in the order the author gave them (the order they were attached).
 _TAGS = PreparedQuery(
     lambda: (
-        Tag.objects.filter(InList(F(f"{TaggedNote.tag_relname()}__content_object"), Arg("notes")))
-        .distinct()
-        .extra(select={"note_id": f'"{TaggedNote._meta.db_table}"."content_object_id"'})
-        .values_list("note_id", "id", "name", "slug")
+        TaggedNote.objects.filter(InList(F("content_object_id"), Arg("notes")))
+        .order_by("id")
+        .values_list("content_object_id", "tag__name")
     )
 )
 _PRODUCTS = PreparedQuery(
@@ -195,22 +189,9 @@ _PRODUCT_THUMBS = PreparedQuery(
 )
 
 
-def _page_tags(ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """note id -> its tag names, read for a whole page at once (one query).
-
-    Not cached with the card: the statement has no ORDER BY (the order the API always
-    showed), so Postgres returns a note's tags in an order that depends on which notes
-    are read with it; reading them per page, as before, keeps every page byte-identical.
-    """
-    tags: dict[int, list[str]] = {pk: [] for pk in ids}
-    for note_id, _pk, name, _slug in _TAGS.rows(notes=ids):
-        tags[note_id].append(name)
-    return {pk: tuple(names) for pk, names in tags.items()}
-
-
 def _read_cards(ids: list[int]) -> dict[int, tuple]:
-    """The cards of these notes from the database, as `_cached` values (no tags): three
-    queries, a fourth when a product shows."""
+    """The cards of these notes from the database, as `_cached` values: four queries, a
+    fifth when a product shows."""
     # PreparedInstances(Note, ...) reads Note rows (`objects` says list[Model])
     notes = {note.pk: note for note in cast(list[Note], _NOTES.objects(ids=ids))}
     if not notes:
@@ -219,6 +200,9 @@ def _read_cards(ids: list[int]) -> dict[int, tuple]:
     images: dict[int, list[CardImage]] = {pk: [] for pk in found}
     for note_id, *row in _IMAGES.rows(notes=found):
         images[note_id].append(CardImage(*row))
+    tags: dict[int, list[str]] = {pk: [] for pk in found}
+    for note_id, name in _TAGS.rows(notes=found):
+        tags[note_id].append(name)
     product_rows = _PRODUCTS.rows(notes=found)
     thumbs: dict[int, str] = {}
     if product_rows:
@@ -229,21 +213,20 @@ def _read_cards(ids: list[int]) -> dict[int, tuple]:
         # the row holds ProductCard's fields but `thumb` (see _PRODUCTS)
         known = cast(tuple[int, str, Decimal, Decimal, str, str], product)
         products[note_id].append(ProductCard(*known, thumb=thumbs.get(product[0], "")))
-    return {pk: _cached(note, images[pk], products[pk]) for pk, note in notes.items()}
+    return {pk: _cached(note, images[pk], products[pk], tags[pk]) for pk, note in notes.items()}
 
 
-# NoteCard's fields but the last (`tags`), in order: what the cache holds of a card.
-_CACHED_FIELDS = [field.name for field in fields(NoteCard)][:-1]
+_CARD_FIELDS = [field.name for field in fields(NoteCard)]
 
 
-def _cached(note: Note, images, products) -> tuple:
-    """A card's values but its tags, in `_CACHED_FIELDS` order: `NoteCard(*values, tags)`."""
-    values = {"author": note.author, "images": tuple(images), "products": tuple(products)}
-    return tuple(values[name] if name in values else getattr(note, name) for name in _CACHED_FIELDS)
+def _cached(note: Note, images, products, tags) -> tuple:
+    """A card's values, in NoteCard's field order: `NoteCard(*values)`."""
+    values = {"author": note.author, "images": tuple(images), "products": tuple(products), "tags": tuple(tags)}
+    return tuple(values[name] if name in values else getattr(note, name) for name in _CARD_FIELDS)
 
 
 def _cache_key(note_id: int) -> str:
-    return f"notecard:v3:{note_id}"
+    return f"notecard:v4:{note_id}"
 
 
 def note_cards(ids, viewer, *, drafts: bool = False) -> list[NoteCard]:
@@ -269,10 +252,7 @@ def cards_of(ids: list[int]) -> list[NoteCard]:
         values.update(read)
         if seconds and read:
             cache.set_many({_cache_key(pk): row for pk, row in read.items()}, seconds)
-    found = [pk for pk in ids if pk in values]
-    tags = _page_tags(found) if found else {}
-    # mypy cannot count a splatted tuple: `_cached` holds every field but the last, `tags`
-    return [NoteCard(*values[pk], tags[pk]) for pk in found]  # type: ignore[call-arg]
+    return [NoteCard(*values[pk]) for pk in ids if pk in values]
 
 
 def forget_cards(note_ids) -> None:

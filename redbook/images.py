@@ -197,9 +197,10 @@ def _cmyk_to_srgb(image: Image.Image, icc: bytes | None) -> tuple[Image.Image, b
 
 
 def _fit(image: Image.Image, max_size: int) -> Image.Image:
-    """A new image fitting in max_size x max_size (never upscaled), as `thumbnail` sizes it."""
+    """`image` fitting in max_size x max_size (never upscaled), as `thumbnail` sizes it:
+    a new image when it must shrink, else `image` itself."""
     if max(image.size) <= max_size:
-        return image.copy()
+        return image
     ratio = max_size / max(image.size)
     size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
     return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
@@ -211,8 +212,9 @@ def make_rendition(image: Image.Image, *, max_size: int, fmt: str, quality: int 
     if fmt not in OUTPUT_EXTENSIONS:
         raise ValueError(f"unsupported rendition format {fmt}")
     icc = image.info.get("icc_profile")
-    # Every step makes a new image (never a full-size copy for nothing): the source is
-    # shared by the caller's other renditions and must stay as it is.
+    # Every step that changes pixels makes a new image (never a full-size copy for nothing:
+    # nine 4096 px copies pushed a nine-photo upload to 300 MB); the source is shared by the
+    # caller's other renditions and must stay as it is.
     out = image
     if image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
         out = ImageOps.exif_transpose(image)
@@ -220,8 +222,8 @@ def make_rendition(image: Image.Image, *, max_size: int, fmt: str, quality: int 
         out, icc = _cmyk_to_srgb(out, icc)
     out = _to_output_mode(out, fmt)
     out = _fit(out, max_size)
-    # Encoders fall back to `info` for EXIF/XMP/comments: empty it so nothing leaks.
-    out.info = {}
+    # Encoders fall back to `info` for EXIF/XMP/comments: empty while saving so nothing
+    # leaks (and given back after: `out` may be the caller's source).
     # Spooled to disk past a size: a request's renditions wait for storage without
     # piling up in memory (nine originals of 4096 px are tens of MB).
     buffer = tempfile.SpooledTemporaryFile(max_size=RENDITION_SPOOL_BYTES)  # noqa: SIM115 (the caller stores it)
@@ -234,7 +236,11 @@ def make_rendition(image: Image.Image, *, max_size: int, fmt: str, quality: int 
         options["method"] = 4
     elif fmt == "PNG":
         options = {"optimize": True, **({"icc_profile": icc} if icc else {})}
-    out.save(buffer, format=fmt, **options)
+    info, out.info = out.info, {}
+    try:
+        out.save(buffer, format=fmt, **options)
+    finally:
+        out.info = info
     buffer.seek(0)
     content = File(buffer, name=server_filename(OUTPUT_EXTENSIONS[fmt]))
     return Rendition(content=content, width=out.width, height=out.height)

@@ -21,7 +21,7 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerFie
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from accounts.models import Block, User
+from accounts.models import User, unblocked
 from posts.cards import note_cards
 from posts.models import Note
 from redbook.exceptions import Invalid
@@ -66,8 +66,8 @@ def _authenticated(viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
-def _hidden_authors(viewer) -> set[int]:
-    return Block.objects.hidden_user_ids(viewer) if _authenticated(viewer) else set()
+def _viewer_id(viewer) -> int | None:
+    return viewer.pk if _authenticated(viewer) else None
 
 
 def match_modes(terms: list[str]) -> list[dict]:
@@ -181,10 +181,10 @@ def _ordered_ids(documents, live: QuerySet, terms: list[str], ordering: tuple, o
 NOTE_ORDERINGS = {"newest": ("-created_at", "-pk"), "most_liked": ("-like_count", "-pk")}
 
 
-def searchable_notes(*, hidden) -> QuerySet:
+def searchable_notes(*, viewer_id) -> QuerySet:
     """Notes search may show: public ones (never hidden ones, not even one's own), minus
-    the authors `hidden` (`Block.objects.hidden_user_ids` of the viewer, or an `Arg`)."""
-    return Note.objects.public().exclude(InList(F("author_id"), hidden))
+    those of authors blocked either way by `viewer_id` (an id, an `Arg`, or None)."""
+    return Note.objects.public().filter(unblocked("author_id", viewer_id))
 
 
 class EpochSeconds(Func):
@@ -205,7 +205,7 @@ class EpochSeconds(Func):
 # once per process, as building it with the ORM cost more CPU than Postgres spends on it.
 _LIVE_NOTE_SIGNALS = PreparedQuery(
     lambda: (
-        searchable_notes(hidden=Arg("hidden"))
+        searchable_notes(viewer_id=Arg("viewer"))
         .filter(InList(F("pk"), Arg("ids")))
         .values_list("pk", "like_count", "save_count", "comment_count", EpochSeconds("created_at"))
     )
@@ -213,9 +213,9 @@ _LIVE_NOTE_SIGNALS = PreparedQuery(
 
 
 def note_ids_search(*, viewer, terms: list[str], sort: str, offset: int, limit: int) -> Page:
-    hidden = _hidden_authors(viewer)
+    viewer_id = _viewer_id(viewer)
     if sort in NOTE_ORDERINGS:
-        notes = searchable_notes(hidden=hidden)
+        notes = searchable_notes(viewer_id=viewer_id)
         ids = _ordered_ids(NoteDocument, notes, terms, NOTE_ORDERINGS[sort], offset, limit)
     else:
         now = time.time()
@@ -226,7 +226,7 @@ def note_ids_search(*, viewer, terms: list[str], sort: str, offset: int, limit: 
             )
 
         def live_rows(ids):
-            return _LIVE_NOTE_SIGNALS.rows(ids=ids, hidden=hidden)
+            return _LIVE_NOTE_SIGNALS.rows(ids=ids, viewer=viewer_id)
 
         ids = _relevant_ids(NoteDocument, live_rows, terms, score, offset, limit)
     return _page(ids, offset=offset, limit=limit)
@@ -363,7 +363,7 @@ def _words_completing(*, viewer, typed: list[str], limit: int) -> list[str]:
         return []
     terms = [stem(word) for word in typed]
     tiered = _tiered((NoteDocument, ProductDocument))
-    notes = searchable_notes(hidden=_hidden_authors(viewer))
+    notes = searchable_notes(viewer_id=_viewer_id(viewer))
     texts = _texts_matching(NoteDocument, notes, "title", terms, NoteDocument in tiered)
     texts += _texts_matching(ProductDocument, Product.objects.listed(), "name", terms, ProductDocument in tiered)
     counts = Counter()

@@ -25,7 +25,7 @@ import time
 
 import django
 
-ENDPOINTS = ("explore", "follow", "nearby", "home", "search", "products", "suggest")
+ENDPOINTS = ("floor", "b1", "explore", "follow", "nearby", "home", "search", "products", "suggest")
 WARMUP = 20
 
 
@@ -91,8 +91,7 @@ def profile(handler, endpoint, count: int, sort: str, top: int) -> None:
 
 
 def sample(handler, endpoint, count: int) -> None:
-    """pyinstrument's sampling profile (not a project dependency: `pip install --target DIR
-    pyinstrument` and put DIR on PYTHONPATH): shares of CPU time without cProfile's skew."""
+    """pyinstrument's sampling profile (a dev requirement): shares of CPU time without cProfile's skew."""
     from pyinstrument import Profiler
 
     _drive(handler, endpoint, WARMUP)

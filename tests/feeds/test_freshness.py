@@ -33,7 +33,7 @@ def test_a_like_refreshes_the_users_list_through_the_worker(celery_worker):
     food = [make_note(UserFactory(), tags=["food"]) for _ in range(4)]
     travel = [make_note(UserFactory(), tags=["travel"]) for _ in range(4)]
     post_services.note_like(user=lover, note=food[0])
-    assert _wait_for(lambda: get_store().exists(user_key(lover.pk)))
+    assert _wait_for(lambda: user_key(lover.pk) in get_store().existing([user_key(lover.pk)]))
     first = get_store().page(user_key(lover.pk), below=None, limit=1)[0]
     assert first[2] == "tag:food"
     # when: they like travel notes

@@ -50,7 +50,7 @@ def test_beats_full_ranking_runs_on_the_tests_worker(celery_worker):
     app.send_task(BEAT_RANKING)
     # then: the worker takes it off the "ranking" queue and writes the lists
     deadline = time.monotonic() + 30
-    while not get_store().exists(user_key(lover.pk)) and time.monotonic() < deadline:
+    while user_key(lover.pk) not in get_store().existing([user_key(lover.pk)]) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert get_store().page(user_key(lover.pk), below=None, limit=1)[0][0] == unseen.pk
-    assert get_store().exists(trending_key())
+    assert trending_key() in get_store().existing([trending_key()])

@@ -24,7 +24,7 @@ def test_page_reads_best_first_with_reasons_and_keyset(store):
     store.replace_many([OLD])
     assert store.page("u:1", below=None, limit=2) == [(10, 3.0, "tag:food"), (11, 2.0, "similar")]
     assert store.page("u:1", below=2.0, limit=5) == [(12, 1.0, "trending")]
-    assert store.exists("u:1") and not store.exists("u:2")
+    assert store.existing(["u:1", "u:2"]) == {"u:1"}
     assert store.note_ids("u:1") == {10, 11, 12}
 
 
@@ -37,7 +37,7 @@ def test_replace_swaps_the_whole_list(store):
 def test_replace_with_nothing_removes_the_list(store):
     store.replace_many([OLD])
     store.replace_many([RankedList("u:1", [])])
-    assert not store.exists("u:1")
+    assert store.existing(["u:1"]) == set()
     assert store.page("u:1", below=None, limit=10) == []
 
 
