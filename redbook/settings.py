@@ -521,3 +521,6 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append("messaging.context_processo
 # Note read model (posts/cards.py): how long a note's card (the same for every viewer) is
 # cached; edits, likes, saves, comments, hides and deletes drop it sooner. 0 turns it off.
 NOTE_CARD_CACHE_SECONDS = env.int("NOTE_CARD_CACHE_SECONDS", default=60)
+# The product list's summaries (shop/product_cards.py), the same way: edits and stock, sales
+# and notes count moves drop one sooner. 0 turns it off.
+PRODUCT_CARD_CACHE_SECONDS = env.int("PRODUCT_CARD_CACHE_SECONDS", default=60)

@@ -18,6 +18,7 @@ from redbook.throttling import CheckoutThrottle
 from redbook.visitors import visitor_key
 from shop import addresses, orders, payment_flow, selectors, services
 from shop.payments import SIGNATURE_HEADER
+from shop.product_cards import product_summaries
 from shop.serializers import (
     AddressInputSerializer,
     AddressSerializer,
@@ -66,7 +67,10 @@ class ProductPagination(CursorPagination):
             message = _("Unknown ordering; use one of: %(choices)s.") % {"choices": ", ".join(selectors.ORDERINGS)}
             raise Invalid(message, code="invalid_ordering")
         self.ordering = selectors.ORDERINGS[value]
-        return super().paginate_queryset(queryset, request, view)
+        # The page as rows of ids and the ordering's columns (the cursor's position): the
+        # products themselves come from their summaries (shop/product_cards.py).
+        keys = queryset.prefetch_related(None).values("id", *{field.lstrip("-") for field in self.ordering})
+        return super().paginate_queryset(keys, request, view)
 
 
 def _product_write_args(request) -> dict:
@@ -95,8 +99,7 @@ class ProductListView(APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(products, request, view=self)
-        context = _user_context(request, [p.brand for p in page])
-        return paginator.get_paginated_response(ProductSerializer(page, many=True, context=context).data)
+        return paginator.get_paginated_response(product_summaries([row["id"] for row in page], request))
 
     @extend_schema(request=ProductWriteSerializer, responses={201: ProductSerializer})
     def post(self, request):

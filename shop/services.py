@@ -17,6 +17,7 @@ from redbook.images import check_request_pixels, load_image, make_rendition
 from shop import signals
 from shop.gtin import gtin_clean, gtin_ensure_free, gtin_lock
 from shop.models import MAX_LINE_QUANTITY, Cart, CartItem, Category, Product, ProductImage, Variant
+from shop.product_cards import forget_products
 from shop.signals import added_to_cart
 from shop.stock import out_of_stock_error
 
@@ -301,12 +302,16 @@ def expected_notes_count():
 
 
 def product_prices_refresh(*, product_ids) -> None:
-    Product.objects.filter(pk__in=list(product_ids)).update(**expected_prices())
+    product_ids = list(product_ids)
+    Product.objects.filter(pk__in=product_ids).update(**expected_prices())
+    forget_products(product_ids)
 
 
 def product_notes_count_refresh(*, product_ids) -> None:
     """Recount notes_count. Call after tagging, untagging, hiding or deleting notes."""
-    Product.objects.filter(pk__in=list(product_ids)).update(notes_count=expected_notes_count())
+    product_ids = list(product_ids)
+    Product.objects.filter(pk__in=product_ids).update(notes_count=expected_notes_count())
+    forget_products(product_ids)
 
 
 # --- Cart ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from redbook.exceptions import Conflict
 from shop.models import OrderItem, Product, Variant
+from shop.product_cards import forget_products
 
 Line = tuple[int, int]  # (variant_id, quantity)
 
@@ -29,12 +30,19 @@ def _order_lines(items: Iterable[OrderItem]) -> list[Line]:
 
 def stock_reserve(*, lines: Iterable[Line]) -> None:
     """Hold units for an unpaid order, or raise Conflict (409) naming what ran out."""
-    for variant_id, quantity in _in_pk_order(lines):
+    ordered = _in_pk_order(lines)
+    for variant_id, quantity in ordered:
         taken = Variant.objects.filter(pk=variant_id, stock__gte=quantity).update(
             stock=F("stock") - quantity, reserved=F("reserved") + quantity
         )
         if not taken:
             raise _out_of_stock(variant_id, quantity)
+    _forget_products_of(variant_id for variant_id, _quantity in ordered)
+
+
+def _forget_products_of(variant_ids: Iterable[int]) -> None:
+    """The list's summaries show each variant's stock (in_stock, only_left)."""
+    forget_products(Variant.objects.filter(pk__in=list(variant_ids)).values_list("product_id", flat=True).distinct())
 
 
 def _out_of_stock(variant_id: int, wanted: int) -> Conflict:
@@ -57,10 +65,12 @@ def out_of_stock_error(variant: Variant, wanted: int) -> Conflict:
 
 def stock_release(*, items: Iterable[OrderItem]) -> None:
     """An unpaid order is cancelled or expired: its held units go back on sale."""
-    for variant_id, quantity in _order_lines(items):
+    lines = _order_lines(items)
+    for variant_id, quantity in lines:
         Variant.objects.filter(pk=variant_id).update(
             stock=F("stock") + quantity, reserved=Greatest(F("reserved") - quantity, 0)
         )
+    _forget_products_of(variant_id for variant_id, _quantity in lines)
 
 
 def stock_commit_sold(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
@@ -70,6 +80,7 @@ def stock_commit_sold(*, items: Iterable[OrderItem], counts_as_sale: bool) -> No
         Product.objects.filter(pk=product_id).update(sold_count=F("sold_count") + quantity)
     for variant_id, quantity in _order_lines(items):
         Variant.objects.filter(pk=variant_id).update(reserved=Greatest(F("reserved") - quantity, 0))
+    forget_products(_sum_by_product(items))  # sold_count
 
 
 def stock_restore(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
@@ -77,8 +88,10 @@ def stock_restore(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
     items = list(items)
     for product_id, quantity in sorted(_sum_by_product(items if counts_as_sale else []).items()):
         Product.objects.filter(pk=product_id).update(sold_count=Greatest(F("sold_count") - quantity, 0))
-    for variant_id, quantity in _order_lines(items):
+    lines = _order_lines(items)
+    for variant_id, quantity in lines:
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
+    _forget_products_of(variant_id for variant_id, _quantity in lines)
 
 
 def _sum_by_product(items: Iterable[OrderItem]) -> dict[int, int]:

@@ -89,5 +89,6 @@ def test_the_status_change_enqueues_after_commit(user, variant, django_capture_o
     with django_capture_on_commit_callbacks() as declined_callbacks, pytest.raises(PaymentDeclined):
         orders.order_pay(order_id=other.pk, buyer=user, card_number="4000000000000002")
 
-    assert len(callbacks) == 1
+    # (the other callback drops the product's cached list summary: shop/product_cards.py)
+    assert len([callback for callback in callbacks if "enqueue_on_commit" in callback.__qualname__]) == 1
     assert declined_callbacks == []
