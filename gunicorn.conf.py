@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+import sys
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
@@ -18,3 +19,10 @@ accesslog = "-"
 # forwarded value (SCRIPT_NAME, PATH_INFO) from anyone.
 secure_scheme_headers = {}
 forwarded_allow_ips = ""
+
+
+def post_fork(server, worker):
+    """A worker's threads hand the GIL over every GUNICORN_GIL_SWITCH_MS (1 ms; Python's
+    default is 5): a thread whose database or Redis reply has arrived waits at most that
+    long behind one that is rendering, and a feed page waits on about eight replies."""
+    sys.setswitchinterval(float(os.environ.get("GUNICORN_GIL_SWITCH_MS", "1")) / 1000)

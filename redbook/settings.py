@@ -113,6 +113,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DB_POOL_MAX", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10),
     }
+    # Server-side parameters, and a statement run PREPARE_THRESHOLD times on a connection
+    # is prepared: Postgres plans it once per connection instead of at every execution
+    # (planning a feed's filter query cost more than running it). Django turns both off
+    # for transaction-mode PgBouncer, which cannot keep prepared statements: set
+    # DB_PREPARE_THRESHOLD= (empty) behind one.
+    if _threshold := env("DB_PREPARE_THRESHOLD", default="5"):
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=int(_threshold))
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # sqlite lock wait
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

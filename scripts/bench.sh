@@ -17,6 +17,9 @@ export MEDIA_ROOT="${BENCH_MEDIA_ROOT:-$PWD/var/bench-media}"  # the image pool 
 export DEBUG=0 SECRET_KEY=bench SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 
-# BENCH_REUSE=1 measures an already seeded bench database again (no reseed: L takes a while).
+# BENCH_REUSE=1 measures an already seeded bench database again (no reseed: L takes a while),
+# BENCH_RANKED=1 with it skips reindex_search and rank_explore (run on it before);
+# BENCH_ENDPOINTS_ONLY=1 writes the endpoint table only (no video, messaging or ranking runs).
 exec .venv/bin/python -m tests.bench.run --scale "${BENCH_SCALE:-S}" \
-  --seconds "${BENCH_SECONDS:-20}" --port "${BENCH_PORT:-8107}" ${BENCH_REUSE:+--reuse}
+  --seconds "${BENCH_SECONDS:-20}" --port "${BENCH_PORT:-8107}" ${BENCH_REUSE:+--reuse} \
+  ${BENCH_RANKED:+--ranked} ${BENCH_ENDPOINTS_ONLY:+--endpoints-only}

@@ -148,6 +148,12 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8107)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bench database (no reseed)")
+    parser.add_argument(
+        "--ranked", action="store_true", help="with --reuse: search is indexed and Explore ranked already"
+    )
+    parser.add_argument(
+        "--endpoints-only", action="store_true", help="the endpoint table only: no video, messaging or ranking runs"
+    )
     args = parser.parse_args()
     scale = SCALES[args.scale]
     (ROOT / "bench-results").mkdir(exist_ok=True)
@@ -172,13 +178,17 @@ def main() -> int:
     from tests.bench import targets
 
     for command in ("reindex_search", "rank_explore"):
+        if args.ranked and figures["seed_demo"].startswith("reused"):
+            figures[command] = "done before (--ranked)"
+            continue
         figures[command] = optional_step(command, available=command in get_commands())
     manage("collectstatic", "--noinput", "-v0")
     endpoints = targets.build()
     if (dashboard := analytics_bench.endpoint()) is not None:
         endpoints.append(dashboard)
-    figures["analytics: event recording (added to its request)"] = analytics_bench.recording_figure()
-    figures["analytics: rollup of one day at L volume"] = analytics_bench.rollup_figure()
+    if not args.endpoints_only:
+        figures["analytics: event recording (added to its request)"] = analytics_bench.recording_figure()
+        figures["analytics: rollup of one day at L volume"] = analytics_bench.rollup_figure()
     # Messages: the inbox at 1,000 conversations per user, as an endpoint of the table.
     endpoints.append(messaging_bench.inbox_endpoint(messaging_bench.seed_inboxes()))
     figures["active users (7 days)"] = str(targets.active_users())
@@ -187,6 +197,9 @@ def main() -> int:
         for endpoint in endpoints:
             results[endpoint.key] = measure(server, endpoint, args.seconds)
             loads.append(os.getloadavg()[0])
+        if args.endpoints_only:
+            figures["host load (1 min avg) per endpoint"] = f"{min(loads):.1f}-{max(loads):.1f}, {os.cpu_count()} CPUs"
+            return _write(args.scale, scale, endpoints, results, figures)
         # Partners (issue 17): the partner API, full and conditional, and the widget's first render.
         partner_endpoints, partner_figures = partner_bench.endpoints(server.base_url)
         for endpoint in partner_endpoints:
@@ -223,8 +236,12 @@ def main() -> int:
         ROOT / "bench-results" / f"footprint-{args.scale}.json",
         footprint.measure(ranking={str(count): run for count, run in ranking_runs.items()}),
     )
-    table = report.render(args.scale, scale, endpoints, results, figures)
-    out = ROOT / "bench-results" / f"bench-{args.scale}.md"
+    return _write(args.scale, scale, endpoints, results, figures)
+
+
+def _write(scale_name: str, scale: dict, endpoints, results, figures) -> int:
+    table = report.render(scale_name, scale, endpoints, results, figures)
+    out = ROOT / "bench-results" / f"bench-{scale_name}.md"
     out.write_text(table)
     print(table)
     print(f"bench: written to {out.relative_to(ROOT)}")
