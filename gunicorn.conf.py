@@ -4,6 +4,11 @@ import multiprocessing
 import os
 import sys
 
+# Web requests run a fixed set of small statements: Postgres prepares them once per
+# connection (redbook/settings.py, DB_PREPARE_THRESHOLD; set it empty behind a
+# transaction-mode PgBouncer).
+os.environ.setdefault("DB_PREPARE_THRESHOLD", "5")
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))

@@ -113,12 +113,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DB_POOL_MAX", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=10),
     }
-    # Server-side parameters, and a statement run PREPARE_THRESHOLD times on a connection
-    # is prepared: Postgres plans it once per connection instead of at every execution
-    # (planning a feed's filter query cost more than running it). Django turns both off
-    # for transaction-mode PgBouncer, which cannot keep prepared statements: set
-    # DB_PREPARE_THRESHOLD= (empty) behind one.
-    if _threshold := env("DB_PREPARE_THRESHOLD", default="5"):
+    # With DB_PREPARE_THRESHOLD=N: server-side parameters, and a statement run N times on a
+    # connection is prepared, so Postgres plans it once per connection instead of at every
+    # execution (planning a feed's filter query cost more than running it). gunicorn.conf.py
+    # turns it on for the web, whose requests run a fixed set of small statements; batch
+    # work (Celery, manage.py) keeps Django's client-side binding, as a server-side
+    # statement takes at most 65,535 parameters (a ranking run's `id IN (...)` has more).
+    # Leave it empty behind a transaction-mode PgBouncer, which cannot keep prepared statements.
+    if _threshold := env("DB_PREPARE_THRESHOLD", default=""):
         DATABASES["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=int(_threshold))
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20  # sqlite lock wait

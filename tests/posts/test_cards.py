@@ -87,6 +87,17 @@ def test_a_page_reads_cards_in_a_fixed_number_of_queries_then_from_the_cache(
 
 
 @pytest.mark.django_db
+def test_a_cards_tags_keep_the_authors_order_in_and_out_of_the_cache(make_note):
+    first = make_note(body="#zeta #alpha #mid")
+    second = make_note(body="#mid #zeta")  # the same tags, read on one page in another order
+    cache.clear()
+    fresh = note_cards([second.pk, first.pk], AnonymousUser())
+    cached = note_cards([first.pk, second.pk], AnonymousUser())
+    assert [card.tags for card in fresh] == [("mid", "zeta"), ("zeta", "alpha", "mid")]
+    assert [card.tags for card in cached] == [("zeta", "alpha", "mid"), ("mid", "zeta")]
+
+
+@pytest.mark.django_db
 def test_edits_likes_views_drop_a_cached_card_and_hiding_takes_it_out_at_once(user, other_user, make_note, admin_user):
     note = make_note(author=other_user, title="Before")
     note_cards([note.pk], user)  # cached
