@@ -2,7 +2,6 @@
 
 import multiprocessing
 import os
-import sys
 
 # Web requests run a fixed set of small statements: Postgres prepares them once per
 # connection (redbook/settings.py, DB_PREPARE_THRESHOLD; set it empty behind a
@@ -25,9 +24,3 @@ accesslog = "-"
 secure_scheme_headers = {}
 forwarded_allow_ips = ""
 
-
-def post_fork(server, worker):
-    """A worker's threads hand the GIL over every GUNICORN_GIL_SWITCH_MS (1 ms; Python's
-    default is 5): a thread whose database or Redis reply has arrived waits at most that
-    long behind one that is rendering, and a feed page waits on about eight replies."""
-    sys.setswitchinterval(float(os.environ.get("GUNICORN_GIL_SWITCH_MS", "1")) / 1000)
