@@ -23,4 +23,3 @@ accesslog = "-"
 # forwarded value (SCRIPT_NAME, PATH_INFO) from anyone.
 secure_scheme_headers = {}
 forwarded_allow_ips = ""
-
