@@ -32,6 +32,10 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(is_listed=True, is_delisted=False, brand__is_active=True, brand__is_suspended=False)
 
 
+# The columns the product list sorts by (shop.selectors.ORDERINGS), each indexed with the id.
+SORTABLE_FIELDS = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
+
+
 class Product(models.Model):
     brand = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(_("name"), max_length=120)
@@ -58,7 +62,13 @@ class Product(models.Model):
     objects = ProductQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["brand", "-id"]), models.Index(fields=["category", "-id"])]
+        indexes = [
+            models.Index(fields=["brand", "-id"]),
+            models.Index(fields=["category", "-id"]),
+            # The list's orderings (shop.selectors.ORDERINGS), each read either way by keyset:
+            # without them every page sorted the whole catalog (30 ms at 27,000 products).
+            *(models.Index(fields=[field, "id"], name=f"product_by_{field}") for field in SORTABLE_FIELDS),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["gtin"], condition=~Q(gtin=""), name="product_gtin_unique"),
         ]

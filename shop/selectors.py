@@ -11,6 +11,7 @@ from redbook import numbers
 from redbook.exceptions import Invalid, NotFound
 from shop.gtin import gtin_parse
 from shop.models import (
+    SORTABLE_FIELDS,
     Address,
     Cart,
     CartItem,
@@ -23,12 +24,11 @@ from shop.models import (
     Variant,
 )
 
-SORTABLE = ("created_at", "price_min", "price_max", "notes_count", "sold_count")
 # ?ordering= value -> (primary field, tie-breaker) for the keyset cursor: the field
 # names either way ("price_min", "-notes_count"), plus friendly names.
 ORDERINGS = {
-    **{field: (field, "id") for field in SORTABLE},
-    **{f"-{field}": (f"-{field}", "-id") for field in SORTABLE},
+    **{field: (field, "id") for field in SORTABLE_FIELDS},
+    **{f"-{field}": (f"-{field}", "-id") for field in SORTABLE_FIELDS},
     "newest": ("-created_at", "-id"),
     "price": ("price_min", "id"),
     "-price": ("-price_max", "-id"),
