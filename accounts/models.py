@@ -21,7 +21,7 @@ class UserQuerySet(models.QuerySet):
         """Active accounts, minus those that blocked the viewer or that the viewer blocked."""
         qs = self.active()
         if viewer is not None and viewer.is_authenticated:
-            qs = qs.exclude(pk__in=Block.objects.hidden_user_ids(viewer))
+            qs = qs.filter(unblocked("pk", viewer.pk))
         return qs
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Block, User
+from accounts.models import User, unblocked
 from messaging.models import Membership, Message
 from posts.models import Note, NoteImage
 from redbook import numbers
@@ -74,7 +74,7 @@ def inbox(*, user: User, folder: str) -> QuerySet:
         _rows()
         .annotate(last_note_visible=_note_visible(user, "last_message__note_id"))
         .filter(user=user, folder=folder, is_hidden=False)
-        .exclude(other_id__in=Block.objects.hidden_user_ids(user))
+        .filter(unblocked("other_id", user.pk))
         .filter(other__is_active=True, other__is_suspended=False)
     )
 

@@ -6,7 +6,7 @@ ids only (`.values("id", ...)`, keyset or ?page=): the cards themselves come fro
 """
 
 import math
-from collections.abc import Iterable, Set
+from collections.abc import Iterable
 
 from django.db.models import (
     Count,
@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from accounts.models import Block, User
+from accounts.models import User, unblocked
 from posts.models import Collection, Comment, CommentLike, Like, Note, NoteImage, Place, Reshare, Save
 from redbook.exceptions import Forbidden, Invalid, NotFound
 from redbook.prepared import Arg, InList, PreparedQuery
@@ -180,7 +180,7 @@ def _collections_visible_to(viewer) -> QuerySet:
     qs = Collection.objects.filter(owner__is_active=True, owner__is_suspended=False)
     if not _authenticated(viewer):
         return qs.filter(is_private=False)
-    return qs.filter(Q(is_private=False) | Q(owner=viewer)).exclude(owner_id__in=Block.objects.hidden_user_ids(viewer))
+    return qs.filter(Q(is_private=False) | Q(owner=viewer)).filter(unblocked("owner_id", viewer.pk))
 
 
 def _visible_notes_count(viewer) -> Coalesce:
@@ -247,21 +247,19 @@ def user_collections(*, owner: User, viewer) -> QuerySet:
 # --- Comments --------------------------------------------------------------------------
 
 
-def _visible_comments(viewer, hidden: Set[int] | None = None) -> QuerySet:
+def _visible_comments(viewer) -> QuerySet:
     qs = Comment.objects.filter(is_removed=False, author__is_active=True, author__is_suspended=False)
     if _authenticated(viewer):
-        hidden = Block.objects.hidden_user_ids(viewer) if hidden is None else hidden
-        qs = qs.exclude(author_id__in=hidden)
+        qs = qs.filter(unblocked("author_id", viewer.pk))
     return qs.select_related("author")
 
 
 def comments_for_note(*, note: Note, viewer, parent_id: int | None = None) -> QuerySet:
     """Root comments oldest first, each with all its replies; or one root's replies."""
-    hidden = Block.objects.hidden_user_ids(viewer) if _authenticated(viewer) else set()
-    qs = _visible_comments(viewer, hidden).filter(note=note)
+    qs = _visible_comments(viewer).filter(note=note)
     if parent_id is not None:
         return qs.filter(parent_id=parent_id).order_by("id")
-    replies = _visible_comments(viewer, hidden).order_by("id")
+    replies = _visible_comments(viewer).order_by("id")
     return qs.filter(parent__isnull=True).order_by("id").prefetch_related(Prefetch("replies", queryset=replies))
 
 

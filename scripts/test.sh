@@ -26,6 +26,8 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 mkdir -p var/staticfiles  # whitenoise warns on every request when STATIC_ROOT is missing
 export DEBUG=1 SECRET_KEY="${SECRET_KEY:-test-only-secret-key}"
+# As the web runs (gunicorn.conf.py): server-side parameters and prepared statements.
+export DB_PREPARE_THRESHOLD="${DB_PREPARE_THRESHOLD-5}"
 echo "Testing on: ${DATABASE_URL:-sqlite (embedded)} / ${REDIS_URL:-no redis (embedded)}"
 
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from redbook.exceptions import ServiceError
 from shop import orders
 from shop.models import Cart, CartItem, Category, Order, OrderItem, Payment, Product, ProductImage, Variant
+from shop.product_cards import forget_products
 
 
 @admin.register(Category)
@@ -56,6 +57,11 @@ class ProductAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(stock_sum=Sum("variants__stock"))
+
+    def save_related(self, request, form, formsets, change):
+        """After the product and its variants and images are saved: the list shows them."""
+        super().save_related(request, form, formsets, change)
+        forget_products([form.instance.pk])
 
     @admin.display(description=_("stock"), ordering="stock_sum")
     def total_stock(self, product):

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shop.models import Order, OrderItem, Product, Variant
+from shop.product_cards import forget_products
 from shop.services import expected_notes_count, expected_prices
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def reconcile_product_counters() -> int:
         changes = {name: row[f"expected_{name}"] for name in fields}
         logger.warning("reconcile: product %s %s -> %s", row["pk"], {name: row[name] for name in fields}, changes)
         Product.objects.filter(pk=row["pk"]).update(**changes)
+        forget_products([row["pk"]])
         fixed += 1
     return fixed
 

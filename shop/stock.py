@@ -92,6 +92,7 @@ def stock_restore(*, items: Iterable[OrderItem], counts_as_sale: bool) -> None:
     for variant_id, quantity in lines:
         Variant.objects.filter(pk=variant_id).update(stock=F("stock") + quantity)
     _forget_products_of(variant_id for variant_id, _quantity in lines)
+    forget_products(_sum_by_product(items))  # sold_count, also of a line whose variant is gone
 
 
 def _sum_by_product(items: Iterable[OrderItem]) -> dict[int, int]:

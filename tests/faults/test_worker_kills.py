@@ -117,4 +117,5 @@ def test_killed_workers_lose_nothing_and_do_nothing_twice(world, workers, flagge
     overdue = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, expires_at__lte=timezone.now())
     assert not overdue.exists(), "an expiry was lost"
     assert Order.objects.filter(status=Order.Status.CANCELLED).exists()
-    assert all(get_store().exists(user_key(user_id)) for user_id in ranked), "a ranking was lost"
+    lists = {user_key(user_id) for user_id in ranked}
+    assert get_store().existing(list(lists)) == lists, "a ranking was lost"

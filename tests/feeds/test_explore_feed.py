@@ -89,6 +89,22 @@ def test_what_must_not_show_is_dropped(food_lover):
     assert not Note.objects.filter(pk__in=after, author=blocked_author).exists()
 
 
+def test_muted_words_match_title_body_and_tags_in_any_case_and_blocks_count_both_ways(food_lover):
+    services.explore_rank(user_ids=[food_lover.pk])
+    before = [item["id"] for item in _items(client_for(food_lover))]
+    in_title, in_body, in_tag = (Note.objects.get(pk=pk) for pk in before[:3])
+    Note.objects.filter(pk=in_title.pk).update(title="Spicy HOTPOT night")
+    Note.objects.filter(pk=in_body.pk).update(body="the best hotpot in town")
+    in_tag.tags.add("HotPotLovers")
+    MutedKeyword.objects.create(user=food_lover, keyword="hotPot")
+    blocked_by_viewer = Note.objects.get(pk=before[3]).author
+    Block.objects.create(blocker=food_lover, blocked=blocked_by_viewer)
+    after = set(_all_pages(client_for(food_lover), URL))
+    assert not {in_title.pk, in_body.pk, in_tag.pk} & after
+    assert not Note.objects.filter(pk__in=after, author=blocked_by_viewer).exists()
+    assert set(before[4:]) - set(Note.objects.filter(author=blocked_by_viewer).values_list("pk", flat=True)) <= after
+
+
 def test_at_most_two_notes_per_author_in_a_page_of_20(db):
     prolific, lover = UserFactory(), UserFactory()
     for i in range(30):
