@@ -31,9 +31,8 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -41,6 +40,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from accounts.avatars import generated_avatar_url
 from accounts.models import Follow, User
 from posts.models import Like, Note, NoteImage, Save, TaggedNote
+from redbook.cache import cached_many, forget_many
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
 
@@ -242,16 +242,7 @@ def cards_of(ids: list[int]) -> list[NoteCard]:
     from the cache, the missing ones read in one go and cached."""
     if not ids:
         return []
-    seconds = settings.NOTE_CARD_CACHE_SECONDS
-    values: dict[int, tuple] = {}
-    if seconds:
-        values = {row[0]: row for row in cache.get_many([_cache_key(pk) for pk in ids]).values()}
-    missing = [pk for pk in ids if pk not in values]
-    if missing:
-        read = _read_cards(missing)
-        values.update(read)
-        if seconds and read:
-            cache.set_many({_cache_key(pk): row for pk, row in read.items()}, seconds)
+    values = cached_many(ids, key=_cache_key, read=_read_cards, seconds=settings.NOTE_CARD_CACHE_SECONDS)
     return [NoteCard(*values[pk]) for pk in ids if pk in values]
 
 
@@ -259,10 +250,7 @@ def forget_cards(note_ids) -> None:
     """Drop these notes' cards from the cache: call on any change a card shows. Now, and
     again once the transaction commits: a reader between the two may have cached the row
     as it was before the commit."""
-    keys = [_cache_key(pk) for pk in note_ids]
-    if keys and settings.NOTE_CARD_CACHE_SECONDS:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    forget_many([_cache_key(pk) for pk in note_ids], seconds=settings.NOTE_CARD_CACHE_SECONDS)
 
 
 # --- Per viewer -----------------------------------------------------------------------

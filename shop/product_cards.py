@@ -12,11 +12,10 @@ reads which brands the viewer follows; per product, the URLs get the site's orig
 """
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from rest_framework import serializers
 
 from accounts import selectors as account_selectors
+from redbook.cache import cached_many, forget_many
 from shop.selectors import products_base
 from shop.serializers import ProductSerializer, sees_exact_stock
 
@@ -43,25 +42,10 @@ def _read(ids: list[int]) -> dict[int, tuple[int, dict]]:
     return {product.pk: (product.brand_id, summary.to_representation(product)) for product in products}
 
 
-def _summaries(ids: list[int]) -> dict[int, tuple[int, dict]]:
-    seconds = settings.PRODUCT_CARD_CACHE_SECONDS
-    found: dict[int, tuple[int, dict]] = {}
-    if seconds:
-        cached = cache.get_many([_cache_key(pk) for pk in ids])
-        found = {pk: cached[_cache_key(pk)] for pk in ids if _cache_key(pk) in cached}
-    missing = [pk for pk in ids if pk not in found]
-    if missing:
-        read = _read(missing)
-        found.update(read)
-        if seconds and read:
-            cache.set_many({_cache_key(pk): value for pk, value in read.items()}, seconds)
-    return found
-
-
 def product_summaries(ids: list[int], request) -> list[dict]:
     """The `ProductSerializer` dicts of these products for this request's viewer, in order
     (ids no longer found are left out). The caller checked the products are listed."""
-    found = _summaries(ids)
+    found = cached_many(ids, key=_cache_key, read=_read, seconds=settings.PRODUCT_CARD_CACHE_SECONDS)
     viewer = request.user
     followed = account_selectors.followed_ids(viewer=viewer, user_ids={brand_id for brand_id, _ in found.values()})
     origin = request.build_absolute_uri("/")[:-1]
@@ -88,7 +72,4 @@ def product_summaries(ids: list[int], request) -> list[dict]:
 def forget_products(product_ids) -> None:
     """Drop these products' summaries: call on any change a summary shows. Now, and again
     once the transaction commits (a reader in between may have cached the old row)."""
-    keys = [_cache_key(pk) for pk in product_ids]
-    if keys and settings.PRODUCT_CARD_CACHE_SECONDS:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    forget_many([_cache_key(pk) for pk in product_ids], seconds=settings.PRODUCT_CARD_CACHE_SECONDS)
