@@ -1,4 +1,4 @@
-"""Feed reads: Follow (pull by keyset), Explore (precomputed lists), Nearby (bounding box + haversine).
+"""Feed reads: Follow (pull by keyset), Explore (precomputed lists), Nearby (nearest first from a GiST index).
 
 Each returns `(items, next_cursor)` where an item is `(card, extra)`: the card is a
 `posts.cards.NoteCard` (`note_cards` over the page's ids, a fixed number of queries)
@@ -15,7 +15,9 @@ from typing import cast
 
 import numpy as np
 import redis
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, FloatField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
@@ -36,8 +38,6 @@ logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
-NEARBY_FIRST_RING_KM = 0.25  # grown x4 until the page is full: a dense city centre reads few rows
-NEARBY_RING_GROWTH = 4
 EXPLORE_CHUNK = 60  # store items read per round while filling a page
 EXPLORE_MAX_ROUNDS = 12  # bounds the work (and queries) of one page however much is filtered
 LIVE_KEY = "live"  # not a stored list: the most liked notes, read from the database
@@ -58,7 +58,8 @@ def explore_cursor(raw: str | None) -> dict | None:
 
 
 def nearby_cursor(raw: str | None) -> dict | None:
-    return cursors.cursor_decode(raw, fields={"d": float, "i": int})
+    # "c": the chord of the last item; "d" (its distance in km) in cursors made before chords
+    return cursors.cursor_decode(raw, fields={"c": float, "d": float, "i": int}, optional=("c", "d"))
 
 
 # --- Follow -------------------------------------------------------------------------
@@ -367,11 +368,78 @@ def explore_feed(*, viewer, channel: Channel | None, cursor: dict | None, size: 
 # --- Nearby -------------------------------------------------------------------------
 
 
-def haversine_km(lat1, lng1, lat2, lng2):
-    """Great-circle distance in km (numpy-vectorised over its arguments)."""
-    lat1, lng1, lat2, lng2 = (np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1, lng1, lat2, lng2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lng2 - lng1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+# A placed note as a point on the unit sphere (x, y, z): the straight-line distance between two
+# such points (the chord) grows with the distance along the Earth, so ordering by it is
+# ordering by true distance. Postgres indexes exactly this expression (feeds migration 0003).
+NOTE_UNIT_VECTOR = (
+    'cube(ARRAY[cos(radians("posts_note"."lat")) * cos(radians("posts_note"."lng")), '
+    'cos(radians("posts_note"."lat")) * sin(radians("posts_note"."lng")), sin(radians("posts_note"."lat"))])'
+)
+
+
+def unit_vectors(lat, lng) -> np.ndarray:
+    """Points on the unit sphere, one row (x, y, z) per (lat, lng), as NOTE_UNIT_VECTOR computes them."""
+    lat, lng = np.radians(np.asarray(lat, dtype=np.float64)), np.radians(np.asarray(lng, dtype=np.float64))
+    return np.stack([np.cos(lat) * np.cos(lng), np.cos(lat) * np.sin(lng), np.sin(lat)], axis=-1)
+
+
+def chord_to_km(chord: float) -> float:
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, chord / 2))
+
+
+def km_to_chord(km: float) -> float:
+    return 2 * math.sin(min(math.pi, km / EARTH_RADIUS_KM) / 2)
+
+
+# One compiled query per limit (page size + 2, times 4 while ties run past it: a few dozen).
+@functools.cache
+def _nearest_notes(limit: int) -> PreparedQuery:
+    """(id, chord) of the `limit` public notes nearest the point (x, y, z) after the keyset
+    (after_c, after_i), minus authors blocked either way by `viewer`: Postgres walks the GiST
+    index nearest first and stops at `limit`, however dense or empty the area."""
+
+    def build():
+        chord = RawSQL(
+            f"{NOTE_UNIT_VECTOR} <-> cube(ARRAY[%s, %s, %s]::float8[])",
+            [Arg("x"), Arg("y"), Arg("z")],
+            output_field=FloatField(),
+        )
+        notes = Note.objects.public().filter(unblocked("author_id", Arg("viewer")))
+        notes = notes.filter(lat__isnull=False, lng__isnull=False)
+        after = Q(chord__gt=Arg("after_c")) | Q(chord=Arg("after_c"), pk__gt=Arg("after_i"))
+        return notes.annotate(chord=chord).filter(after).order_by("chord").values_list("pk", "chord")[:limit]
+
+    return PreparedQuery(build)
+
+
+def _nearest_by_index(point, after, size: int, max_chord: float, viewer_id) -> list[tuple[int, float]]:
+    """Every row that can be on the page (and the one after it): the index orders by chord
+    alone, so notes tied with the last one read may be missing. Read more until the rows
+    closer than the last one outnumber the page, or the last is outside the radius, or
+    there are no more."""
+    x, y, z = (float(v) for v in point)
+    limit = size + 2
+    while True:
+        rows = _nearest_notes(limit).rows(viewer=viewer_id, x=x, y=y, z=z, after_c=after[0], after_i=after[1])
+        if len(rows) < limit or rows[-1][1] > max_chord:
+            return rows
+        settled = [row for row in rows if row[1] < rows[-1][1]]
+        if len(settled) > size:
+            return settled
+        limit *= 4
+
+
+def _nearest_in_box(point, after, lat: float, lng: float, radius_km: float, viewer_id) -> list[tuple[int, float]]:
+    """The embedded default (SQLite, no GiST): every note in the radius' bounding box after the
+    keyset, measured here."""
+    rows = np.array(_NEARBY_CANDIDATES.rows(viewer=viewer_id, **_box(lat, lng, radius_km)), dtype=np.float64)
+    rows = rows.reshape(-1, 3)
+    chords = np.linalg.norm(unit_vectors(rows[:, 1], rows[:, 2]) - point, axis=-1)
+    return [
+        (int(pk), float(chord))
+        for pk, chord in zip(rows[:, 0], chords, strict=True)
+        if chord > after[0] or (chord == after[0] and pk > after[1])
+    ]
 
 
 def _box(lat: float, lng: float, radius_km: float) -> dict:
@@ -402,27 +470,23 @@ _NEARBY_CANDIDATES = PreparedQuery(
 def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dict | None, size: int):
     """Notes with a place within `radius_km`, nearest first, with `distance_km`.
 
-    Never measures the distance to every note: it reads the notes inside a bounding
-    box on the indexed (lat, lng) columns, starting small and growing until the page
-    is full or the box covers the radius, and computes the exact haversine distance
-    only for that candidate set. The cursor is the keyset (distance, id) of the last item.
+    Postgres reads the nearest notes from a GiST index in distance order and stops once the
+    page is settled (`_nearest_by_index`): the rows read follow the page size, not the
+    number of notes around. The cursor is the keyset (chord, id) of the last item; a cursor
+    made before chords (distance in km, "d") still pages, from that distance on.
     """
-    after = (cursor["d"], cursor["i"]) if cursor else (-1.0, 0)
+    after = (-1.0, 0)
+    if cursor:
+        after = (cursor["c"] if "c" in cursor else km_to_chord(cursor["d"]), cursor["i"])
     viewer_id = viewer.pk if viewer is not None and viewer.is_authenticated else None
-    ring = min(radius_km, max(after[0], 0) + NEARBY_FIRST_RING_KM)
-    while True:
-        rows = np.array(_NEARBY_CANDIDATES.rows(viewer=viewer_id, **_box(lat, lng, ring)), dtype=np.float64)
-        rows = rows.reshape(-1, 3)
-        dist = haversine_km(lat, lng, rows[:, 1], rows[:, 2])
-        ids = rows[:, 0].astype(np.int64)
-        keep = (dist <= ring) & ((dist > after[0]) | ((dist == after[0]) & (ids > after[1])))
-        if keep.sum() > size or ring >= radius_km:
-            break
-        ring = min(radius_km, ring * NEARBY_RING_GROWTH)
-    dist, ids = dist[keep], ids[keep]
-    order = np.lexsort((ids, dist))[: size + 1]
-    page = [(int(ids[i]), float(dist[i])) for i in order[:size]]
-    next_cursor = {"d": page[-1][1], "i": page[-1][0]} if len(order) > size else None
+    point, max_chord = unit_vectors(lat, lng), km_to_chord(radius_km)
+    if connection.vendor == "postgresql":
+        rows = _nearest_by_index(point, after, size, max_chord, viewer_id)
+    else:
+        rows = _nearest_in_box(point, after, lat, lng, radius_km, viewer_id)
+    rows = sorted((chord, pk) for pk, chord in rows if chord <= max_chord)
+    page = [(pk, chord) for chord, pk in rows[:size]]
+    next_cursor = {"c": page[-1][1], "i": page[-1][0]} if len(rows) > size else None
     notes_by_id = _cards_by_id([pk for pk, _ in page], viewer)
-    items = [(notes_by_id[pk], {"distance_km": round(d, 3)}) for pk, d in page if pk in notes_by_id]
+    items = [(notes_by_id[pk], {"distance_km": round(chord_to_km(c), 3)}) for pk, c in page if pk in notes_by_id]
     return items, next_cursor

@@ -1,12 +1,9 @@
 """The hot tier: a flag on the hottest documents, a partial GIN index over them (Postgres
 only, as in 0002), and the floor each table's flags follow (search/tiers.py)."""
 
-from importlib import import_module
-
 from django.db import migrations, models
 
-# Runs the statements on Postgres only.
-_run = import_module("search.migrations.0002_postgres_indexes")._run
+from redbook.schema import postgres_only
 
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS search_note_hot_tier_tsv ON search_notedocument USING gin (tsv) WHERE in_hot_tier",
@@ -43,5 +40,5 @@ class Migration(migrations.Migration):
             name="in_hot_tier",
             field=models.BooleanField(default=False),
         ),
-        migrations.RunPython(_run(FORWARD), _run(BACKWARD)),
+        migrations.RunPython(postgres_only(FORWARD), postgres_only(BACKWARD)),
     ]
