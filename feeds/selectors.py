@@ -484,9 +484,9 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
         rows = _nearest_by_index(point, after, size, max_chord, viewer_id)
     else:
         rows = _nearest_in_box(point, after, lat, lng, radius_km, viewer_id)
-    rows = sorted((chord, pk) for pk, chord in rows if chord <= max_chord)
-    page = [(pk, chord) for chord, pk in rows[:size]]
-    next_cursor = {"c": page[-1][1], "i": page[-1][0]} if len(rows) > size else None
+    inside = sorted((chord, pk) for pk, chord in rows if chord <= max_chord)
+    page = [(pk, chord) for chord, pk in inside[:size]]
+    next_cursor = {"c": page[-1][1], "i": page[-1][0]} if len(inside) > size else None
     notes_by_id = _cards_by_id([pk for pk, _ in page], viewer)
     items = [(notes_by_id[pk], {"distance_km": round(chord_to_km(c), 3)}) for pk, c in page if pk in notes_by_id]
     return items, next_cursor

@@ -8,6 +8,7 @@ from messaging.models import Membership, Message
 from posts.models import Note, NoteImage
 from redbook import numbers
 from redbook.exceptions import NotFound
+from redbook.prepared import Arg, PreparedQuery
 from shop.models import ProductImage
 
 MESSAGE_RELATED = ("sender", "note", "product__brand")
@@ -108,12 +109,21 @@ def messages_after(*, membership: Membership, after_id: int, limit: int) -> list
     return list(rows.order_by("id")[:limit])
 
 
+# Every signed-in page's top bar shows it: compiled once (redbook.prepared), not per page.
+_UNREAD_TOTAL = PreparedQuery(
+    lambda: (
+        Membership.objects.filter(user_id=Arg("user"), folder=Membership.Folder.INBOX, is_hidden=False)
+        .values("user_id")
+        .annotate(n=Sum("unread_count"))
+        .values_list("n")
+    )
+)
+
+
 def unread_total(*, user: User) -> int:
     """Unread messages in the inbox (requests announce themselves by a notification)."""
-    total = Membership.objects.filter(user=user, folder=Membership.Folder.INBOX, is_hidden=False).aggregate(
-        n=Sum("unread_count")
-    )["n"]
-    return total or 0
+    rows = _UNREAD_TOTAL.rows(user=user.pk)
+    return (rows[0][0] or 0) if rows else 0
 
 
 def requests_count(*, user: User) -> int:

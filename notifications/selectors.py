@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.apps import apps
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from notifications.models import Notification
 from notifications.system import system_link_label, system_text
+from redbook.prepared import Arg, PreparedQuery
 
 GROUPED_VERBS = {Notification.Verb.LIKE, Notification.Verb.SAVE, Notification.Verb.RESHARE, Notification.Verb.FOLLOW}
 PAGE_GROUP_LIMIT = 200  # rows read to build the grouped page
@@ -33,8 +34,20 @@ def notifications_for(*, user: User) -> QuerySet:
     )
 
 
+# Every signed-in page's top bar shows it: compiled once (redbook.prepared), not per page.
+_UNREAD_COUNT = PreparedQuery(
+    lambda: (
+        Notification.objects.filter(recipient_id=Arg("user"), read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+        .values_list("n")
+    )
+)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    rows = _UNREAD_COUNT.rows(user=user.pk)
+    return rows[0][0] if rows else 0
 
 
 def notification_text(row: Notification) -> str:

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from accounts import services as account_services
 from moderation import services as moderation_services
@@ -124,3 +125,20 @@ def test_viewer_marks_are_one_query_for_a_page(user, other_user, make_note, djan
     assert marks.liked == {liked.pk} and marks.saved == {saved.pk} and marks.followed == {other_user.pk}
     with django_assert_num_queries(0):
         assert viewer_marks(AnonymousUser(), cards).liked == frozenset()
+
+
+@pytest.mark.django_db
+def test_card_markup_follows_its_values_heart_and_language(user, make_note):
+    """The markup is memoized per process by what it shows: a new like count, title or heart,
+    or another language, draws anew; the same values give the same markup."""
+    note = make_note(title="Tea <time>")
+    (card,) = note_cards([note.pk], user)
+    plain = CardBuilder().card(card)["html"]
+    assert "Tea &lt;time&gt;" in plain and "is-liked" not in plain
+    assert CardBuilder().card(card)["html"] == plain
+    assert "is-liked" in CardBuilder(liked_ids={note.pk}).card(card)["html"]
+    assert ">Likes</span> 1,234" in CardBuilder().card(replace(card, like_count=1234))["html"]
+    assert "Coffee" in CardBuilder().card(replace(card, title="Coffee"))["html"]
+    with translation.override("zh-hans"):
+        chinese = CardBuilder().card(card)["html"]
+    assert chinese != plain and "Likes" not in chinese

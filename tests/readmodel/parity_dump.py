@@ -12,8 +12,8 @@ before and after the change and `diff -r` the two folders; nothing may differ.
 
 Every list is fetched by four viewers (anonymous, a follower of the author, the author,
 a brand), in English and in Chinese, first page and the page its `next` link (or "More"
-link) leads to. What varies per request without meaning is masked: the CSRF token. Run it
-twice on the same code first: the dumps must already agree (reading a list changes no list).
+link) leads to. What varies per request without meaning is masked: the CSRF token and the
+time in signed URLs. Run it twice on the same code first: the dumps must already agree (reading a list changes no list).
 Output goes under var/ (ignored by git): it is data, not source.
 """
 
@@ -28,10 +28,11 @@ from urllib.parse import urlsplit
 import django
 
 _CSRF = re.compile(r'(name="csrfmiddlewaretoken" value="|name="csrf-token" content=")[^"]+"')
+_SIGNED = re.compile(r"(\?s=)[^\"&\s]+")  # a private original's URL signature: it holds the time
 
 
 def _mask(text: str) -> str:
-    return _CSRF.sub(r'\1CSRF"', text)
+    return _SIGNED.sub(r"\1SIGNED", _CSRF.sub(r'\1CSRF"', text))
 
 
 def _world():
