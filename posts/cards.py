@@ -21,7 +21,6 @@ and price are otherwise at most the cache's lifetime old. Visibility is never ca
 suspending takes a note out of every list at the next request, whatever the cache holds.
 """
 
-import functools
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -46,6 +45,7 @@ from accounts.avatars import generated_avatar_url
 from accounts.models import Follow, User
 from posts.models import Like, Note, NoteImage, Save, TaggedNote
 from redbook.cache import cached_many, forget_many
+from redbook.memo import Memo
 from redbook.prepared import Arg, InList, PreparedInstances, PreparedQuery
 from shop.models import Product, ProductImage
 
@@ -377,7 +377,7 @@ class CardBuilder:
             "like_count": intcomma(card.like_count),
             "video": video_badge(card),
         }
-        values["html"] = _card_markup(_frozen(values), self.language)
+        values["html"] = _MARKUP.get((_frozen(values), self.language), lambda: _card_markup(values, self.language))
         return values
 
 
@@ -385,7 +385,7 @@ class CardBuilder:
 # every viewer's pages: each process keeps the markup it drew last, keyed by exactly what
 # the template reads (a new like count or title is a new key; nothing to invalidate).
 # Rendering the template was most of a signed-in home page's CPU.
-CARD_MARKUP_MEMO = 4096  # cards per process, about 1 KB each
+_MARKUP: Memo[SafeString] = Memo(size=4096)  # about 1 KB a card
 
 
 def _frozen(values: dict) -> tuple:
@@ -393,9 +393,7 @@ def _frozen(values: dict) -> tuple:
     return tuple((name, tuple(value.items()) if isinstance(value, dict) else value) for name, value in values.items())
 
 
-@functools.lru_cache(maxsize=CARD_MARKUP_MEMO)
-def _card_markup(values: tuple, language: str | None) -> SafeString:
-    card = {name: dict(value) if name in ("cover", "video") and value else value for name, value in values}
+def _card_markup(card: dict, language: str | None) -> SafeString:
     with translation.override(language):
         return render_to_string("posts/_card.html", {"card": card, "likes_label": gettext("Likes")})
 

@@ -13,6 +13,7 @@ from moderation import services as moderation_services
 from posts import services, view_counts
 from posts.cards import CardBuilder, NoteCard, UrlPattern, note_cards, viewer_marks
 from posts.models import Note
+from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.posts.conftest import upload
 
@@ -142,3 +143,24 @@ def test_card_markup_follows_its_values_heart_and_language(user, make_note):
     with translation.override("zh-hans"):
         chinese = CardBuilder().card(card)["html"]
     assert chinese != plain and "Likes" not in chinese
+
+
+@pytest.mark.django_db
+def test_shared_json_fields_never_carry_one_viewers_fields_to_another(user, make_note):
+    """The API's per-card fields are memoized per process; what differs per viewer is not:
+    a like, a follow, and the original's signed URL (its author's and staff's alone), in
+    whichever order the viewers come."""
+    note = make_note(title="Shared")
+    fan, stranger = UserFactory(), UserFactory()
+    services.note_like(user=fan, note=note)
+    url = f"/api/v1/users/{user.username}/notes/"
+
+    def row(viewer):
+        (item,) = client_for(viewer).get(url).json()["results"]
+        return item
+
+    first = row(stranger)
+    assert first["images"][0]["original_url"] is None and first["liked_by_me"] is False
+    assert row(user)["images"][0]["original_url"]  # the author, after the stranger: signed URL
+    assert row(fan)["liked_by_me"] is True and row(fan)["like_count"] == 1
+    assert row(stranger)["liked_by_me"] is False and row(stranger)["images"][0]["original_url"] is None
