@@ -11,21 +11,44 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from feeds import selectors, services
 from feeds.cities import CITIES, city_get
 from feeds.models import MutedKeyword
-from posts.cards import CardBuilder, viewer_marks
+from posts.cards import CardBuilder, draw, viewer_marks
 from redbook import cursors, numbers
 from redbook.exceptions import ServiceError
+from redbook.memo import Memo
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
 
 PAGE_SIZE = 20
 NEARBY_RADIUS_KM = 25.0  # a city and its suburbs
+
+
+# A feed item's markup follows from its card's markup, the feed's fields and two facts about
+# the viewer; each process keeps those it drew last (see posts.cards.CardBuilder).
+_ITEMS: Memo[SafeString] = Memo(size=4096)
+
+
+def _item_markup(card: dict, extra: dict, viewer, language: str | None) -> SafeString:
+    """feeds/_item.html for one (card, extra) of a feed page."""
+    signed_in = viewer.is_authenticated
+    reshared_by = extra.get("reshared_by")
+    values = {
+        "card": card,
+        "reason": extra.get("reason"),
+        "distance_km": extra.get("distance_km"),
+        "reshared_by": reshared_by.name if reshared_by else None,
+        "signed_in": signed_in,
+        "hide": signed_in and card["author_id"] != viewer.pk,
+    }
+    key = (card["html"], *(value for name, value in values.items() if name != "card"), language)
+    return _ITEMS.get(key, lambda: draw("feeds/_item.html", lambda: values, language))
 
 
 def _render_feed(request, template: str, feed, *, read_cursor, context: dict | None = None, **kwargs):
@@ -37,7 +60,7 @@ def _render_feed(request, template: str, feed, *, read_cursor, context: dict | N
     cards = CardBuilder(liked_ids=viewer_marks(request.user, [card for card, _ in items]).liked)
     context = {
         **(context or {}),
-        "items": [(cards.card(note), extra) for note, extra in items],
+        "items": [_item_markup(cards.card(note), extra, request.user, cards.language) for note, extra in items],
         "next_cursor": cursors.cursor_encode(next_cursor) if next_cursor else "",
     }
     if request.GET.get("partial"):

@@ -22,6 +22,7 @@ suspending takes a note out of every list at the next request, whatever the cach
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -394,8 +395,14 @@ def _frozen(values: dict) -> tuple:
 
 
 def _card_markup(card: dict, language: str | None) -> SafeString:
+    return draw("posts/_card.html", lambda: {"card": card, "likes_label": gettext("Likes")}, language)
+
+
+def draw(template: str, context: Callable[[], dict], language: str | None) -> SafeString:
+    """`template` rendered in `language` (the one a memo's key names, whichever is active)
+    with the context `context()` builds."""
     with translation.override(language):
-        return render_to_string("posts/_card.html", {"card": card, "likes_label": gettext("Likes")})
+        return render_to_string(template, context())
 
 
 def video_badge(card: NoteCard) -> dict | None:

@@ -1,5 +1,7 @@
 """The home tab pages, the feed settings page and the topic follow button."""
 
+import re
+
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -95,3 +97,32 @@ def test_a_ranked_explore_page_shows_personal_reasons(web, user, other_user):
     Like.objects.create(user=user, note=notes[0])
     services.explore_rank(user_ids=[user.pk])
     assert "Because you liked #food" in web.get("/").content.decode()
+
+
+def test_feed_items_follow_each_viewer_and_each_change(client, user, other_user):
+    """Feed items are drawn once per process for their values: the "not interested" button
+    (never on your own note) and the re-sharer's name follow each viewer and each change."""
+    from accounts.models import Follow
+    from posts import services as post_services
+
+    theirs = make_note(other_user, title="theirs", lat=31.24, lng=121.49)
+    mine = make_note(user, title="mine", lat=31.24, lng=121.49)
+
+    def hide_buttons() -> set[int]:
+        html = client.get("/nearby/", {"city": "shanghai"}).content.decode()
+        return {int(pk) for pk in re.findall(r'data-action="not-interested" data-note-id="(\d+)"', html)}
+
+    client.force_login(user)
+    assert hide_buttons() == {theirs.pk}
+    client.force_login(other_user)
+    assert hide_buttons() == {mine.pk}
+    client.logout()
+    assert hide_buttons() == set()
+
+    resharer = UserFactory(display_name="Sam <S>")
+    Follow.objects.create(follower=user, followee=resharer)
+    post_services.note_reshare(user=resharer, note=theirs)
+    client.force_login(user)
+    assert "Re-shared by Sam &lt;S&gt;" in client.get("/follow/").content.decode()
+    type(user).objects.filter(pk=resharer.pk).update(display_name="Renamed")
+    assert "Re-shared by Renamed" in client.get("/follow/").content.decode()
