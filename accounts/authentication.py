@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -48,7 +49,18 @@ class AccountBackend(ModelBackend):
     def user_can_authenticate(self, user):
         return super().user_can_authenticate(user) and not getattr(user, "is_suspended", False)
 
+    def get_user(self, user_id):
+        """`ModelBackend.get_user` (the session's user, if it may still sign in) by a compiled query."""
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        found = _USER.objects(pk=pk)
+        return found[0] if found and self.user_can_authenticate(found[0]) else None
 
+
+# `User.objects.get(pk=...)`, compiled once: every signed-in page loads its user from the session.
+_USER = PreparedInstances(User, lambda: User.objects.filter(pk=Arg("pk")), related=None)
 # `ApiToken.objects.select_related("user").get(digest=...)`, compiled once: every API request runs it.
 _TOKEN = PreparedInstances(ApiToken, lambda: ApiToken.objects.filter(digest=Arg("digest")), related="user")
 

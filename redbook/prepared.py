@@ -133,22 +133,28 @@ class PreparedQuery:
 
 
 class PreparedInstances:
-    """Instances of `model` with the instance of its non-null foreign key `related` loaded, as
-    `select_related(related)` gives them, from a `PreparedQuery` over the queryset `build()`
-    returns (filtered with `Arg`s; the columns are added here)."""
+    """Instances of `model` from a `PreparedQuery` over the queryset `build()` returns (filtered
+    with `Arg`s; the columns are added here), with the instance of its non-null foreign key
+    `related` loaded, as `select_related(related)` gives them, when `related` is named."""
 
-    def __init__(self, model: type[Model], build: Callable[[], QuerySet], *, related: str, using=DEFAULT_DB_ALIAS):
-        self.model, self.field = model, model._meta.get_field(related)
+    def __init__(
+        self, model: type[Model], build: Callable[[], QuerySet], *, related: str | None, using=DEFAULT_DB_ALIAS
+    ):
+        self.model = model
+        self.field = model._meta.get_field(related) if related else None
         self.columns = [field.attname for field in model._meta.concrete_fields]
-        self.related_columns = [field.attname for field in self.field.related_model._meta.concrete_fields]
+        related_fields = self.field.related_model._meta.concrete_fields if self.field else []
+        self.related_columns = [field.attname for field in related_fields]
         joined = [f"{related}__{name}" for name in self.related_columns]
         self.query = PreparedQuery(lambda: build().values_list(*self.columns, *joined), using=using)
 
     def objects(self, **args) -> list[Model]:
-        split, db, related_model = len(self.columns), self.query.using, self.field.related_model
+        split, db = len(self.columns), self.query.using
         found = []
         for row in self.query.rows(**args):
             instance = self.model.from_db(db, self.columns, row[:split])
-            self.field.set_cached_value(instance, related_model.from_db(db, self.related_columns, row[split:]))
+            if self.field is not None:
+                related = self.field.related_model.from_db(db, self.related_columns, row[split:])
+                self.field.set_cached_value(instance, related)
             found.append(instance)
         return found

@@ -1,13 +1,17 @@
 """The Accounts API of shared/API.md: paths, status codes, fields."""
 
 import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_SESSION_PREFIX
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from accounts import services
 from accounts.api import UserSerializer
+from accounts.authentication import AccountBackend
 from accounts.models import ApiToken, Block, Follow, User
 from tests.conftest import client_for
 from tests.factories import BrandFactory, UserFactory
@@ -144,6 +148,18 @@ def test_suspended_user_session_ends(client, user):
     services.user_suspend(user=user)
     assert client.get("/api/v1/me/").status_code in (401, 403)
     assert client.patch("/api/v1/me/", {"bio": "x"}, content_type="application/json").status_code in (401, 403)
+
+
+def test_a_session_loads_its_user_and_nothing_else(user):
+    """The session backend's compiled user query: the account, or no one for a stale or
+    unusable id (never an error), and the session's user survives its cache being dropped."""
+    backend = AccountBackend()
+    assert backend.get_user(str(user.pk)) == user and backend.get_user(user.pk).email == user.email
+    assert backend.get_user("not-a-number") is None and backend.get_user("987654321") is None
+    client = Client()
+    client.force_login(user)
+    cache.delete(CACHED_SESSION_PREFIX + client.session.session_key)  # Redis restarted: the database still has it
+    assert client.get("/api/v1/me/").json()["username"] == user.username
 
 
 # --- Me -----------------------------------------------------------------------------------
