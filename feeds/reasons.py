@@ -1,11 +1,25 @@
 """Reason codes stored with Explore items (feeds.ranking) rendered as text in the reader's language."""
 
+import functools
+
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from feeds import ranking
 
 
 def reason_text(code: str) -> str:
+    return _reason_text(code, translation.get_language())
+
+
+# A page shows twenty reasons, mostly the same few: each is looked up once per language.
+@functools.lru_cache(maxsize=4096)
+def _reason_text(code: str, language: str | None) -> str:
+    with translation.override(language):
+        return _text(code)
+
+
+def _text(code: str) -> str:
     kind, _sep, arg = code.partition(":")
     if kind == ranking.REASON_TAG and arg:
         return _("Because you liked #%(tag)s") % {"tag": arg}

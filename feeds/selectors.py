@@ -38,7 +38,9 @@ logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
-EXPLORE_CHUNK = 60  # store items read per round while filling a page
+# A round reads twice the page's size from the lists (most candidates pass the filters),
+# doubling each round while too few do, up to this many items.
+EXPLORE_CHUNK = 240
 EXPLORE_MAX_ROUNDS = 12  # bounds the work (and queries) of one page however much is filtered
 LIVE_KEY = "live"  # not a stored list: the most liked notes, read from the database
 LIVE_SIZE = 500
@@ -288,13 +290,13 @@ class _ExplorePage:
         self.passed: set[int] = set()  # read before that point
         self.personal_ids: set[int] | None = None
 
-    def _rows(self, key: str, personal: bool) -> tuple[list, bool, float | None]:
-        """The next chunk of the list, whether the list ends with it, and the chunk's last score."""
+    def _rows(self, key: str, personal: bool, limit: int) -> tuple[list, bool, float | None]:
+        """The next `limit` items of the list, whether the list ends with them, and their last score."""
         if key == LIVE_KEY:
-            rows = _live_page(self.channel, below=self.below, limit=EXPLORE_CHUNK)
+            rows = _live_page(self.channel, below=self.below, limit=limit)
         else:
-            rows = self.store.page(key, below=self.below, limit=EXPLORE_CHUNK)
-        ends, last = len(rows) < EXPLORE_CHUNK, (rows[-1][1] if rows else None)
+            rows = self.store.page(key, below=self.below, limit=limit)
+        ends, last = len(rows) < limit, (rows[-1][1] if rows else None)
         if not personal and len(self.keys) > 1:
             if self.personal_ids is None:  # trending after the own list: skip what that list showed
                 self.personal_ids = self.store.note_ids(self.keys[0])
@@ -321,11 +323,12 @@ class _ExplorePage:
 
     def fill(self) -> dict | None:
         """Pick the page; returns the next cursor."""
-        for _round in range(EXPLORE_MAX_ROUNDS):
+        for round_ in range(EXPLORE_MAX_ROUNDS):
             if self.phase >= len(self.keys) or len(self.picked) >= self.size:
                 break
             personal = self.keys[self.phase].startswith("u:")
-            rows, ends, last = self._rows(self.keys[self.phase], personal)
+            limit = min(EXPLORE_CHUNK, 2 * self.size << round_)
+            rows, ends, last = self._rows(self.keys[self.phase], personal, limit)
             ids = [note_id for note_id, _, _ in rows]
             self._take(rows, self.filters.allowed(ids, in_channel=personal) if ids else {})
             if len(self.picked) < self.size and last is not None:

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -31,6 +31,7 @@ from posts.cards import storage_url
 from posts.models import Note, NoteImage, NoteVideo
 from redbook.exceptions import Invalid, ServiceError, TooLarge
 from redbook.images import make_rendition
+from redbook.prepared import Arg, InList, PreparedInstances
 
 if TYPE_CHECKING:
     from posts.video_codec import RenditionFile, VideoInfo
@@ -224,12 +225,16 @@ def original_discard(name: str) -> None:
 # --- Reading ---------------------------------------------------------------------------------
 
 
+# Lists with a video note on them read this on every page: compiled once (redbook.prepared).
+_VIDEOS = PreparedInstances(NoteVideo, lambda: NoteVideo.objects.filter(InList(F("note_id"), Arg("ids"))), related=None)
+
+
 def videos_of(notes) -> dict[int, NoteVideo]:
     """note id -> its video, for the video notes among `notes` (one query, none without any)."""
     ids = [note.pk for note in notes if note.media_type == Note.MediaType.VIDEO]
     if not ids:
         return {}
-    return {video.note_id: video for video in NoteVideo.objects.filter(note_id__in=ids)}
+    return {video.note_id: video for video in cast(list[NoteVideo], _VIDEOS.objects(ids=ids))}
 
 
 def video_dict(video: NoteVideo, *, origin: str, poster_url: str | None) -> dict:
