@@ -235,8 +235,15 @@ def channel_get(slug: str | None) -> Channel | None:
     return channel if channel.tags.all() else None
 
 
-def channels_list():
-    return Channel.objects.filter(is_active=True).order_by("position", "id")
+# The Explore page's tabs: compiled once (redbook.prepared), as every home page reads them.
+_CHANNELS = PreparedInstances(
+    Channel, lambda: Channel.objects.filter(is_active=True).order_by("position", "id"), related=None
+)
+
+
+def channels_list() -> list[Channel]:
+    # PreparedInstances(Channel, ...) reads Channel rows (`objects` says list[Model])
+    return cast(list[Channel], _CHANNELS.objects())
 
 
 def explore_lists(*, viewer, channel: Channel | None) -> list[str]:

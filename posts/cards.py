@@ -337,61 +337,76 @@ class UrlPattern:
 
 
 class CardBuilder:
-    """The values templates/posts/_card.html shows for the cards of one page (URLs reversed
-    once per page), and its markup (`html`); `liked_ids` marks hearts."""
+    """The values templates/posts/_card.html shows for the cards of one page, and its markup
+    (`html`); `liked_ids` marks hearts."""
 
     def __init__(self, *, liked_ids=()):
         self.liked_ids = liked_ids
-        self.note_url = UrlPattern("posts:note-detail", "note_id")
-        self.profile_url = UrlPattern("accounts:profile", "username")
-        self.thumb_storage = NoteImage._meta.get_field("thumb").storage
         self.language = translation.get_language()
 
-    def _cover(self, card: NoteCard) -> dict | None:
-        if not card.images:
-            return None
-        image = card.images[0]
-        return {
-            "url": storage_url(self.thumb_storage, image.thumb),
-            "width": image.thumb_width,
-            "height": image.thumb_height,
-        }
-
     def card(self, card: NoteCard) -> dict:
+        """The card's values and markup, drawn once per process for all they depend on: the
+        card, its author's name and avatar (a card compares its author by id alone), the
+        heart and the language."""
         author = card.author
-        avatar = author.avatar
-        if avatar:
-            # a truthy FieldFile has a name; the stubs type it `str | None` regardless
-            avatar_url = storage_url(avatar.storage, avatar.name)  # type: ignore[arg-type]
-        else:
-            avatar_url = generated_avatar_url(username=author.username, name=author.name)
-        values = {
-            "id": card.id,
-            "url": self.note_url(card.id),
-            "title": card.title,
-            "cover": self._cover(card),
-            "author_id": card.author_id,
-            "author_url": self.profile_url(author.username),
-            "author_name": author.name,
-            "avatar_url": avatar_url,
-            "liked": card.id in self.liked_ids,
-            "like_count": intcomma(card.like_count),
-            "video": video_badge(card),
-        }
-        values["html"] = _MARKUP.get((_frozen(values), self.language), lambda: _card_markup(values, self.language))
-        return values
+        liked = card.id in self.liked_ids
+        key = (card, author.username, author.name, author.avatar.name, liked, self.language)
+        return _CARDS.get(key, lambda: _draw_card(card, liked, self.language))
 
 
-# A card's markup follows from its values and the language alone, and the same cards fill
-# every viewer's pages: each process keeps the markup it drew last, keyed by exactly what
-# the template reads (a new like count or title is a new key; nothing to invalidate).
+# The same cards fill every viewer's pages, and a card's values and markup follow from the
+# key above alone (a new like count or title is a new key; nothing to invalidate).
 # Rendering the template was most of a signed-in home page's CPU.
-_MARKUP: Memo[SafeString] = Memo(size=4096)  # about 1 KB a card
+_CARDS: Memo[dict] = Memo(size=4096)  # about 2 KB a card
 
 
-def _frozen(values: dict) -> tuple:
-    """`values` as a hashable key: nested dicts (cover, video) as tuples of their items."""
-    return tuple((name, tuple(value.items()) if isinstance(value, dict) else value) for name, value in values.items())
+_URLS: Memo[tuple[UrlPattern, UrlPattern]] = Memo(size=1)  # reversed once, again when a setting changes
+
+
+def _reverse_urls() -> tuple[UrlPattern, UrlPattern]:
+    return UrlPattern("posts:note-detail", "note_id"), UrlPattern("accounts:profile", "username")
+
+
+def _urls() -> tuple[UrlPattern, UrlPattern]:
+    """The note and profile URL patterns."""
+    return _URLS.get("urls", _reverse_urls)
+
+
+def _cover(card: NoteCard) -> dict | None:
+    if not card.images:
+        return None
+    image = card.images[0]
+    return {
+        "url": storage_url(NoteImage._meta.get_field("thumb").storage, image.thumb),
+        "width": image.thumb_width,
+        "height": image.thumb_height,
+    }
+
+
+def _draw_card(card: NoteCard, liked: bool, language: str | None) -> dict:
+    author = card.author
+    avatar = author.avatar
+    if avatar:
+        # a truthy FieldFile has a name; the stubs type it `str | None` regardless
+        avatar_url = storage_url(avatar.storage, avatar.name)  # type: ignore[arg-type]
+    else:
+        avatar_url = generated_avatar_url(username=author.username, name=author.name)
+    note_url, profile_url = _urls()
+    values = {
+        "id": card.id,
+        "url": note_url(card.id),
+        "title": card.title,
+        "cover": _cover(card),
+        "author_id": card.author_id,
+        "author_url": profile_url(author.username),
+        "author_name": author.name,
+        "avatar_url": avatar_url,
+        "liked": liked,
+        "like_count": intcomma(card.like_count),
+        "video": video_badge(card),
+    }
+    values["html"] = _card_markup(dict(values), language)
+    return values
 
 
 def _card_markup(card: dict, language: str | None) -> SafeString:

@@ -1,5 +1,6 @@
 """posts.cards: the NoteCard read model, its HTML values, its cache and the viewer's marks."""
 
+from copy import copy
 from dataclasses import FrozenInstanceError, replace
 
 import pytest
@@ -143,6 +144,9 @@ def test_card_markup_follows_its_values_heart_and_language(user, make_note):
     with translation.override("zh-hans"):
         chinese = CardBuilder().card(card)["html"]
     assert chinese != plain and "Likes" not in chinese
+    renamed = copy(card.author)  # equal to the old author (by id), but with a new name
+    renamed.display_name = "Ren <amed>"
+    assert "Ren &lt;amed&gt;" in CardBuilder().card(replace(card, author=renamed))["html"]
 
 
 @pytest.mark.django_db
