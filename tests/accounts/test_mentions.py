@@ -17,10 +17,11 @@ def _names(client, q: str) -> list[str]:
 
 
 def test_prefix_of_username_or_display_name_followed_first(api_client, user):
-    UserFactory(username="linda", followers_count=50)
-    followed = UserFactory(username="lin_w")
+    # Display names set: the factory's random names may start with "Lin" themselves.
+    UserFactory(username="linda", display_name="Linda", followers_count=50)
+    followed = UserFactory(username="lin_w", display_name="W")
     UserFactory(username="mei", display_name="Lindsey")
-    UserFactory(username="olin")  # "lin" inside the name, not at its start
+    UserFactory(username="olin", display_name="Olin")  # "lin" inside the name, not at its start
     services.follow_create(follower=user, followee=followed)
     assert _names(api_client, "lin") == ["lin_w", "linda", "mei"]
     assert _names(api_client, "@LIN")[:1] == ["lin_w"]
