@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 EARTH_RADIUS_KM = 6371.0
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # A round reads twice the page's size from the lists (most candidates pass the filters),
-# doubling each round while too few do, up to this many items.
+# and each further round (the page still short, on either list) twice the last, up to this.
 EXPLORE_CHUNK = 240
 EXPLORE_MAX_ROUNDS = 12  # bounds the work (and queries) of one page however much is filtered
 LIVE_KEY = "live"  # not a stored list: the most liked notes, read from the database
@@ -406,7 +406,8 @@ def km_to_chord(km: float) -> float:
 def _nearest_notes(limit: int) -> PreparedQuery:
     """(id, chord) of the `limit` public notes nearest the point (x, y, z) after the keyset
     (after_c, after_i), minus authors blocked either way by `viewer`: Postgres walks the GiST
-    index nearest first and stops at `limit`, however dense or empty the area."""
+    index nearest first and stops at `limit`, however dense or empty the area (it walks past
+    the notes nearer than the cursor too: a deep page costs the pages before it)."""
 
     def build():
         chord = RawSQL(
@@ -482,7 +483,8 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
 
     Postgres reads the nearest notes from a GiST index in distance order and stops once the
     page is settled (`_nearest_by_index`): the rows read follow the page size, not the
-    number of notes around. The cursor is the keyset (chord, id) of the last item; a cursor
+    number of notes around, except that notes at one exact point are read together when a
+    page's edge falls among them. The cursor is the keyset (chord, id) of the last item; a cursor
     made before chords (distance in km, "d") still pages, from that distance on.
     """
     after = (-1.0, 0)

@@ -357,7 +357,7 @@ class CardBuilder:
 # The same cards fill every viewer's pages, and a card's values and markup follow from the
 # key above alone (a new like count or title is a new key; nothing to invalidate).
 # Rendering the template was most of a signed-in home page's CPU.
-_CARDS: Memo[dict] = Memo(size=4096)  # about 2 KB a card
+_CARDS: Memo[dict] = Memo(size=4096)  # 2-8 KB a card, key (a whole NoteCard) included
 
 
 _URLS: Memo[tuple[UrlPattern, UrlPattern]] = Memo(size=1)  # reversed once, again when a setting changes

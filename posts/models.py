@@ -129,14 +129,6 @@ class Note(models.Model):
             models.Index(fields=["author", "-id"]),
             models.Index(fields=["lat", "lng"], name="note_latlng", condition=Q(lat__isnull=False)),
             models.Index(fields=["-like_count"], name="note_hot"),
-            # The Follow feed's newest public notes per followed author, read from the index
-            # alone: someone following hundreds of busy accounts reads thousands of entries.
-            models.Index(
-                fields=["author", "-id"],
-                include=["created_at"],
-                condition=Q(status="published", is_hidden=False),
-                name="note_public_by_author",
-            ),
         ]
 
     def __str__(self):

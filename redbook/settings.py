@@ -397,9 +397,6 @@ IMAGE_MAX_PIXELS_PER_REQUEST = env.int("IMAGE_MAX_PIXELS_PER_REQUEST", default=1
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions read through the cache (every signed-in page loads one) and are written to the
-# database too: a Redis restart or outage (the cache fails open) signs no one out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_REFERRER_POLICY = "same-origin"
 
 

@@ -6,6 +6,8 @@ The expression is `feeds.selectors.NOTE_UNIT_VECTOR` without the table name: a q
 the index only while the two match (tests/feeds/test_nearby_feed.py checks the plan).
 `posts_note` belongs to posts; like search's indexes on accounts_user, this one is additive.
 SQLite (the embedded default) needs none of this: Nearby sorts its few notes in Python there.
+The `cube` extension must be installable (Postgres 13+ lets a database owner install it) or
+installed on the schema search path.
 """
 
 from django.db import migrations
@@ -14,14 +16,16 @@ from redbook.schema import postgres_only
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS cube",
-    "CREATE INDEX IF NOT EXISTS note_unit_vector ON posts_note USING gist ("
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS note_unit_vector ON posts_note USING gist ("
     "cube(ARRAY[cos(radians(lat)) * cos(radians(lng)), cos(radians(lat)) * sin(radians(lng)), sin(radians(lat))])"
     ") WHERE lat IS NOT NULL AND lng IS NOT NULL",
 ]
-BACKWARD = ["DROP INDEX IF EXISTS note_unit_vector"]
+BACKWARD = ["DROP INDEX CONCURRENTLY IF EXISTS note_unit_vector"]
 
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY (no lock on writes to posts_note) cannot run in a transaction
+
     dependencies = [
         ("feeds", "0002_default_channels"),
         ("posts", "0006_merge_originals_notifications_video"),

@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_sessions_and_cache_live_in_shared_stores():
-    # Sessions in the database, read through the (shared, Redis) cache: any node finds them.
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     for backend in settings.CACHES.values():
         assert "locmem" not in backend["BACKEND"].lower()  # a node's memory
 
