@@ -1,20 +1,21 @@
 """Reason codes stored with Explore items (feeds.ranking) rendered as text in the reader's language."""
 
-import functools
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from feeds import ranking
+from redbook.memo import Memo
+
+# A page shows twenty reasons, mostly the same few: each is looked up once per language.
+_REASONS: Memo[str] = Memo(size=4096)
 
 
 def reason_text(code: str) -> str:
-    return _reason_text(code, translation.get_language())
+    language = translation.get_language()
+    return _REASONS.get((code, language), lambda: _text_in(code, language))
 
 
-# A page shows twenty reasons, mostly the same few: each is looked up once per language.
-@functools.lru_cache(maxsize=4096)
-def _reason_text(code: str, language: str | None) -> str:
+def _text_in(code: str, language: str | None) -> str:
     with translation.override(language):
         return _text(code)
 

@@ -499,6 +499,7 @@ def nearby_feed(*, viewer, lat: float, lng: float, radius_km: float, cursor: dic
     inside = sorted((chord, pk) for pk, chord in rows if chord <= max_chord)
     page = [(pk, chord) for chord, pk in inside[:size]]
     next_cursor = {"c": page[-1][1], "i": page[-1][0]} if len(inside) > size else None
-    notes_by_id = _cards_by_id([pk for pk, _ in page], viewer)
-    items = [(notes_by_id[pk], {"distance_km": round(chord_to_km(c), 3)}) for pk, c in page if pk in notes_by_id]
+    # The rows are public and unblocked already (the query's own filters): no second check.
+    chords = dict(page)
+    items = [(card, {"distance_km": round(chord_to_km(chords[card.id]), 3)}) for card in cards_of(list(chords))]
     return items, next_cursor

@@ -48,7 +48,7 @@ def _item_markup(card: dict, extra: dict, viewer, language: str | None) -> SafeS
         "hide": signed_in and card["author_id"] != viewer.pk,
     }
     key = (card["html"], *(value for name, value in values.items() if name != "card"), language)
-    return _ITEMS.get(key, lambda: draw("feeds/_item.html", lambda: values, language))
+    return _ITEMS.get(key, lambda: draw("feeds/_item.html", values, language))
 
 
 def _render_feed(request, template: str, feed, *, read_cursor, context: dict | None = None, **kwargs):

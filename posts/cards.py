@@ -22,7 +22,6 @@ suspending takes a note out of every list at the next request, whatever the cach
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
@@ -40,7 +39,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 
 from accounts.avatars import generated_avatar_url
 from accounts.models import Follow, User
@@ -405,19 +403,14 @@ def _draw_card(card: NoteCard, liked: bool, language: str | None) -> dict:
         "like_count": intcomma(card.like_count),
         "video": video_badge(card),
     }
-    values["html"] = _card_markup(dict(values), language)
+    values["html"] = draw("posts/_card.html", {"card": dict(values)}, language)
     return values
 
 
-def _card_markup(card: dict, language: str | None) -> SafeString:
-    return draw("posts/_card.html", lambda: {"card": card, "likes_label": gettext("Likes")}, language)
-
-
-def draw(template: str, context: Callable[[], dict], language: str | None) -> SafeString:
-    """`template` rendered in `language` (the one a memo's key names, whichever is active)
-    with the context `context()` builds."""
+def draw(template: str, context: dict, language: str | None) -> SafeString:
+    """`template` rendered in `language` (the one a memo's key names, whichever is active)."""
     with translation.override(language):
-        return render_to_string(template, context())
+        return render_to_string(template, context)
 
 
 def video_badge(card: NoteCard) -> dict | None:
