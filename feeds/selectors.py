@@ -61,7 +61,10 @@ def explore_cursor(raw: str | None) -> dict | None:
 
 def nearby_cursor(raw: str | None) -> dict | None:
     # "c": the chord of the last item; "d" (its distance in km) in cursors made before chords
-    return cursors.cursor_decode(raw, fields={"c": float, "d": float, "i": int}, optional=("c", "d"))
+    cursor = cursors.cursor_decode(raw, fields={"c": float, "d": float, "i": int}, optional=("c", "d"))
+    if cursor is not None and "c" not in cursor and "d" not in cursor:
+        raise Invalid(_("Invalid cursor."), code="invalid_cursor")
+    return cursor
 
 
 # --- Follow -------------------------------------------------------------------------

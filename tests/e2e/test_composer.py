@@ -81,6 +81,8 @@ def test_edit_a_published_note_without_touching_its_photos(page_at, live_server,
     words = WORDS[language]
 
     page = _open(page_at, live_server, author, width=width, language=language)
+    page.goto(f"/u/{author.username}/")  # the grid's card is drawn (and kept) before the edit
+    assert page.locator(".card-title").all_inner_texts() == ["Weekend latte"]
     page.goto(f"/notes/{note.pk}/edit/")
     assert page.locator("html").get_attribute("lang") == language
     page.get_by_label(words["title"], exact=True).fill("Sunday oat latte")
@@ -102,6 +104,9 @@ def test_edit_a_published_note_without_touching_its_photos(page_at, live_server,
     assert list(note.products.values_list("name", flat=True)) == ["Glow serum"]
     assert list(NoteImage.objects.filter(note=note).values_list("pk", flat=True)) == photos
     screenshot(page, f"composer-edited-{language}-{width}")
+    page.goto(f"/u/{author.username}/")  # the author's grid shows the edit at once
+    assert page.locator(".card-title").all_inner_texts() == ["Sunday oat latte"]
+    screenshot(page, f"composer-edited-profile-{language}-{width}")
 
 
 @pytest.mark.parametrize(("width", "language"), ALTERNATE)

@@ -154,3 +154,6 @@ def test_a_cursor_made_before_chords_still_pages(anon_client, places):
     rest = _get(anon_client, radius_km=100, page_size=50, cursor=old).json()["results"]
     assert rest and rest[0]["distance_km"] >= first[-1]["distance_km"]
     assert not {item["id"] for item in rest} & {item["id"] for item in first[:-1]}
+    # Signed, but with no position to resume from: a 400 like any other bad cursor.
+    positionless = _get(anon_client, cursor=cursors.cursor_encode({"i": first[-1]["id"]}))
+    assert positionless.status_code == 400 and positionless.json()["code"] == "invalid_cursor"
